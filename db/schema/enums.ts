@@ -1,0 +1,8 @@
+import { pgEnum } from 'drizzle-orm/pg-core';
+
+export const packageType = pgEnum('package_type', ['subscription', 'credit_pack', 'addon', 'enterprise']);
+export const billingInterval = pgEnum('billing_interval', ['month', 'year']);
+export const teamRole = pgEnum('team_role', ['owner', 'admin', 'member']);
+export const purchaseStatus = pgEnum('purchase_status', ['paid', 'refunded', 'partially_refunded']);
+export const checkoutStatus = pgEnum('checkout_status', ['open', 'complete', 'expired']);
+export const addonStatus = pgEnum('addon_status', ['pending', 'active', 'removed']);

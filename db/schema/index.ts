@@ -1,0 +1,6 @@
+export * from './enums';
+export * from './auth';
+export * from './catalog';
+export * from './billing';
+export * from './credits';
+export * from './views';

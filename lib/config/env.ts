@@ -1,0 +1,74 @@
+import { z } from 'zod';
+
+const optionalString = z.string().trim().min(1).optional().catch(undefined);
+
+export const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
+  DATABASE_URL: z.url({ message: 'DATABASE_URL must be a postgres:// URL' }).optional(),
+  APP_URL: z.url({ message: 'APP_URL must be an absolute URL such as http://localhost:3000' }).default('http://localhost:3000'),
+  // Extra origins allowed as checkout success/cancel URLs, comma-separated.
+  REDIRECT_ALLOWLIST: z.string().default(''),
+  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'STRIPE_SECRET_KEY must start with sk_test_, sk_live_, rk_test_ or rk_live_').optional(),
+  STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_/, 'STRIPE_PUBLISHABLE_KEY must start with pk_test_ or pk_live_').optional(),
+  STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'STRIPE_WEBHOOK_SECRET must start with whsec_').optional(),
+  STRIPE_API_BASE: z.url({ message: 'STRIPE_API_BASE must be a URL such as http://127.0.0.1:12111' }).optional(),
+  AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
+  AUTH_GITHUB_ID: optionalString,
+  AUTH_GITHUB_SECRET: optionalString,
+  AUTH_GOOGLE_ID: optionalString,
+  AUTH_GOOGLE_SECRET: optionalString,
+  // The embedded database serialises transactions per connection, so the dev script sets this to 1.
+  DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type Env = z.infer<typeof envSchema>;
+
+/** Thrown at start when the environment is unusable; the message lists every bad variable. */
+export class InvalidEnvironment extends Error {
+  constructor(issues: string[]) {
+    super(`Invalid environment:\n${issues.map((i) => `  - ${i}`).join('\n')}`);
+    this.name = 'InvalidEnvironment';
+  }
+}
+
+export function parseEnv(source: Record<string, string | undefined>): Env {
+  // Empty strings (as left by `VAR=` in .env files) mean "unset".
+  const cleaned = Object.fromEntries(Object.entries(source).filter(([, v]) => v !== undefined && v !== ''));
+  const result = envSchema.safeParse(cleaned);
+  if (!result.success) {
+    throw new InvalidEnvironment(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
+  }
+  const env = result.data;
+  if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
+    throw new InvalidEnvironment(['DATABASE_URL: required in production (the embedded database is for development)']);
+  }
+  if (env.STRIPE_SECRET_KEY?.includes('_live_') && env.STRIPE_API_BASE) {
+    throw new InvalidEnvironment(['STRIPE_API_BASE: must not be set together with a live Stripe key']);
+  }
+  return env;
+}
+
+let cached: Env | undefined;
+export function getEnv(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
+
+/** The emulator key the local Stripe accepts; used whenever no real key is configured. */
+export const EMULATOR_SECRET_KEY = 'sk_test_emulator';
+export const EMULATOR_DEFAULT_BASE = 'http://127.0.0.1:12111';
+export const EMULATOR_WEBHOOK_SECRET = 'whsec_local_emulator_secret';
+
+export type StripeMode = { kind: 'emulator'; apiBase: string; secretKey: string } | { kind: 'stripe'; secretKey: string; apiBase?: string };
+
+/** Real Stripe when a key is set; otherwise the local Stripe emulator. */
+export function stripeMode(env: Env): StripeMode {
+  if (env.STRIPE_SECRET_KEY && !env.STRIPE_API_BASE) return { kind: 'stripe', secretKey: env.STRIPE_SECRET_KEY };
+  if (env.STRIPE_SECRET_KEY) return { kind: 'stripe', secretKey: env.STRIPE_SECRET_KEY, apiBase: env.STRIPE_API_BASE };
+  return { kind: 'emulator', apiBase: env.STRIPE_API_BASE ?? EMULATOR_DEFAULT_BASE, secretKey: EMULATOR_SECRET_KEY };
+}
+
+export function webhookSecret(env: Env): string | undefined {
+  return env.STRIPE_WEBHOOK_SECRET ?? (stripeMode(env).kind === 'emulator' ? EMULATOR_WEBHOOK_SECRET : undefined);
+}

@@ -1,0 +1,69 @@
+/**
+ * Typed domain errors. Domain code throws these; `lib/http/error-response.ts` is the one
+ * place that turns them into the JSON error envelope and an HTTP status.
+ */
+export class AppError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+    readonly status: number,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class ValidationFailed extends AppError {
+  constructor(message: string, details?: Record<string, unknown>) {
+    super('invalid_request', message, 400, details);
+  }
+}
+
+export class Unauthenticated extends AppError {
+  constructor(message = 'Authentication required') {
+    super('unauthenticated', message, 401);
+  }
+}
+
+export class Forbidden extends AppError {
+  constructor(message = 'You do not have permission to do this') {
+    super('forbidden', message, 403);
+  }
+}
+
+export class NotFound extends AppError {
+  constructor(message = 'Not found', code = 'not_found') {
+    super(code, message, 404);
+  }
+}
+
+export class PackageNotFound extends NotFound {
+  constructor(packageId: string) {
+    super(`Package '${packageId}' does not exist or is not available`, 'package_not_found');
+  }
+}
+
+export class Conflict extends AppError {
+  constructor(message: string, code = 'conflict', details?: Record<string, unknown>) {
+    super(code, message, 409, details);
+  }
+}
+
+export class InsufficientCredits extends AppError {
+  constructor(readonly requested: number, readonly available: number) {
+    super('insufficient_credits', 'Insufficient AI story credits', 402, { requested, available });
+  }
+}
+
+export class RateLimited extends AppError {
+  constructor(readonly retryAfterSeconds: number) {
+    super('rate_limited', `Too many requests; retry in ${retryAfterSeconds} seconds`, 429, { retry_after: retryAfterSeconds });
+  }
+}
+
+export class ServiceUnavailable extends AppError {
+  constructor(message = 'A service this request depends on is unavailable; please retry shortly', code = 'service_unavailable') {
+    super(code, message, 503);
+  }
+}
