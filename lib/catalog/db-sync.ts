@@ -3,6 +3,7 @@ import type { DbOrTx } from '@/db/client';
 import { stripeProducts } from '@/db/schema';
 import type { PackageDefinition } from './packages';
 import type { StripeCatalogIds } from './stripe-sync';
+import { invalidateCatalogCache } from './queries';
 
 /**
  * Upserts the catalog into `stripe_products`. Stripe ids are only written when known, so
@@ -32,4 +33,5 @@ export async function upsertCatalogRows(db: DbOrTx, packages: readonly PackageDe
     const { id: _id, ...update } = values;
     await db.insert(stripeProducts).values(values).onConflictDoUpdate({ target: stripeProducts.id, set: update });
   }
+  invalidateCatalogCache();
 }
