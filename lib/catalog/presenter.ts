@@ -45,5 +45,6 @@ export function presentPackage(row: CatalogRow, teamCurrency: string | null): Pa
 
 /** "£5.00", "$100.00": minor units formatted for people. */
 export function formatMoney(amount: number, currency: string): string {
-  return new Intl.NumberFormat('en-GB', { style: 'currency', currency: currency.toUpperCase() }).format(amount / 100);
+  const locale = currency.toLowerCase() === 'usd' ? 'en-US' : 'en-GB';
+  return new Intl.NumberFormat(locale, { style: 'currency', currency: currency.toUpperCase() }).format(amount / 100);
 }
