@@ -1,0 +1,84 @@
+import type Stripe from 'stripe';
+import { Store, loadSnapshotFile, saveSnapshot } from './state.js';
+import { WebhookDispatcher } from './webhooks/delivery.js';
+import type { Logger } from './logger.js';
+import { buildEvent, type Ctx, type RequestInfo } from './context.js';
+
+export interface EmulatorCoreOptions {
+  dataFile: string | null;
+  webhookUrls: string[];
+  webhookSecret: string;
+  chaos: boolean;
+  deliveryMode: 'auto' | 'manual';
+  retryBaseMs: number;
+  retryMaxMs: number;
+  maxAttempts: number;
+  now: () => number;
+  logger: Logger;
+}
+
+/** State + webhook dispatch, independent of HTTP so helpers and routes share it. */
+export class EmulatorCore {
+  readonly store: Store;
+  readonly dispatcher: WebhookDispatcher;
+  baseUrl = '';
+  private saveTimer: NodeJS.Timeout | null = null;
+
+  constructor(readonly opts: EmulatorCoreOptions) {
+    this.store = new Store(opts.now);
+    if (opts.dataFile && loadSnapshotFile(this.store, opts.dataFile)) {
+      opts.logger.info({ file: opts.dataFile }, 'stripe emulator state loaded');
+    }
+    this.dispatcher = new WebhookDispatcher({
+      urls: [...opts.webhookUrls],
+      secret: opts.webhookSecret,
+      mode: opts.deliveryMode,
+      chaos: opts.chaos,
+      retryBaseMs: opts.retryBaseMs,
+      retryMaxMs: opts.retryMaxMs,
+      maxAttempts: opts.maxAttempts,
+      timeoutMs: 10_000,
+      logger: opts.logger,
+    });
+  }
+
+  ctx(request: RequestInfo | null): Ctx {
+    const ctx: Ctx = {
+      store: this.store,
+      logger: this.opts.logger,
+      baseUrl: this.baseUrl,
+      request,
+      emit: (type, object, previous) => {
+        const event = buildEvent(this.store, type, object, ctx.request, this.dispatcher.urls.length, previous);
+        this.store.put('events', event);
+        this.dispatcher.enqueue(event);
+        return event;
+      },
+      changed: () => this.scheduleSave(),
+    };
+    return ctx;
+  }
+
+  pendingEvents(): Stripe.Event[] {
+    return this.dispatcher.pending();
+  }
+
+  scheduleSave(): void {
+    if (!this.opts.dataFile || this.saveTimer) return;
+    this.saveTimer = setTimeout(() => {
+      this.saveTimer = null;
+      this.saveNow();
+    }, 50);
+  }
+
+  saveNow(): void {
+    if (this.saveTimer) clearTimeout(this.saveTimer);
+    this.saveTimer = null;
+    if (!this.opts.dataFile) return;
+    try {
+      saveSnapshot(this.store, this.opts.dataFile);
+    } catch (e) {
+      this.opts.logger.error({ err: e }, 'stripe emulator could not save state');
+    }
+  }
+}

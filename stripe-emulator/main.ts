@@ -1,0 +1,32 @@
+import pino from 'pino';
+import { DEFAULT_WEBHOOK_SECRET, startStripeEmulator } from './server.js';
+
+/** `npm run stripe:emulator`: a long-lived local Stripe for `npm run dev`. */
+const logger = pino({ name: 'stripe-emulator', level: process.env.LOG_LEVEL ?? 'info' });
+
+const port = Number(process.env.STRIPE_EMULATOR_PORT ?? 12111);
+const webhookUrls = (process.env.STRIPE_EMULATOR_WEBHOOK_URL ?? 'http://localhost:3000/api/packages/webhook')
+  .split(',')
+  .map((u) => u.trim())
+  .filter(Boolean);
+
+const emulator = await startStripeEmulator({
+  port,
+  host: process.env.STRIPE_EMULATOR_HOST ?? '127.0.0.1',
+  webhookUrls,
+  webhookSecret: process.env.STRIPE_WEBHOOK_SECRET || DEFAULT_WEBHOOK_SECRET,
+  dataFile: process.env.STRIPE_EMULATOR_DATA ?? '.data/stripe-emulator.json',
+  chaos: process.env.STRIPE_EMULATOR_CHAOS === '1',
+  logger: {
+    info: (...a) => logger.info(...(a as [object, string])),
+    warn: (...a) => logger.warn(...(a as [object, string])),
+    error: (...a) => logger.error(...(a as [object, string])),
+  },
+});
+logger.info({ url: emulator.url, webhookUrls }, `stripe emulator listening on ${emulator.url}`);
+
+const shutdown = (): void => {
+  void emulator.close().then(() => process.exit(0));
+};
+process.on('SIGINT', shutdown);
+process.on('SIGTERM', shutdown);

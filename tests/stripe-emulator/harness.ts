@@ -1,0 +1,123 @@
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import Stripe from 'stripe';
+import { startStripeEmulator, type StripeEmulator, type StripeEmulatorOptions } from '../../stripe-emulator/server';
+
+export const WEBHOOK_SECRET = 'whsec_test_emulator_secret';
+
+export interface Harness {
+  emu: StripeEmulator;
+  stripe: Stripe;
+  /** Plain HTTP against the emulator (for /_emulator helpers and raw wire checks). */
+  http(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }>;
+  close(): Promise<void>;
+}
+
+export function stripeClient(port: number, key = 'sk_test_emulator'): Stripe {
+  return new Stripe(key, { host: '127.0.0.1', port, protocol: 'http', maxNetworkRetries: 0 });
+}
+
+export async function startHarness(opts: StripeEmulatorOptions = {}): Promise<Harness> {
+  const emu = await startStripeEmulator({ port: 0, retryBaseMs: 10, ...opts });
+  const stripe = stripeClient(emu.port);
+  return {
+    emu,
+    stripe,
+    async http(method, path, body, headers = {}) {
+      const res = await fetch(`${emu.url}${path}`, {
+        method,
+        headers: body === undefined ? headers : { 'content-type': 'application/json', ...headers },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let json: unknown = null;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = text;
+      }
+      return { status: res.status, json, headers: res.headers };
+    },
+    close: () => emu.close(),
+  };
+}
+
+export interface Received {
+  body: string;
+  headers: IncomingHttpHeaders;
+  event: Stripe.Event;
+}
+
+/** A local webhook endpoint that records what it gets; `fail` decides a non-2xx answer. */
+export async function startReceiver(fail: (n: number, event: Stripe.Event) => boolean = () => false): Promise<{
+  url: string;
+  received: Received[];
+  close(): Promise<void>;
+}> {
+  const received: Received[] = [];
+  let n = 0;
+  const server: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const body = Buffer.concat(chunks).toString('utf8');
+      const event = JSON.parse(body) as Stripe.Event;
+      n += 1;
+      if (fail(n, event)) {
+        res.writeHead(500).end('nope');
+        return;
+      }
+      received.push({ body, headers: req.headers, event });
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"received":true}');
+    });
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', () => r()));
+  const port = (server.address() as AddressInfo).port;
+  return {
+    url: `http://127.0.0.1:${port}/webhook`,
+    received,
+    close: () =>
+      new Promise<void>((r) => {
+        server.closeAllConnections();
+        server.close(() => r());
+      }),
+  };
+}
+
+/** Creates the catalog the app uses: plans with monthly/annual prices, a credit pack and an add-on. */
+export async function seedCatalog(stripe: Stripe) {
+  const professional = await stripe.products.create({ id: 'professional', name: 'Professional' });
+  const monthly = await stripe.prices.create({
+    product: professional.id,
+    currency: 'usd',
+    unit_amount: 1000,
+    recurring: { interval: 'month' },
+    lookup_key: 'professional_monthly',
+    currency_options: { gbp: { unit_amount: 800 } },
+  });
+  const annual = await stripe.prices.create({
+    product: professional.id,
+    currency: 'usd',
+    unit_amount: 10000,
+    recurring: { interval: 'year' },
+    lookup_key: 'professional_annual',
+    currency_options: { gbp: { unit_amount: 8000 } },
+  });
+  const creditsProduct = await stripe.products.create({ id: 'credits_50', name: '50 AI Stories' });
+  const credits = await stripe.prices.create({
+    product: creditsProduct.id,
+    currency: 'gbp',
+    unit_amount: 500,
+    lookup_key: 'credits_50',
+  });
+  const storageProduct = await stripe.products.create({ id: 'addon_storage', name: 'Extra Storage' });
+  const storage = await stripe.prices.create({
+    product: storageProduct.id,
+    currency: 'usd',
+    unit_amount: 200,
+    recurring: { interval: 'month' },
+    lookup_key: 'addon_storage',
+    currency_options: { gbp: { unit_amount: 200 } },
+  });
+  return { professional, monthly, annual, credits, storage };
+}
