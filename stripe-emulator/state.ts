@@ -28,6 +28,16 @@ export interface CheckoutExtras {
   last_error: string | null;
 }
 
+/** A proration waiting for the next invoice (proration_behavior=create_prorations). */
+export interface PendingLine {
+  price: string;
+  quantity: number;
+  amount: number;
+  description: string;
+  period: { start: number; end: number };
+  subscription_item: string | null;
+}
+
 export interface IdempotencyRecord {
   fingerprint: string;
   status: number;
@@ -72,6 +82,8 @@ interface Snapshot {
   defaultCards: Record<string, string>;
   checkoutExtras: Record<string, CheckoutExtras>;
   idempotency: Record<string, IdempotencyRecord>;
+  invoicePayments: Record<string, string[]>;
+  pendingLines: Record<string, PendingLine[]>;
   invoiceCounter: number;
 }
 
@@ -85,6 +97,10 @@ export class Store {
   defaultCards = new Map<string, string>();
   checkoutExtras = new Map<string, CheckoutExtras>();
   idempotency = new Map<string, IdempotencyRecord>();
+  /** invoice id -> payment intent ids that tried to pay it */
+  invoicePayments = new Map<string, string[]>();
+  /** subscription id -> prorations for its next invoice */
+  pendingLines = new Map<string, PendingLine[]>();
   clockOffsetSeconds = 0;
   invoiceCounter = 0;
 
@@ -98,6 +114,8 @@ export class Store {
     this.defaultCards.clear();
     this.checkoutExtras.clear();
     this.idempotency.clear();
+    this.invoicePayments.clear();
+    this.pendingLines.clear();
     this.clockOffsetSeconds = 0;
     this.invoiceCounter = 0;
   }
@@ -149,6 +167,8 @@ export class Store {
       defaultCards: Object.fromEntries(this.defaultCards),
       checkoutExtras: Object.fromEntries(this.checkoutExtras),
       idempotency: Object.fromEntries(this.idempotency),
+      invoicePayments: Object.fromEntries(this.invoicePayments),
+      pendingLines: Object.fromEntries(this.pendingLines),
       invoiceCounter: this.invoiceCounter,
     };
   }
@@ -163,6 +183,8 @@ export class Store {
     for (const [k, v] of Object.entries(s.defaultCards ?? {})) this.defaultCards.set(k, v);
     for (const [k, v] of Object.entries(s.checkoutExtras ?? {})) this.checkoutExtras.set(k, v);
     for (const [k, v] of Object.entries(s.idempotency ?? {})) this.idempotency.set(k, v);
+    for (const [k, v] of Object.entries(s.invoicePayments ?? {})) this.invoicePayments.set(k, v);
+    for (const [k, v] of Object.entries(s.pendingLines ?? {})) this.pendingLines.set(k, v);
     this.clockOffsetSeconds = s.clockOffsetSeconds ?? 0;
     this.invoiceCounter = s.invoiceCounter ?? 0;
   }

@@ -3,10 +3,24 @@ import { registerProducts } from './products.js';
 import { registerPrices } from './prices.js';
 import { registerCustomers } from './customers.js';
 import { registerEvents } from './events.js';
+import { registerCheckoutSessions } from './checkout-sessions.js';
+import { registerSubscriptions } from './subscriptions.js';
+import { registerSubscriptionItems } from './subscription-items.js';
+import { registerInvoices } from './invoices.js';
+import { registerPaymentIntentsAndCharges } from './payments.js';
+import { registerRefunds } from './refunds.js';
+import { registerBillingPortal } from './billing-portal.js';
 
 export function registerApiRoutes(r: Router): void {
   registerProducts(r);
   registerPrices(r);
   registerCustomers(r);
   registerEvents(r);
+  registerCheckoutSessions(r);
+  registerSubscriptions(r);
+  registerSubscriptionItems(r);
+  registerInvoices(r);
+  registerPaymentIntentsAndCharges(r);
+  registerRefunds(r);
+  registerBillingPortal(r);
 }

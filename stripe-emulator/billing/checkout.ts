@@ -1,0 +1,143 @@
+import type Stripe from 'stripe';
+import type { Ctx } from '../context.js';
+import { diff } from '../context.js';
+import { invalidRequest } from '../http/errors.js';
+import { createCustomer } from '../resources/customers.js';
+import { cardBehavior, normalizeCardNumber, saveCard } from './cards.js';
+import { attemptPayment } from './payments.js';
+import { createSubscription } from './subscriptions.js';
+import type { CardRecord } from '../state.js';
+
+export interface CheckoutPayment {
+  card: string;
+  email?: string | null;
+  name?: string | null;
+  /** Outcome of a 3-D Secure challenge; undefined = no challenge answered yet. */
+  threeDSecure?: 'complete' | 'fail';
+  /** The HTTP helper has no browser to show a challenge, so it treats a 3DS card as authenticated. */
+  autoAuthenticate?: boolean;
+}
+
+export type CheckoutResult =
+  | { kind: 'complete'; session: Stripe.Checkout.Session; redirect: string | null }
+  | { kind: 'requires_action'; session: Stripe.Checkout.Session }
+  | { kind: 'failed'; session: Stripe.Checkout.Session; code: string; declineCode?: string; message: string; paymentIntent: string | null };
+
+export function successRedirect(session: Stripe.Checkout.Session): string | null {
+  return session.success_url ? session.success_url.split('{CHECKOUT_SESSION_ID}').join(session.id) : null;
+}
+
+function setDefaultCard(ctx: Ctx, customer: Stripe.Customer, card: CardRecord): void {
+  card.customer = customer.id;
+  ctx.store.defaultCards.set(customer.id, card.id);
+  const before = structuredClone(customer);
+  customer.invoice_settings.default_payment_method = card.id;
+  const prev = diff(before, customer);
+  if (prev) ctx.emit('customer.updated', customer, prev);
+}
+
+/** Pays a Checkout Session as the hosted page does; shared by the page and the test helper. */
+export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay: CheckoutPayment): CheckoutResult {
+  if (session.status === 'expired') throw invalidRequest('This Checkout Session is no longer active.', 'session', 'checkout_session_expired');
+  if (session.status === 'complete') throw invalidRequest('This Checkout Session has already been completed.', 'session', 'checkout_session_completed');
+  const extras = ctx.store.checkoutExtras.get(session.id);
+  if (!extras) throw invalidRequest('Checkout Session data is missing.', 'session');
+  const number = normalizeCardNumber(pay.card);
+  const behavior = cardBehavior(number);
+  const existingCustomer = typeof session.customer === 'string' ? ctx.store.get('customers', session.customer) : undefined;
+  const email = pay.email || session.customer_email || existingCustomer?.email || null;
+  if (behavior.kind === 'three_d_secure' && !pay.threeDSecure && !pay.autoAuthenticate) {
+    extras.pending_3ds = { card: number, email };
+    ctx.changed();
+    return { kind: 'requires_action', session };
+  }
+  extras.pending_3ds = null;
+  const authFailed = behavior.kind === 'three_d_secure' && pay.threeDSecure === 'fail';
+  const trial = session.mode === 'subscription' && (extras.subscription_data?.trial_period_days ?? 0) > 0;
+  const amount = session.amount_total ?? 0;
+  const card = saveCard(ctx, number, null);
+  const fail = (code: string, message: string, declineCode: string | undefined, pi: string | null): CheckoutResult => {
+    extras.last_error = message;
+    ctx.changed();
+    return { kind: 'failed', session, code, message, declineCode, paymentIntent: pi };
+  };
+
+  if (session.mode === 'payment') {
+    const existingPi = session.payment_intent ? ctx.store.get('payment_intents', session.payment_intent as string) : undefined;
+    const outcome = attemptPayment(ctx, {
+      paymentIntent: existingPi,
+      amount,
+      currency: session.currency ?? 'usd',
+      customer: existingCustomer?.id ?? null,
+      card,
+      metadata: extras.payment_intent_metadata,
+      receiptEmail: email,
+      offSession: false,
+      authenticationFailed: authFailed,
+    });
+    session.payment_intent = outcome.paymentIntent.id;
+    if (outcome.error) return fail(outcome.error.code, outcome.error.message, outcome.error.decline_code, outcome.paymentIntent.id);
+    let customer = existingCustomer;
+    if (!customer && session.customer_creation === 'always') {
+      customer = createCustomer(ctx, { email, name: pay.name ?? null });
+      outcome.paymentIntent.customer = customer.id;
+      if (outcome.charge) outcome.charge.customer = customer.id;
+    }
+    if (customer) setDefaultCard(ctx, customer, card);
+    session.customer = customer?.id ?? null;
+    session.payment_status = 'paid';
+  } else {
+    // Subscription mode: a card that cannot pay never yields a subscription.
+    if (behavior.kind === 'decline' || authFailed || (!trial && behavior.kind === 'attach_ok_charge_fails')) {
+      if (trial) {
+        const message = authFailed ? 'We are unable to authenticate your payment method.' : behavior.kind === 'decline' ? behavior.message : 'Your card was declined.';
+        return fail(authFailed ? 'setup_intent_authentication_failure' : 'card_declined', message, behavior.kind === 'decline' ? behavior.decline : undefined, null);
+      }
+      const outcome = attemptPayment(ctx, {
+        amount,
+        currency: session.currency ?? 'usd',
+        customer: existingCustomer?.id ?? null,
+        card,
+        receiptEmail: email,
+        offSession: false,
+        authenticationFailed: authFailed,
+      });
+      const err = outcome.error ?? { code: 'card_declined', message: 'Your card was declined.' };
+      return fail(err.code, err.message, err.decline_code, outcome.paymentIntent.id);
+    }
+    const customer = existingCustomer ?? createCustomer(ctx, { email, name: pay.name ?? null });
+    setDefaultCard(ctx, customer, card);
+    const sd = extras.subscription_data;
+    const { sub } = createSubscription(ctx, {
+      customer: customer.id,
+      currency: session.currency ?? 'usd',
+      items: extras.line_items.map((li) => ({ price: li.price as Stripe.Price, quantity: li.quantity ?? 1 })),
+      trialDays: sd?.trial_period_days ?? null,
+      metadata: { ...(sd?.metadata ?? {}) },
+      billingMode: sd?.billing_mode ?? 'classic',
+      defaultPaymentMethod: card.id,
+      description: sd?.description ?? null,
+    });
+    session.customer = customer.id;
+    session.subscription = sub.id;
+    session.invoice = sub.latest_invoice as string | null;
+    session.payment_status = trial ? 'no_payment_required' : 'paid';
+  }
+  const customer = typeof session.customer === 'string' ? ctx.store.get('customers', session.customer) : undefined;
+  session.customer_details = {
+    address: null,
+    business_name: null,
+    email: email ?? customer?.email ?? null,
+    individual_name: null,
+    name: pay.name ?? customer?.name ?? null,
+    phone: null,
+    tax_exempt: 'none',
+    tax_ids: [],
+  };
+  session.status = 'complete';
+  session.url = null;
+  extras.last_error = null;
+  ctx.emit('checkout.session.completed', session);
+  ctx.changed();
+  return { kind: 'complete', session, redirect: successRedirect(session) };
+}

@@ -1,0 +1,255 @@
+import type Stripe from 'stripe';
+import type { Ctx } from '../context.js';
+import { newId } from '../ids.js';
+import { decimalString } from '../resources/util.js';
+import { attemptPayment, type PaymentOutcome } from './payments.js';
+import { defaultCard } from './cards.js';
+
+export interface LineSpec {
+  price: Stripe.Price;
+  quantity: number;
+  amount: number;
+  description: string;
+  period: { start: number; end: number };
+  subscriptionItem: string | null;
+  proration: boolean;
+}
+
+function customerId(sub: Stripe.Subscription): string {
+  return typeof sub.customer === 'string' ? sub.customer : sub.customer.id;
+}
+
+function buildLine(ctx: Ctx, invoiceId: string, sub: Stripe.Subscription, l: LineSpec): Stripe.InvoiceLineItem {
+  const productId = typeof l.price.product === 'string' ? l.price.product : l.price.product.id;
+  return {
+    id: newId('il'),
+    object: 'line_item',
+    amount: l.amount,
+    currency: sub.currency,
+    description: l.description,
+    discount_amounts: [],
+    discountable: !l.proration,
+    discounts: [],
+    invoice: invoiceId,
+    livemode: false,
+    metadata: {},
+    parent: {
+      type: 'subscription_item_details',
+      invoice_item_details: null,
+      subscription_item_details: {
+        invoice_item: l.proration ? newId('ii') : null,
+        proration: l.proration,
+        proration_details: l.proration ? { credited_items: null } : null,
+        subscription: sub.id,
+        subscription_item: l.subscriptionItem ?? '',
+      },
+    },
+    period: l.period,
+    pretax_credit_amounts: [],
+    pricing: {
+      type: 'price_details',
+      price_details: { price: l.price.id, product: productId },
+      unit_amount_decimal: decimalString(l.quantity ? Math.round(l.amount / l.quantity) : l.amount),
+    },
+    quantity: l.quantity,
+    quantity_decimal: decimalString(l.quantity),
+    subscription: sub.id,
+    subtotal: l.amount,
+    taxes: [],
+  };
+}
+
+/** Draft invoice for a subscription, emitting invoice.created. */
+export function createInvoice(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  lines: LineSpec[],
+  reason: Stripe.Invoice.BillingReason,
+): Stripe.Invoice {
+  const now = ctx.store.now();
+  const id = newId('in');
+  const customer = ctx.store.get('customers', customerId(sub));
+  const built = lines.map((l) => buildLine(ctx, id, sub, l));
+  const total = built.reduce((s, l) => s + l.amount, 0);
+  const periodStart = lines.length ? Math.min(...lines.map((l) => l.period.start)) : now;
+  const periodEnd = lines.length ? Math.max(...lines.map((l) => l.period.start)) : now;
+  const startingBalance = customer?.balance ?? 0;
+  // Customer credit (negative balance) pays first; a negative total becomes credit.
+  const credit = Math.max(0, -startingBalance);
+  const amountDue = Math.max(0, total - credit);
+  const invoice: Stripe.Invoice = {
+    id,
+    object: 'invoice',
+    account_country: 'US',
+    account_name: 'AgileForge',
+    account_tax_ids: null,
+    amount_due: amountDue,
+    amount_overpaid: 0,
+    amount_paid: 0,
+    amount_remaining: amountDue,
+    amount_shipping: 0,
+    application: null,
+    attempt_count: 0,
+    attempted: false,
+    auto_advance: true,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
+    automatically_finalizes_at: null,
+    billing_reason: reason,
+    collection_method: 'charge_automatically',
+    created: now,
+    currency: sub.currency,
+    custom_fields: null,
+    customer: customerId(sub),
+    customer_account: null,
+    customer_address: null,
+    customer_email: customer?.email ?? null,
+    customer_name: customer?.name ?? null,
+    customer_phone: null,
+    customer_shipping: null,
+    customer_tax_exempt: 'none',
+    customer_tax_ids: [],
+    default_payment_method: null,
+    default_source: null,
+    default_tax_rates: [],
+    description: null,
+    discounts: [],
+    due_date: null,
+    effective_at: null,
+    ending_balance: null,
+    footer: null,
+    from_invoice: null,
+    hosted_invoice_url: null,
+    invoice_pdf: null,
+    issuer: { type: 'self' },
+    last_finalization_error: null,
+    latest_revision: null,
+    lines: { object: 'list', data: built, has_more: false, url: `/v1/invoices/${id}/lines` },
+    livemode: false,
+    metadata: {},
+    next_payment_attempt: null,
+    number: null,
+    on_behalf_of: null,
+    parent: {
+      type: 'subscription_details',
+      quote_details: null,
+      subscription_details: { metadata: { ...sub.metadata }, subscription: sub.id },
+    },
+    payment_settings: { default_mandate: null, payment_method_options: null, payment_method_types: null },
+    period_end: periodEnd,
+    period_start: periodStart,
+    post_payment_credit_notes_amount: 0,
+    pre_payment_credit_notes_amount: 0,
+    receipt_number: null,
+    rendering: null,
+    shipping_cost: null,
+    shipping_details: null,
+    starting_balance: startingBalance,
+    statement_descriptor: null,
+    status: 'draft',
+    status_transitions: { finalized_at: null, marked_uncollectible_at: null, paid_at: null, voided_at: null },
+    subtotal: total,
+    subtotal_excluding_tax: total,
+    test_clock: null,
+    total,
+    total_discount_amounts: [],
+    total_excluding_tax: total,
+    total_pretax_credit_amounts: [],
+    total_taxes: [],
+    webhooks_delivered_at: null,
+  };
+  ctx.store.put('invoices', invoice);
+  ctx.emit('invoice.created', invoice);
+  // Apply customer balance: credit consumed, or a negative total stored as new credit.
+  if (customer) {
+    const newBalance = startingBalance + total - amountDue;
+    invoice.ending_balance = newBalance;
+    if (newBalance !== startingBalance) {
+      const prev = { balance: customer.balance };
+      customer.balance = newBalance;
+      ctx.emit('customer.updated', customer, prev);
+    }
+  }
+  return invoice;
+}
+
+export function finalizeInvoice(ctx: Ctx, invoice: Stripe.Invoice): void {
+  const customer = typeof invoice.customer === 'string' ? ctx.store.get('customers', invoice.customer) : undefined;
+  ctx.store.invoiceCounter += 1;
+  const prefix = customer?.invoice_prefix ?? 'EMU';
+  invoice.number = `${prefix}-${String(ctx.store.invoiceCounter).padStart(4, '0')}`;
+  invoice.status = 'open';
+  invoice.effective_at = ctx.store.now();
+  invoice.status_transitions.finalized_at = ctx.store.now();
+  invoice.hosted_invoice_url = `${ctx.baseUrl}/invoices/${invoice.id}`;
+  ctx.emit('invoice.finalized', invoice);
+}
+
+function markPaid(ctx: Ctx, invoice: Stripe.Invoice): void {
+  invoice.status = 'paid';
+  invoice.amount_paid = invoice.amount_due;
+  invoice.amount_remaining = 0;
+  invoice.next_payment_attempt = null;
+  invoice.status_transitions.paid_at = ctx.store.now();
+  ctx.emit('invoice.paid', invoice);
+  ctx.emit('invoice.payment_succeeded', invoice);
+}
+
+/** Charges the customer's default card for an open invoice. */
+export function payInvoice(
+  ctx: Ctx,
+  invoice: Stripe.Invoice,
+  opts: { forceFail?: boolean; description?: string } = {},
+): PaymentOutcome | null {
+  if (invoice.amount_due === 0) {
+    markPaid(ctx, invoice);
+    return null;
+  }
+  const customer = typeof invoice.customer === 'string' ? invoice.customer : null;
+  const card = customer ? defaultCard(ctx, customer) : null;
+  const outcome = attemptPayment(ctx, {
+    amount: invoice.amount_due,
+    currency: invoice.currency,
+    customer,
+    card,
+    description: opts.description ?? null,
+    receiptEmail: invoice.customer_email,
+    offSession: true,
+    forceFail: opts.forceFail,
+  });
+  const list = ctx.store.invoicePayments.get(invoice.id) ?? [];
+  list.push(outcome.paymentIntent.id);
+  ctx.store.invoicePayments.set(invoice.id, list);
+  invoice.attempt_count += 1;
+  invoice.attempted = true;
+  if (outcome.error) {
+    invoice.next_payment_attempt = ctx.store.now() + 3 * 86_400;
+    ctx.emit('invoice.payment_failed', invoice);
+  } else {
+    markPaid(ctx, invoice);
+  }
+  return outcome;
+}
+
+export function voidInvoice(ctx: Ctx, invoice: Stripe.Invoice): void {
+  invoice.status = 'void';
+  invoice.amount_remaining = 0;
+  invoice.next_payment_attempt = null;
+  invoice.status_transitions.voided_at = ctx.store.now();
+  ctx.emit('invoice.voided', invoice);
+}
+
+/** Creates, finalizes and pays an invoice: what Stripe does for charge_automatically subscriptions. */
+export function billNow(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  lines: LineSpec[],
+  reason: Stripe.Invoice.BillingReason,
+  opts: { forceFail?: boolean } = {},
+): { invoice: Stripe.Invoice; outcome: PaymentOutcome | null } {
+  const invoice = createInvoice(ctx, sub, lines, reason);
+  finalizeInvoice(ctx, invoice);
+  const description = reason === 'subscription_create' ? 'Subscription creation' : reason === 'subscription_cycle' ? 'Subscription cycle' : 'Subscription update';
+  const outcome = payInvoice(ctx, invoice, { forceFail: opts.forceFail, description });
+  sub.latest_invoice = invoice.id;
+  return { invoice, outcome };
+}

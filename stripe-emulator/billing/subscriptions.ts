@@ -1,0 +1,331 @@
+import type Stripe from 'stripe';
+import type { Ctx } from '../context.js';
+import { diff } from '../context.js';
+import { newId } from '../ids.js';
+import { invalidRequest } from '../http/errors.js';
+import { decimalString } from '../resources/util.js';
+import { priceProductId, unitAmountIn } from '../resources/prices.js';
+import { addInterval, formatDate } from './time.js';
+import { billNow, type LineSpec } from './invoices.js';
+import type { PaymentOutcome } from './payments.js';
+
+/** Embedded prices are shown without includable fields, as Stripe does. */
+export function embeddedPrice(price: Stripe.Price): Stripe.Price {
+  const { currency_options: _omit, ...rest } = structuredClone(price);
+  return rest as Stripe.Price;
+}
+
+export function planOf(price: Stripe.Price): Stripe.Plan {
+  const rec = price.recurring;
+  return {
+    id: price.id,
+    object: 'plan',
+    active: price.active,
+    amount: price.unit_amount,
+    amount_decimal: decimalString(price.unit_amount),
+    billing_scheme: 'per_unit',
+    created: price.created,
+    currency: price.currency,
+    interval: rec?.interval ?? 'month',
+    interval_count: rec?.interval_count ?? 1,
+    livemode: false,
+    metadata: { ...price.metadata },
+    meter: null,
+    nickname: price.nickname,
+    product: price.product as string,
+    tiers_mode: null,
+    transform_usage: null,
+    trial_period_days: null,
+    usage_type: 'licensed',
+  };
+}
+
+export function itemAmount(sub: Stripe.Subscription, item: Stripe.SubscriptionItem): number {
+  return (unitAmountIn(item.price, sub.currency) ?? item.price.unit_amount ?? 0) * (item.quantity ?? 1);
+}
+
+export function priceAmountIn(ctx: Ctx, price: Stripe.Price, currency: string, param: string): number {
+  const stored = ctx.store.get('prices', price.id) ?? price;
+  const amount = unitAmountIn(stored, currency);
+  if (amount === null) {
+    throw invalidRequest(`The price \`${price.id}\` does not support the currency \`${currency}\`.`, param);
+  }
+  return amount;
+}
+
+export function requireRecurring(price: Stripe.Price, param: string): Stripe.Price.Recurring {
+  if (!price.recurring) {
+    throw invalidRequest(`The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`, param);
+  }
+  return price.recurring;
+}
+
+export function newItem(ctx: Ctx, subId: string, price: Stripe.Price, quantity: number, start: number, end: number, metadata: Record<string, string> = {}): Stripe.SubscriptionItem {
+  return {
+    id: newId('si', 14),
+    object: 'subscription_item',
+    billing_thresholds: null,
+    created: ctx.store.now(),
+    current_period_end: end,
+    current_period_start: start,
+    current_trial: null,
+    discounts: [],
+    metadata,
+    plan: planOf(price),
+    price: embeddedPrice(price),
+    quantity,
+    subscription: subId,
+    tax_rates: [],
+  };
+}
+
+export function describeLine(price: Stripe.Price, quantity: number, currency: string, ctx: Ctx): string {
+  const product = ctx.store.get('products', priceProductId(price));
+  return `${quantity} × ${product?.name ?? priceProductId(price)} (at ${(unitAmountIn(ctx.store.get('prices', price.id) ?? price, currency) ?? 0) / 100} ${currency.toUpperCase()} / ${price.recurring?.interval ?? 'one time'})`;
+}
+
+export function fullLine(ctx: Ctx, sub: Stripe.Subscription, item: Stripe.SubscriptionItem, description?: string): LineSpec {
+  return {
+    price: item.price,
+    quantity: item.quantity ?? 1,
+    amount: itemAmount(sub, item),
+    description: description ?? describeLine(item.price, item.quantity ?? 1, sub.currency, ctx),
+    period: { start: item.current_period_start, end: item.current_period_end },
+    subscriptionItem: item.id,
+    proration: false,
+  };
+}
+
+export interface CreateSubscriptionInput {
+  customer: string;
+  currency: string;
+  items: Array<{ price: Stripe.Price; quantity: number }>;
+  trialDays: number | null;
+  metadata: Record<string, string>;
+  billingMode: 'classic' | 'flexible';
+  defaultPaymentMethod: string | null;
+  description: string | null;
+}
+
+/** Classic billing needs one interval for all items; flexible allows mixing (yearly plan + monthly add-on). */
+export function checkIntervals(mode: 'classic' | 'flexible', prices: Stripe.Price[], param: string): void {
+  if (mode === 'flexible') return;
+  const keys = new Set(prices.map((p) => `${p.recurring?.interval}/${p.recurring?.interval_count}`));
+  if (keys.size > 1) {
+    throw invalidRequest(
+      'Currency and interval fields must match across all plans on this subscription. Use `billing_mode[type]=flexible` to mix billing intervals.',
+      param,
+    );
+  }
+}
+
+export function createSubscription(ctx: Ctx, input: CreateSubscriptionInput): { sub: Stripe.Subscription; outcome: PaymentOutcome | null } {
+  const now = ctx.store.now();
+  const id = newId('sub');
+  const trialEnd = input.trialDays ? now + input.trialDays * 86_400 : null;
+  checkIntervals(input.billingMode, input.items.map((i) => i.price), 'line_items');
+  const items = input.items.map(({ price, quantity }) => {
+    const rec = requireRecurring(price, 'items');
+    const end = trialEnd ?? addInterval(now, rec.interval, rec.interval_count);
+    return newItem(ctx, id, price, quantity, now, end);
+  });
+  const sub: Stripe.Subscription = {
+    id,
+    object: 'subscription',
+    application: null,
+    application_fee_percent: null,
+    automatic_tax: { disabled_reason: null, enabled: false, liability: null },
+    billing_cycle_anchor: trialEnd ?? now,
+    billing_cycle_anchor_config: null,
+    billing_mode: input.billingMode === 'flexible'
+      ? { type: 'flexible', flexible: { proration_discounts: 'included' }, updated_at: now }
+      : { type: 'classic', flexible: null },
+    billing_schedules: [],
+    billing_thresholds: null,
+    cancel_at: null,
+    cancel_at_period_end: false,
+    canceled_at: null,
+    cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
+    collection_method: 'charge_automatically',
+    created: now,
+    currency: input.currency,
+    customer: input.customer,
+    customer_account: null,
+    days_until_due: null,
+    default_payment_method: input.defaultPaymentMethod,
+    default_source: null,
+    default_tax_rates: [],
+    description: input.description,
+    discounts: [],
+    ended_at: null,
+    invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: 'self' } },
+    items: { object: 'list', data: items, has_more: false, url: `/v1/subscription_items?subscription=${id}` },
+    latest_invoice: null,
+    livemode: false,
+    managed_payments: null,
+    metadata: input.metadata,
+    next_pending_invoice_item_invoice: null,
+    on_behalf_of: null,
+    pause_collection: null,
+    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: 'off' },
+    pending_invoice_item_interval: null,
+    pending_setup_intent: null,
+    pending_update: null,
+    schedule: null,
+    start_date: now,
+    status: trialEnd ? 'trialing' : 'incomplete',
+    test_clock: null,
+    transfer_data: null,
+    trial_end: trialEnd,
+    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: 'create_invoice' } },
+    trial_start: trialEnd ? now : null,
+  };
+  ctx.store.put('subscriptions', sub);
+  const lines = items.map((item) =>
+    trialEnd
+      ? { ...fullLine(ctx, sub, item), amount: 0, description: `Trial period for ${describeLine(item.price, item.quantity ?? 1, sub.currency, ctx)}` }
+      : fullLine(ctx, sub, item),
+  );
+  ctx.emit('customer.subscription.created', sub);
+  const { outcome } = billNow(ctx, sub, lines, 'subscription_create');
+  if (!trialEnd) {
+    const before = structuredClone(sub);
+    sub.status = outcome && outcome.error ? 'incomplete' : 'active';
+    const prev = diff(before, sub);
+    if (prev) ctx.emit('customer.subscription.updated', sub, prev);
+  }
+  ctx.changed();
+  return { sub, outcome };
+}
+
+/** Ends the subscription now, emitting customer.subscription.deleted. */
+export function cancelNow(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  details: { comment?: string | null; feedback?: Stripe.Subscription.CancellationDetails.Feedback | null } = {},
+): void {
+  if (sub.status === 'canceled') return;
+  const now = ctx.store.now();
+  sub.status = 'canceled';
+  sub.canceled_at = sub.canceled_at ?? now;
+  sub.ended_at = now;
+  sub.cancellation_details = {
+    comment: details.comment ?? sub.cancellation_details?.comment ?? null,
+    feedback: details.feedback ?? sub.cancellation_details?.feedback ?? null,
+    feedback_option: sub.cancellation_details?.feedback_option ?? null,
+    reason: 'cancellation_requested',
+  };
+  ctx.store.pendingLines.delete(sub.id);
+  ctx.emit('customer.subscription.deleted', sub);
+  ctx.changed();
+}
+
+function takePendingLines(ctx: Ctx, sub: Stripe.Subscription): LineSpec[] {
+  const pending = ctx.store.pendingLines.get(sub.id) ?? [];
+  ctx.store.pendingLines.delete(sub.id);
+  return pending.flatMap((p) => {
+    const price = ctx.store.get('prices', p.price);
+    if (!price) return [];
+    return [{ price: embeddedPrice(price), quantity: p.quantity, amount: p.amount, description: p.description, period: p.period, subscriptionItem: p.subscription_item, proration: true }];
+  });
+}
+
+/** Records the outcome of a renewal/update payment on the subscription's status. */
+export function applyPaymentStatus(ctx: Ctx, sub: Stripe.Subscription, outcome: PaymentOutcome | null): void {
+  const before = structuredClone(sub);
+  if (outcome?.error) {
+    if (sub.status === 'active' || sub.status === 'trialing') sub.status = 'past_due';
+  } else if (sub.status === 'past_due' || sub.status === 'unpaid' || sub.status === 'incomplete') {
+    sub.status = 'active';
+  }
+  const prev = diff(before, sub);
+  if (prev) ctx.emit('customer.subscription.updated', sub, prev);
+}
+
+/**
+ * Moves a subscription to its next billing period (or ends its trial, or ends
+ * it when canceling at period end). Items with different intervals (flexible
+ * billing) renew independently: only those ending first are billed.
+ */
+export function advanceSubscription(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  opts: { outcome?: 'paid' | 'failed'; endTrialNow?: boolean } = {},
+): Stripe.Subscription {
+  if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
+    throw invalidRequest(`Subscription ${sub.id} is ${sub.status} and cannot advance.`, 'subscription');
+  }
+  const store = ctx.store;
+  const trialing = sub.status === 'trialing' && sub.trial_end !== null;
+  if (opts.endTrialNow && !trialing) throw invalidRequest(`Subscription ${sub.id} is not trialing.`, 'subscription');
+  let boundary: number;
+  if (opts.endTrialNow) boundary = store.now();
+  else if (trialing) boundary = sub.trial_end as number;
+  else boundary = Math.min(...sub.items.data.map((i) => i.current_period_end));
+  if (sub.cancel_at !== null && sub.cancel_at <= boundary && !opts.endTrialNow) boundary = sub.cancel_at;
+  // Time passes for the whole emulator: the renewal happens "at" the boundary.
+  if (boundary > store.now()) store.clockOffsetSeconds += boundary - store.now();
+
+  if ((sub.cancel_at_period_end || (sub.cancel_at !== null && sub.cancel_at <= boundary)) && !opts.endTrialNow) {
+    cancelNow(ctx, sub);
+    return sub;
+  }
+  const before = structuredClone(sub);
+  const lines: LineSpec[] = [];
+  for (const item of sub.items.data) {
+    const due = trialing || item.current_period_end <= boundary;
+    if (!due) continue;
+    const rec = item.price.recurring;
+    const start = trialing ? boundary : item.current_period_end;
+    item.current_period_start = start;
+    item.current_period_end = rec ? addInterval(start, rec.interval, rec.interval_count) : start;
+    lines.push(fullLine(ctx, sub, item));
+  }
+  if (trialing) {
+    sub.status = 'active';
+    sub.trial_end = boundary;
+    sub.billing_cycle_anchor = boundary;
+  }
+  lines.push(...takePendingLines(ctx, sub));
+  const prev = diff(before, sub);
+  if (prev) ctx.emit('customer.subscription.updated', sub, prev);
+  const { outcome } = billNow(ctx, sub, lines, 'subscription_cycle', { forceFail: opts.outcome === 'failed' });
+  applyPaymentStatus(ctx, sub, outcome);
+  ctx.changed();
+  return sub;
+}
+
+export function prorationFraction(ctx: Ctx, item: Stripe.SubscriptionItem): number {
+  const span = item.current_period_end - item.current_period_start;
+  if (span <= 0) return 0;
+  const left = item.current_period_end - ctx.store.now();
+  return Math.min(1, Math.max(0, left / span));
+}
+
+export function unusedTimeLine(ctx: Ctx, sub: Stripe.Subscription, item: Stripe.SubscriptionItem): LineSpec {
+  const amount = -Math.round(itemAmount(sub, item) * prorationFraction(ctx, item));
+  const product = ctx.store.get('products', priceProductId(item.price));
+  return {
+    price: item.price,
+    quantity: item.quantity ?? 1,
+    amount,
+    description: `Unused time on ${item.quantity ?? 1} × ${product?.name ?? 'item'} after ${formatDate(ctx.store.now())}`,
+    period: { start: ctx.store.now(), end: item.current_period_end },
+    subscriptionItem: item.id,
+    proration: true,
+  };
+}
+
+export function remainingTimeLine(ctx: Ctx, sub: Stripe.Subscription, item: Stripe.SubscriptionItem): LineSpec {
+  const amount = Math.round(itemAmount(sub, item) * prorationFraction(ctx, item));
+  const product = ctx.store.get('products', priceProductId(item.price));
+  return {
+    price: item.price,
+    quantity: item.quantity ?? 1,
+    amount,
+    description: `Remaining time on ${item.quantity ?? 1} × ${product?.name ?? 'item'} after ${formatDate(ctx.store.now())}`,
+    period: { start: ctx.store.now(), end: item.current_period_end },
+    subscriptionItem: item.id,
+    proration: true,
+  };
+}
