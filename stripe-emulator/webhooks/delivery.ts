@@ -50,6 +50,8 @@ function shuffle<T>(items: T[]): T[] {
  */
 export class WebhookDispatcher {
   private queued: Stripe.Event[] = []; // manual mode: not yet flushed
+  private batch: Stripe.Event[] = []; // auto mode: events of the current tick
+  private batchScheduled = false;
   private tasks: Task[] = [];
   private running = false;
   private timer: NodeJS.Timeout | null = null;
@@ -73,13 +75,25 @@ export class WebhookDispatcher {
       this.queued.push(event);
       return;
     }
-    this.schedule([event], this.opts.chaos ? 'shuffled' : 'fifo', this.opts.chaos);
+    // One API call emits a burst of events; batching the tick lets chaos mode shuffle across it.
+    this.batch.push(event);
+    if (!this.batchScheduled) {
+      this.batchScheduled = true;
+      setImmediate(() => this.releaseBatch());
+    }
+  }
+
+  private releaseBatch(): void {
+    this.batchScheduled = false;
+    const events = this.batch;
+    this.batch = [];
+    if (events.length) this.schedule(events, this.opts.chaos ? 'shuffled' : 'fifo', this.opts.chaos);
   }
 
   pending(): Stripe.Event[] {
     const seen = new Set<string>();
     const out: Stripe.Event[] = [];
-    for (const e of [...this.queued, ...this.tasks.map((t) => t.event)]) {
+    for (const e of [...this.queued, ...this.batch, ...this.tasks.map((t) => t.event)]) {
       if (!seen.has(e.id)) {
         seen.add(e.id);
         out.push(e);
@@ -90,6 +104,7 @@ export class WebhookDispatcher {
 
   /** Delivers everything queued and waits until no task is left (or the wait limit). */
   async flush(opts: { order?: FlushOrder; duplicate?: boolean } = {}, maxWaitMs = 30_000): Promise<void> {
+    this.releaseBatch();
     const events = this.queued;
     this.queued = [];
     const order = opts.order ?? (this.opts.chaos ? 'shuffled' : 'fifo');
@@ -105,6 +120,7 @@ export class WebhookDispatcher {
 
   reset(): void {
     this.queued = [];
+    this.batch = [];
     this.tasks = [];
     this.attempts.length = 0;
   }
