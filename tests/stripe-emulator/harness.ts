@@ -51,6 +51,8 @@ export interface Received {
 /** A local webhook endpoint that records what it gets; `fail` decides a non-2xx answer. */
 export async function startReceiver(fail: (n: number, event: Stripe.Event) => boolean = () => false): Promise<{
   url: string;
+  /** Origin of the receiver, usable for success/cancel pages. */
+  origin: string;
   received: Received[];
   close(): Promise<void>;
 }> {
@@ -60,6 +62,11 @@ export async function startReceiver(fail: (n: number, event: Stripe.Event) => bo
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
+      if (req.method === 'GET') {
+        // Doubles as the merchant site for success_url / cancel_url / return_url in browser tests.
+        res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Merchant</title><h1>Merchant page ${req.url}</h1>`);
+        return;
+      }
       const body = Buffer.concat(chunks).toString('utf8');
       const event = JSON.parse(body) as Stripe.Event;
       n += 1;
@@ -75,6 +82,7 @@ export async function startReceiver(fail: (n: number, event: Stripe.Event) => bo
   const port = (server.address() as AddressInfo).port;
   return {
     url: `http://127.0.0.1:${port}/webhook`,
+    origin: `http://127.0.0.1:${port}`,
     received,
     close: () =>
       new Promise<void>((r) => {
