@@ -1,0 +1,14 @@
+import { eq } from 'drizzle-orm';
+import type { Database } from '@/db/client';
+import { users } from '@/db/schema';
+import { createUser } from './index';
+
+export const DEMO_EMAIL = 'demo@agileforge.local';
+// A development-only login printed by `npm run dev`; never created outside dev and tests.
+export const DEMO_PASSWORD = 'demo-password-2026';
+
+export async function ensureDemoUser(db: Database): Promise<{ email: string; password: string }> {
+  const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_EMAIL));
+  if (!existing) await createUser(db, { email: DEMO_EMAIL, password: DEMO_PASSWORD, name: 'Demo User', isPlatformAdmin: true });
+  return { email: DEMO_EMAIL, password: DEMO_PASSWORD };
+}

@@ -1,0 +1,77 @@
+import { ZodError } from 'zod';
+import { Forbidden, Unauthenticated } from '@/lib/errors';
+import { toErrorResponse } from '@/lib/http/error-response';
+import { hitRateLimit, type RateLimitRule } from '@/lib/rate-limit';
+import { getAppContext, type AppContext } from '@/lib/server/context';
+import { resolveCurrentTeam, roleAtLeast, type ActiveTeam, type TeamRole } from '@/lib/teams/membership';
+import { resolveUser, type AuthedUser } from './credentials';
+import { assertSameOrigin } from './csrf';
+
+export interface TeamRequestContext<P> {
+  app: AppContext;
+  user: AuthedUser;
+  team: ActiveTeam;
+  params: P;
+}
+
+export interface WithTeamOptions {
+  /** Lowest role allowed; owners and admins buy and manage, members view. */
+  minRole?: TeamRole;
+  rateLimit?: RateLimitRule;
+  platformAdmin?: boolean;
+}
+
+type RouteContext<P> = { params: Promise<P> };
+type Handler<P> = (req: Request, ctx: TeamRequestContext<P>) => Promise<Response | object>;
+
+export function clientIp(req: Request): string {
+  return req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || 'unknown';
+}
+
+/**
+ * The one wrapper of every /api/packages route (but the webhook): resolves credentials (session
+ * cookie or API token), the current team and role, CSRF and rate limits, and maps every error to
+ * the JSON envelope. A handler returns a Response or a value sent as JSON.
+ */
+export function withTeam<P = Record<string, string>>(handler: Handler<P>, options: WithTeamOptions = {}) {
+  return async (req: Request, route?: RouteContext<P>): Promise<Response> => {
+    let app: AppContext | undefined;
+    try {
+      app = getAppContext();
+      const user = await resolveUser(app, req);
+      if (!user) throw new Unauthenticated('Sign in or send Authorization: Bearer <API token>');
+      if (user.via === 'session') assertSameOrigin(req, app.env.APP_URL);
+      if (options.platformAdmin && !user.isPlatformAdmin) throw new Forbidden('Platform admins only');
+      const team = await resolveCurrentTeam(app.db, user.id);
+      if (!team) throw new Forbidden('You are not a member of any team');
+      if (options.minRole && !roleAtLeast(team.role, options.minRole)) {
+        throw new Forbidden(`This needs the ${options.minRole} role or higher in team '${team.name}'; you are ${team.role}`);
+      }
+      if (options.rateLimit) {
+        await hitRateLimit(app, options.rateLimit, `user:${user.id}`);
+        await hitRateLimit(app, options.rateLimit, `ip:${clientIp(req)}`);
+      }
+      const params = ((await route?.params) ?? {}) as P;
+      const result = await handler(req, { app, user, team, params });
+      return result instanceof Response ? result : Response.json(result);
+    } catch (err) {
+      return toErrorResponse(err, app?.logger);
+    }
+  };
+}
+
+/** Reads a JSON body; a malformed one is a 400 naming the body, not a 500. */
+export async function readJson(req: Request): Promise<unknown> {
+  const text = await req.text();
+  if (!text) return {};
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new ZodError([{ code: 'custom', path: [], message: 'body must be valid JSON', input: text }]);
+  }
+}
+
+/** URL query parameters as a plain object for zod. */
+export function queryOf(req: Request): Record<string, string> {
+  return Object.fromEntries(new URL(req.url).searchParams);
+}
