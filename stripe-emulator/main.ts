@@ -4,7 +4,10 @@ import { DEFAULT_WEBHOOK_SECRET, startStripeEmulator } from './server.js';
 /** `npm run stripe:emulator`: a long-lived local Stripe for `npm run dev`. */
 const logger = pino({ name: 'stripe-emulator', level: process.env.LOG_LEVEL ?? 'info' });
 
-const port = Number(process.env.STRIPE_EMULATOR_PORT ?? 12111);
+const port = Number(process.env.STRIPE_EMULATOR_PORT || 12111);
+// Unset: the default snapshot file; set but empty: memory only (used by e2e runs).
+const dataEnv = process.env.STRIPE_EMULATOR_DATA;
+const dataFile = dataEnv === undefined ? '.data/stripe-emulator.json' : dataEnv || null;
 const webhookUrls = (process.env.STRIPE_EMULATOR_WEBHOOK_URL ?? 'http://localhost:3000/api/packages/webhook')
   .split(',')
   .map((u) => u.trim())
@@ -15,7 +18,7 @@ const emulator = await startStripeEmulator({
   host: process.env.STRIPE_EMULATOR_HOST ?? '127.0.0.1',
   webhookUrls,
   webhookSecret: process.env.STRIPE_WEBHOOK_SECRET || DEFAULT_WEBHOOK_SECRET,
-  dataFile: process.env.STRIPE_EMULATOR_DATA ?? '.data/stripe-emulator.json',
+  dataFile,
   chaos: process.env.STRIPE_EMULATOR_CHAOS === '1',
   logger: {
     info: (...a) => logger.info(...(a as [object, string])),
@@ -23,7 +26,7 @@ const emulator = await startStripeEmulator({
     error: (...a) => logger.error(...(a as [object, string])),
   },
 });
-logger.info({ url: emulator.url, webhookUrls }, `stripe emulator listening on ${emulator.url}`);
+logger.info({ url: emulator.url, webhookUrls, dataFile, chaos: process.env.STRIPE_EMULATOR_CHAOS === '1' }, `stripe emulator listening on ${emulator.url}`);
 
 const shutdown = (): void => {
   void emulator.close().then(() => process.exit(0));

@@ -33,7 +33,8 @@ function authenticate(req: IncomingMessage): string {
     );
   }
   if (!key.startsWith('sk_test_')) {
-    const masked = key.length > 8 ? `${key.slice(0, 8)}${'*'.repeat(Math.max(0, key.length - 12))}${key.slice(-4)}` : key;
+    // Stripe echoes only the start and the last four characters of a rejected key.
+    const masked = key.length > 12 ? `${key.slice(0, 8)}${'*'.repeat(key.length - 12)}${key.slice(-4)}` : `${key.slice(0, 3)}${'*'.repeat(Math.max(0, key.length - 3))}`;
     throw authError(`Invalid API Key provided: ${masked}`);
   }
   return key;
