@@ -43,7 +43,10 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
   const extras = ctx.store.checkoutExtras.get(session.id);
   if (!extras) throw invalidRequest('Checkout Session data is missing.', 'session');
   const number = normalizeCardNumber(pay.card);
-  const behavior = cardBehavior(number);
+  const trialNoCard =
+    !number && session.mode === 'subscription' && session.payment_method_collection === 'if_required' && (extras.subscription_data?.trial_period_days ?? 0) > 0;
+  if (!number && !trialNoCard) throw invalidRequest('Your card number is incomplete.', 'card', 'incomplete_number');
+  const behavior = trialNoCard ? ({ kind: 'ok' } as const) : cardBehavior(number);
   const existingCustomer = typeof session.customer === 'string' ? ctx.store.get('customers', session.customer) : undefined;
   const email = pay.email || session.customer_email || existingCustomer?.email || null;
   if (behavior.kind === 'three_d_secure' && !pay.threeDSecure && !pay.autoAuthenticate) {
@@ -55,7 +58,8 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
   const authFailed = behavior.kind === 'three_d_secure' && pay.threeDSecure === 'fail';
   const trial = session.mode === 'subscription' && (extras.subscription_data?.trial_period_days ?? 0) > 0;
   const amount = session.amount_total ?? 0;
-  const card = saveCard(ctx, number, null);
+  // Trials with payment_method_collection=if_required may start without a card.
+  const card = trialNoCard ? null : saveCard(ctx, number, null);
   const fail = (code: string, message: string, declineCode: string | undefined, pi: string | null): CheckoutResult => {
     extras.last_error = message;
     ctx.changed();
@@ -83,7 +87,7 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
       outcome.paymentIntent.customer = customer.id;
       if (outcome.charge) outcome.charge.customer = customer.id;
     }
-    if (customer) setDefaultCard(ctx, customer, card);
+    if (customer && card) setDefaultCard(ctx, customer, card);
     session.customer = customer?.id ?? null;
     session.payment_status = 'paid';
   } else {
@@ -106,7 +110,7 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
       return fail(err.code, err.message, err.decline_code, outcome.paymentIntent.id);
     }
     const customer = existingCustomer ?? createCustomer(ctx, { email, name: pay.name ?? null });
-    setDefaultCard(ctx, customer, card);
+    if (card) setDefaultCard(ctx, customer, card);
     const sd = extras.subscription_data;
     const { sub } = createSubscription(ctx, {
       customer: customer.id,
@@ -115,7 +119,7 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
       trialDays: sd?.trial_period_days ?? null,
       metadata: { ...(sd?.metadata ?? {}) },
       billingMode: sd?.billing_mode ?? 'classic',
-      defaultPaymentMethod: card.id,
+      defaultPaymentMethod: card?.id ?? null,
       description: sd?.description ?? null,
     });
     session.customer = customer.id;

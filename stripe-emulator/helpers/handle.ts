@@ -21,7 +21,8 @@ function helperRoutes(core: EmulatorCore): Router {
   r.add('POST', '/_emulator/checkout/sessions/:id/complete', ({ ctx, path, params: p }) => {
     const session = mustGet(ctx, 'checkout_sessions', path[0] ?? '', 'session');
     const result = completeCheckout(ctx, session, {
-      card: p.str('card') || '4242424242424242',
+      // An explicitly empty card means "no card" (trials with payment_method_collection=if_required).
+      card: p.has('card') ? (p.str('card') ?? '') : '4242424242424242',
       email: p.str('email'),
       name: p.str('name'),
       threeDSecure: p.oneOf('three_d_secure', ['complete', 'fail'] as const),

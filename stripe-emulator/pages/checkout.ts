@@ -59,6 +59,8 @@ export function renderCheckout(ctx: Ctx, res: ServerResponse, session: Stripe.Ch
   const customer = typeof session.customer === 'string' ? ctx.store.get('customers', session.customer) : undefined;
   const email = session.customer_email ?? customer?.email ?? '';
   const trial = (extras?.subscription_data?.trial_period_days ?? 0) > 0;
+  const cardOptional = trial && session.payment_method_collection === 'if_required';
+  const req = cardOptional ? '' : ' required';
   const cur = session.currency ?? 'usd';
   const button = trial ? 'Start trial' : session.mode === 'subscription' ? `Subscribe and pay ${money(session.amount_total ?? 0, cur)}` : `Pay ${money(session.amount_total ?? 0, cur)}`;
   const error = extras?.last_error ? `<p class="error" role="alert">${esc(extras.last_error)}</p>` : '';
@@ -74,10 +76,10 @@ ${error}
   <label for="email">Email</label>
   <input id="email" name="email" type="email" autocomplete="email" required value="${esc(email)}"${email ? ' readonly' : ''}>
   <label for="cardNumber">Card number</label>
-  <input id="cardNumber" name="cardNumber" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234" required>
+  <input id="cardNumber" name="cardNumber" inputmode="numeric" autocomplete="cc-number" placeholder="1234 1234 1234 1234"${req}>
   <div class="row">
-    <div><label for="cardExpiry">Expiry (MM / YY)</label><input id="cardExpiry" name="cardExpiry" autocomplete="cc-exp" placeholder="MM / YY" required></div>
-    <div><label for="cardCvc">CVC</label><input id="cardCvc" name="cardCvc" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC" required></div>
+    <div><label for="cardExpiry">Expiry (MM / YY)</label><input id="cardExpiry" name="cardExpiry" autocomplete="cc-exp" placeholder="MM / YY"${req}></div>
+    <div><label for="cardCvc">CVC</label><input id="cardCvc" name="cardCvc" inputmode="numeric" autocomplete="cc-csc" placeholder="CVC"${req}></div>
   </div>
   <label for="billingName">Name on card</label>
   <input id="billingName" name="billingName" autocomplete="cc-name">
@@ -109,15 +111,19 @@ export function submitCheckout(ctx: Ctx, res: ServerResponse, session: Stripe.Ch
   } else {
     card = (p.str('cardNumber') ?? '').replace(/\s/g, '');
     email = p.str('email') ?? null;
+    const cardOptional =
+      session.payment_method_collection === 'if_required' && (extras.subscription_data?.trial_period_days ?? 0) > 0 && card === '';
     const problem = !email
       ? 'Your email is incomplete.'
-      : card.length < 12
-        ? 'Your card number is incomplete.'
-        : !parseExpiry(p.str('cardExpiry'))
-          ? "Your card's expiration date is incomplete."
-          : !/^\d{3,4}$/.test(p.str('cardCvc') ?? '')
-            ? "Your card's security code is incomplete."
-            : null;
+      : cardOptional
+        ? null
+        : card.length < 12
+          ? 'Your card number is incomplete.'
+          : !parseExpiry(p.str('cardExpiry'))
+            ? "Your card's expiration date is incomplete."
+            : !/^\d{3,4}$/.test(p.str('cardCvc') ?? '')
+              ? "Your card's security code is incomplete."
+              : null;
     if (problem) {
       extras.last_error = problem;
       return redirect(res, back);

@@ -2,9 +2,11 @@ import type Stripe from 'stripe';
 import type { Router } from '../http/router.js';
 import { newId } from '../ids.js';
 import { mustGet } from './util.js';
+import { KNOWN } from './known-params.js';
 
 export function registerBillingPortal(r: Router): void {
   r.add('POST', '/v1/billing_portal/sessions', ({ ctx, params: p }) => {
+    p.allowOnly(KNOWN.portalSessionCreate);
     const customer = mustGet(ctx, 'customers', p.reqStr('customer'), 'customer');
     const id = newId('bps');
     const session: Stripe.BillingPortal.Session = {

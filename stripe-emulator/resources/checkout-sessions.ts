@@ -9,6 +9,7 @@ import { newId } from '../ids.js';
 import type { Ctx } from '../context.js';
 import type { CheckoutExtras } from '../state.js';
 import { mustGet } from './util.js';
+import { KNOWN } from './known-params.js';
 import { priceProductId, unitAmountIn } from './prices.js';
 import { embeddedPrice, checkIntervals } from '../billing/subscriptions.js';
 import { expireSession } from '../billing/expiry.js';
@@ -74,6 +75,7 @@ function parseSubscriptionData(p: Params, mode: string): CheckoutExtras['subscri
 }
 
 export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Session {
+  p.allowOnly(KNOWN.checkoutSessionCreate);
   const mode = p.oneOf('mode', ['payment', 'subscription', 'setup'] as const);
   if (!mode) throw parameterMissing('mode');
   if (mode === 'setup') throw parameterInvalid('mode', 'The emulator supports `payment` and `subscription` modes.');
@@ -140,10 +142,10 @@ export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Sess
     origin_context: null,
     payment_intent: null,
     payment_link: null,
-    payment_method_collection: mode === 'subscription' ? 'always' : null,
+    payment_method_collection: p.oneOf('payment_method_collection', ['always', 'if_required'] as const) ?? 'always',
     payment_method_configuration_details: null,
     payment_method_options: { card: { request_three_d_secure: 'automatic' } } as Stripe.Checkout.Session.PaymentMethodOptions,
-    payment_method_types: p.strList('payment_method_types') ?? ['card'],
+    payment_method_types: ['card'],
     payment_status: 'unpaid',
     permissions: null,
     phone_number_collection: { enabled: false },

@@ -7,6 +7,7 @@ import { newId } from '../ids.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import { mustGet } from './util.js';
+import { KNOWN } from './known-params.js';
 
 export function createCustomer(
   ctx: Ctx,
@@ -42,6 +43,7 @@ export function createCustomer(
 }
 
 function applyUpdate(ctx: Ctx, customer: Stripe.Customer, p: Params): void {
+  p.allowOnly(KNOWN.customerUpdate);
   const before = structuredClone(customer);
   const email = p.nullableStr('email');
   if (email !== undefined) customer.email = email;
@@ -57,15 +59,16 @@ function applyUpdate(ctx: Ctx, customer: Stripe.Customer, p: Params): void {
 }
 
 export function registerCustomers(r: Router): void {
-  r.add('POST', '/v1/customers', ({ ctx, params: p }) =>
-    createCustomer(ctx, {
+  r.add('POST', '/v1/customers', ({ ctx, params: p }) => {
+    p.allowOnly(KNOWN.customerCreate);
+    return createCustomer(ctx, {
       email: p.nullableStr('email'),
       name: p.nullableStr('name'),
       description: p.nullableStr('description'),
       phone: p.nullableStr('phone'),
       metadata: mergeMetadata(null, p.metadata()),
-    }),
-  );
+    });
+  });
   r.add('GET', '/v1/customers/:id', ({ ctx, path }) => mustGet(ctx, 'customers', path[0] ?? ''));
   r.add('POST', '/v1/customers/:id', ({ ctx, params, path }) => {
     const customer = mustGet(ctx, 'customers', path[0] ?? '');

@@ -10,6 +10,7 @@ import { diff } from '../context.js';
 import { createProduct } from './products.js';
 import { decimalString, mustGet } from './util.js';
 import { Params as P } from '../http/params.js';
+import { KNOWN } from './known-params.js';
 
 const INTERVALS = ['day', 'week', 'month', 'year'] as const;
 
@@ -58,6 +59,7 @@ function parseCurrencyOptions(p: Params, baseCurrency: string): Stripe.Price['cu
 }
 
 export function createPrice(ctx: Ctx, p: Params): Stripe.Price {
+  p.allowOnly(KNOWN.priceCreate);
   const currency = p.reqStr('currency').toLowerCase();
   let productId = p.str('product');
   if (!productId) {
@@ -139,6 +141,7 @@ export function registerPrices(r: Router): void {
   );
   r.add('POST', '/v1/prices/:id', ({ ctx, params: p, path }) => {
     const price = mustGet(ctx, 'prices', path[0] ?? '');
+    p.allowOnly(KNOWN.priceUpdate);
     const before = structuredClone(price);
     const active = p.bool('active');
     if (active !== undefined) price.active = active;

@@ -8,8 +8,10 @@ import { mustGet } from './util.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import type { Params } from '../http/params.js';
+import { KNOWN } from './known-params.js';
 
 export function createProduct(ctx: Ctx, p: Params): Stripe.Product {
+  p.allowOnly(KNOWN.productCreate);
   const id = p.str('id') || newId('prod', 14);
   if (ctx.store.get('products', id)) {
     throw invalidRequest(`Product already exists.`, 'id', 'resource_already_exists');
@@ -47,6 +49,7 @@ export function registerProducts(r: Router): void {
   r.add('GET', '/v1/products/:id', ({ ctx, path }) => mustGet(ctx, 'products', path[0] ?? ''));
   r.add('POST', '/v1/products/:id', ({ ctx, params: p, path }) => {
     const product = mustGet(ctx, 'products', path[0] ?? '');
+    p.allowOnly(KNOWN.productUpdate);
     const before = structuredClone(product);
     const name = p.str('name');
     if (name !== undefined) {

@@ -5,11 +5,13 @@ import { invalidRequest, parameterMissing } from '../http/errors.js';
 import { newestFirst, paginate } from '../http/list.js';
 import { newId } from '../ids.js';
 import { mustGet } from './util.js';
+import { KNOWN } from './known-params.js';
 
 const REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
 
 export function registerRefunds(r: Router): void {
   r.add('POST', '/v1/refunds', ({ ctx, params: p }) => {
+    p.allowOnly(KNOWN.refundCreate);
     const piId = p.str('payment_intent');
     const chargeId = p.str('charge');
     if (!piId && !chargeId) throw parameterMissing('charge');

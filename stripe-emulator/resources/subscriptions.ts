@@ -9,6 +9,7 @@ import { diff } from '../context.js';
 import { mustGet } from './util.js';
 import { changeSubscription, type ItemChange, type PaymentBehavior, type ProrationBehavior } from '../billing/changes.js';
 import { advanceSubscription, cancelNow } from '../billing/subscriptions.js';
+import { KNOWN } from './known-params.js';
 
 export const PRORATION = ['create_prorations', 'always_invoice', 'none'] as const;
 export const PAYMENT = ['allow_incomplete', 'error_if_incomplete', 'default_incomplete', 'pending_if_incomplete'] as const;
@@ -29,6 +30,7 @@ export function setCancelAtPeriodEnd(ctx: Ctx, sub: Stripe.Subscription, value: 
 }
 
 export function updateSubscription(ctx: Ctx, sub: Stripe.Subscription, p: Params): Stripe.Subscription {
+  p.allowOnly(KNOWN.subscriptionUpdate);
   const changes: ItemChange[] = (p.list('items') ?? []).map((it) => {
     const priceId = it.str('price');
     return {
@@ -96,6 +98,7 @@ export function registerSubscriptions(r: Router): void {
   );
   r.add('DELETE', '/v1/subscriptions/:id', ({ ctx, path, params: p }) => {
     const sub = mustGet(ctx, 'subscriptions', path[0] ?? '');
+    p.allowOnly(KNOWN.subscriptionCancel);
     if (sub.status === 'canceled') {
       throw invalidRequest(`A canceled subscription can only update its cancellation_details and metadata.`, 'subscription');
     }

@@ -187,3 +187,21 @@ describe('idempotency', () => {
     expect(list.data).toHaveLength(1);
   });
 });
+
+describe('parameter_unknown', () => {
+  it('rejects parameters Stripe does not know for the endpoint', async () => {
+    await expect(h.stripe.products.create({ name: 'X', nmae: 'typo' } as Stripe.ProductCreateParams)).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'parameter_unknown',
+      param: 'nmae',
+    });
+    // Removed from Checkout in this API version.
+    await expect(
+      h.stripe.checkout.sessions.create({
+        mode: 'payment',
+        payment_method_types: ['card'],
+        line_items: [{ price: 'price_x' }],
+      } as Stripe.Checkout.SessionCreateParams),
+    ).rejects.toMatchObject({ code: 'parameter_unknown', param: 'payment_method_types' });
+  });
+});

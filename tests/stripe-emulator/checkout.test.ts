@@ -121,3 +121,22 @@ describe('checkout sessions', () => {
     expect(blocked.status).toBe(400);
   });
 });
+
+describe('trial without a card', () => {
+  it('payment_method_collection=if_required lets a trial start without a card; the trial end then fails to pay', async () => {
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: cat.monthly.id }],
+      subscription_data: { trial_period_days: 7 },
+      payment_method_collection: 'if_required',
+      customer_email: 'nocard@example.com',
+      ...urls,
+    });
+    const done = await h.http('POST', `/_emulator/checkout/sessions/${s.id}/complete`, { card: '' });
+    expect(done.status).toBe(200);
+    const sub = await h.stripe.subscriptions.retrieve(done.json.subscription);
+    expect(sub).toMatchObject({ status: 'trialing', default_payment_method: null });
+    const ended = await h.http('POST', `/_emulator/subscriptions/${sub.id}/end_trial`, {});
+    expect(ended.json.status).toBe('past_due');
+  });
+});
