@@ -57,6 +57,7 @@ export interface Collections {
   refunds: Stripe.Refund;
   billing_portal_sessions: Stripe.BillingPortal.Session;
   events: Stripe.Event;
+  test_clocks: Stripe.TestHelpers.TestClock;
 }
 export type CollectionName = keyof Collections;
 
@@ -72,6 +73,7 @@ const COLLECTIONS: CollectionName[] = [
   'refunds',
   'billing_portal_sessions',
   'events',
+  'test_clocks',
 ];
 
 interface Snapshot {

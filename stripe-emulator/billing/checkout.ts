@@ -4,7 +4,7 @@ import { diff } from '../context.js';
 import { invalidRequest } from '../http/errors.js';
 import { createCustomer } from '../resources/customers.js';
 import { cardBehavior, normalizeCardNumber, saveCard } from './cards.js';
-import { attemptPayment } from './payments.js';
+import { attemptPayment, newPaymentIntent } from './payments.js';
 import { createSubscription } from './subscriptions.js';
 import type { CardRecord } from '../state.js';
 
@@ -36,6 +36,24 @@ function setDefaultCard(ctx: Ctx, customer: Stripe.Customer, card: CardRecord): 
   if (prev) ctx.emit('customer.updated', customer, prev);
 }
 
+/** A payment waiting for 3-D Secure: Stripe reports it with payment_intent.requires_action. */
+function markRequiresAction(ctx: Ctx, session: Stripe.Checkout.Session, metadata: Record<string, string>, email: string | null): void {
+  const existing = session.payment_intent ? ctx.store.get('payment_intents', session.payment_intent as string) : undefined;
+  const pi =
+    existing ??
+    newPaymentIntent(ctx, {
+      amount: session.amount_total ?? 0,
+      currency: session.currency ?? 'usd',
+      customer: typeof session.customer === 'string' ? session.customer : null,
+      metadata,
+      receiptEmail: email,
+    });
+  session.payment_intent = pi.id;
+  pi.status = 'requires_action';
+  pi.next_action = { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect' } } as Stripe.PaymentIntent.NextAction;
+  ctx.emit('payment_intent.requires_action', pi);
+}
+
 /** Pays a Checkout Session as the hosted page does; shared by the page and the test helper. */
 export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay: CheckoutPayment): CheckoutResult {
   if (session.status === 'expired') throw invalidRequest('This Checkout Session is no longer active.', 'session', 'checkout_session_expired');
@@ -51,6 +69,7 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
   const email = pay.email || session.customer_email || existingCustomer?.email || null;
   if (behavior.kind === 'three_d_secure' && !pay.threeDSecure && !pay.autoAuthenticate) {
     extras.pending_3ds = { card: number, email };
+    if (session.mode === 'payment') markRequiresAction(ctx, session, extras.payment_intent_metadata, email);
     ctx.changed();
     return { kind: 'requires_action', session };
   }

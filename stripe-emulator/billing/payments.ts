@@ -206,6 +206,7 @@ export function attemptPayment(ctx: Ctx, a: PaymentAttempt): PaymentOutcome {
   // Authentication failures never reach the card network, so no charge exists for them.
   const charge = error?.code === 'payment_intent_authentication_failure' ? null : newCharge(ctx, pi, a.card, error);
   pi.payment_method = a.card?.id ?? null;
+  pi.next_action = null;
   if (charge) pi.latest_charge = charge.id;
   if (error) {
     pi.status = 'requires_payment_method';

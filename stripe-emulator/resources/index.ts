@@ -10,6 +10,7 @@ import { registerInvoices } from './invoices.js';
 import { registerPaymentIntentsAndCharges } from './payments.js';
 import { registerRefunds } from './refunds.js';
 import { registerBillingPortal } from './billing-portal.js';
+import { registerTestClocks } from './test-clocks.js';
 
 export function registerApiRoutes(r: Router): void {
   registerProducts(r);
@@ -23,4 +24,5 @@ export function registerApiRoutes(r: Router): void {
   registerPaymentIntentsAndCharges(r);
   registerRefunds(r);
   registerBillingPortal(r);
+  registerTestClocks(r);
 }

@@ -15,6 +15,7 @@ const KIND: Record<CollectionName, string> = {
   refunds: 'refund',
   billing_portal_sessions: 'billing_portal.session',
   events: 'event',
+  test_clocks: 'test_helpers.test_clock',
 };
 
 export function mustGet<K extends CollectionName>(ctx: Ctx, name: K, id: string, param = 'id'): Collections[K] {

@@ -44,6 +44,8 @@ describe('hosted checkout page (plain HTTP)', () => {
     const s = await h.stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: cat.monthly.id }], ...urls });
     await post(s.url!, card('4000002500003155'));
     expect(await (await fetch(s.url!)).text()).toContain('3D Secure authentication');
+    const waiting = await h.stripe.events.list({ type: 'payment_intent.requires_action', limit: 1 });
+    expect(waiting.data).toHaveLength(0); // subscription mode: no PaymentIntent before the invoice
     await post(`${s.url}/3ds`, { action: 'fail' });
     expect(await (await fetch(s.url!)).text()).toContain('unable to authenticate');
     await post(s.url!, card('4000002500003155'));
@@ -51,6 +53,18 @@ describe('hosted checkout page (plain HTTP)', () => {
     expect(done.headers.get('location')).toContain(s.id);
     const sub = await h.stripe.subscriptions.retrieve((await h.stripe.checkout.sessions.retrieve(s.id)).subscription as string);
     expect(sub.status).toBe('active');
+  });
+
+  it('3-D Secure in payment mode: payment_intent.requires_action, then succeeded on the same intent', async () => {
+    const s = await h.stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: cat.credits.id }], ...urls });
+    await post(s.url!, card('4000002500003155'));
+    const pending = await h.stripe.checkout.sessions.retrieve(s.id, { expand: ['payment_intent'] });
+    const pi = pending.payment_intent as Stripe.PaymentIntent;
+    expect(pi.status).toBe('requires_action');
+    const ev = await h.stripe.events.list({ type: 'payment_intent.requires_action', limit: 1 });
+    expect((ev.data[0]?.data.object as Stripe.PaymentIntent).id).toBe(pi.id);
+    await post(`${s.url}/3ds`, { action: 'complete' });
+    expect((await h.stripe.paymentIntents.retrieve(pi.id)).status).toBe('succeeded');
   });
 
   it('shows validation errors without charging, and expiry', async () => {

@@ -160,6 +160,25 @@ describe('persistence, clock and reset', () => {
     expect(sub.items.data[0]!.current_period_end).toBeGreaterThan(now);
   });
 
+  it('Stripe test clock API shape advances the shared clock', async () => {
+    const h = await startHarness();
+    cleanups.push(() => h.close());
+    const cat = await seedCatalog(h.stripe);
+    const now = (await h.http('GET', '/_emulator/clock')).json.now as number;
+    const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: now, name: 'renewals' });
+    expect(clock).toMatchObject({ object: 'test_helpers.test_clock', status: 'ready', frozen_time: now });
+    expect(clock.id).toMatch(/^clock_/);
+    const s = await h.stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: cat.monthly.id }], customer_email: 'tc@example.com', ...urls });
+    const done = await h.http('POST', `/_emulator/checkout/sessions/${s.id}/complete`, {});
+    const advanced = await h.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: now + 35 * 86400 });
+    expect(advanced.frozen_time).toBe(now + 35 * 86400);
+    const invoices = await h.stripe.invoices.list({ subscription: done.json.subscription });
+    expect(invoices.data.map((i) => i.billing_reason)).toEqual(['subscription_cycle', 'subscription_create']);
+    await expect(h.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: now })).rejects.toMatchObject({ param: 'frozen_time' });
+    expect((await h.stripe.testHelpers.testClocks.list()).data).toHaveLength(1);
+    expect(await h.stripe.testHelpers.testClocks.del(clock.id)).toMatchObject({ deleted: true });
+  });
+
   it('reset empties everything', async () => {
     const h = await startHarness();
     cleanups.push(() => h.close());
