@@ -58,6 +58,7 @@ export interface Collections {
   billing_portal_sessions: Stripe.BillingPortal.Session;
   events: Stripe.Event;
   test_clocks: Stripe.TestHelpers.TestClock;
+  payment_methods: Stripe.PaymentMethod;
 }
 export type CollectionName = keyof Collections;
 
@@ -74,6 +75,7 @@ const COLLECTIONS: CollectionName[] = [
   'billing_portal_sessions',
   'events',
   'test_clocks',
+  'payment_methods',
 ];
 
 interface Snapshot {

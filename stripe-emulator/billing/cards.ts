@@ -1,5 +1,6 @@
 import type { Ctx } from '../context.js';
 import type { CardRecord } from '../state.js';
+import type Stripe from 'stripe';
 import { newId } from '../ids.js';
 
 /** How a test card behaves, following Stripe's documented test numbers. */
@@ -73,8 +74,54 @@ export function saveCard(ctx: Ctx, number: string, customer: string | null, exp?
     customer,
   };
   ctx.store.cards.set(card.id, card);
-  if (customer) ctx.store.defaultCards.set(customer, card.id);
+  const pm: Stripe.PaymentMethod = {
+    id: card.id,
+    object: 'payment_method',
+    allow_redisplay: 'unspecified',
+    billing_details: {
+      address: { city: null, country: null, line1: null, line2: null, postal_code: null, state: null },
+      email: null,
+      name: null,
+      phone: null,
+      tax_id: null,
+    },
+    card: {
+      brand: card.brand,
+      checks: { address_line1_check: null, address_postal_code_check: null, cvc_check: 'pass' },
+      country: 'US',
+      display_brand: card.brand,
+      exp_month: card.exp_month,
+      exp_year: card.exp_year,
+      fingerprint: card.number.slice(-8),
+      funding: 'credit',
+      generated_from: null,
+      last4: card.last4,
+      networks: { available: [card.brand], preferred: null },
+      regulated_status: 'unregulated',
+      three_d_secure_usage: { supported: true },
+      wallet: null,
+    },
+    created: ctx.store.now(),
+    customer: null,
+    customer_account: null,
+    livemode: false,
+    metadata: {},
+    type: 'card',
+  };
+  ctx.store.put('payment_methods', pm);
+  if (customer) attachCard(ctx, card, customer);
   return card;
+}
+
+/** Attaches a saved card to a customer as their default (payment_method.attached). */
+export function attachCard(ctx: Ctx, card: CardRecord, customer: string): void {
+  card.customer = customer;
+  ctx.store.defaultCards.set(customer, card.id);
+  const pm = ctx.store.get('payment_methods', card.id);
+  if (pm && pm.customer !== customer) {
+    pm.customer = customer;
+    ctx.emit('payment_method.attached', pm);
+  }
 }
 
 export function defaultCard(ctx: Ctx, customer: string): CardRecord | null {

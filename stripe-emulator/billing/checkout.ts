@@ -3,7 +3,7 @@ import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import { invalidRequest } from '../http/errors.js';
 import { createCustomer } from '../resources/customers.js';
-import { cardBehavior, normalizeCardNumber, saveCard } from './cards.js';
+import { attachCard, cardBehavior, normalizeCardNumber, saveCard } from './cards.js';
 import { attemptPayment, newPaymentIntent } from './payments.js';
 import { createSubscription } from './subscriptions.js';
 import type { CardRecord } from '../state.js';
@@ -28,8 +28,7 @@ export function successRedirect(session: Stripe.Checkout.Session): string | null
 }
 
 function setDefaultCard(ctx: Ctx, customer: Stripe.Customer, card: CardRecord): void {
-  card.customer = customer.id;
-  ctx.store.defaultCards.set(customer.id, card.id);
+  attachCard(ctx, card, customer.id);
   const before = structuredClone(customer);
   customer.invoice_settings.default_payment_method = card.id;
   const prev = diff(before, customer);

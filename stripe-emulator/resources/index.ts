@@ -11,6 +11,7 @@ import { registerPaymentIntentsAndCharges } from './payments.js';
 import { registerRefunds } from './refunds.js';
 import { registerBillingPortal } from './billing-portal.js';
 import { registerTestClocks } from './test-clocks.js';
+import { registerPaymentMethods } from './payment-methods.js';
 
 export function registerApiRoutes(r: Router): void {
   registerProducts(r);
@@ -25,4 +26,5 @@ export function registerApiRoutes(r: Router): void {
   registerRefunds(r);
   registerBillingPortal(r);
   registerTestClocks(r);
+  registerPaymentMethods(r);
 }

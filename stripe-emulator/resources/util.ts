@@ -16,6 +16,7 @@ const KIND: Record<CollectionName, string> = {
   billing_portal_sessions: 'billing_portal.session',
   events: 'event',
   test_clocks: 'test_helpers.test_clock',
+  payment_methods: 'PaymentMethod',
 };
 
 export function mustGet<K extends CollectionName>(ctx: Ctx, name: K, id: string, param = 'id'): Collections[K] {

@@ -71,6 +71,19 @@ describe('subscription lifecycle', () => {
     expect(withPayments.payments?.data[0]?.payment.payment_intent).toMatch(/^pi_/);
   });
 
+  it('the checkout card is the default payment method, retrievable and expandable', async () => {
+    const sub = await subscribe(cat.monthly);
+    const expanded = await h.stripe.subscriptions.retrieve(sub.id, { expand: ['default_payment_method', 'customer'] });
+    const pm = expanded.default_payment_method as Stripe.PaymentMethod;
+    expect(pm).toMatchObject({ object: 'payment_method', type: 'card', card: { last4: '4242', brand: 'visa' }, customer: (expanded.customer as Stripe.Customer).id });
+    expect((expanded.customer as Stripe.Customer).invoice_settings.default_payment_method).toBe(pm.id);
+    expect((await h.stripe.paymentMethods.retrieve(pm.id)).id).toBe(pm.id);
+    const listed = await h.stripe.customers.listPaymentMethods((expanded.customer as Stripe.Customer).id);
+    expect(listed.data.map((x) => x.id)).toEqual([pm.id]);
+    const attached = await h.stripe.events.list({ type: 'payment_method.attached', limit: 5 });
+    expect(attached.data.map((e) => (e.data.object as Stripe.PaymentMethod).id)).toContain(pm.id);
+  });
+
   it('advance paid → new period and cycle invoice; failed → past_due + invoice.payment_failed; paid again → active', async () => {
     const sub = await subscribe(cat.monthly);
     const end1 = sub.items.data[0]!.current_period_end;
