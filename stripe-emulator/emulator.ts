@@ -23,6 +23,7 @@ export class EmulatorCore {
   readonly dispatcher: WebhookDispatcher;
   baseUrl = '';
   private saveTimer: NodeJS.Timeout | null = null;
+  private closed = false;
 
   constructor(readonly opts: EmulatorCoreOptions) {
     this.store = new Store(opts.now);
@@ -39,7 +40,12 @@ export class EmulatorCore {
       maxAttempts: opts.maxAttempts,
       timeoutMs: 10_000,
       logger: opts.logger,
+      onChange: () => this.scheduleSave(),
     });
+    for (const id of this.store.undeliveredEventIds) {
+      const event = this.store.get('events', id);
+      if (event) this.dispatcher.enqueue(event);
+    }
   }
 
   ctx(request: RequestInfo | null): Ctx {
@@ -63,8 +69,15 @@ export class EmulatorCore {
     return this.dispatcher.pending();
   }
 
+  /** Saves (undelivered events included) before dropping the delivery queue. */
+  shutdown(): void {
+    this.saveNow();
+    this.closed = true;
+    this.dispatcher.close();
+  }
+
   scheduleSave(): void {
-    if (!this.opts.dataFile || this.saveTimer) return;
+    if (!this.opts.dataFile || this.saveTimer || this.closed) return;
     this.saveTimer = setTimeout(() => {
       this.saveTimer = null;
       this.saveNow();
@@ -74,8 +87,9 @@ export class EmulatorCore {
   saveNow(): void {
     if (this.saveTimer) clearTimeout(this.saveTimer);
     this.saveTimer = null;
-    if (!this.opts.dataFile) return;
+    if (!this.opts.dataFile || this.closed) return;
     try {
+      this.store.undeliveredEventIds = this.dispatcher.pending().map((e) => e.id);
       saveSnapshot(this.store, this.opts.dataFile);
     } catch (e) {
       this.opts.logger.error({ err: e }, 'stripe emulator could not save state');

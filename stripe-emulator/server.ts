@@ -84,8 +84,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
     url: core.baseUrl,
     port,
     async close() {
-      core.dispatcher.close();
-      core.saveNow();
+      core.shutdown();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },

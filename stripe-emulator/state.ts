@@ -89,6 +89,8 @@ interface Snapshot {
   invoicePayments: Record<string, string[]>;
   pendingLines: Record<string, PendingLine[]>;
   invoiceCounter: number;
+  /** Events not yet delivered when saved; redelivered after a restart (at-least-once). */
+  undeliveredEventIds?: string[];
 }
 
 /**
@@ -107,6 +109,7 @@ export class Store {
   pendingLines = new Map<string, PendingLine[]>();
   clockOffsetSeconds = 0;
   invoiceCounter = 0;
+  undeliveredEventIds: string[] = [];
 
   constructor(private readonly baseNowMs: () => number) {
     this.reset();
@@ -174,6 +177,7 @@ export class Store {
       invoicePayments: Object.fromEntries(this.invoicePayments),
       pendingLines: Object.fromEntries(this.pendingLines),
       invoiceCounter: this.invoiceCounter,
+      undeliveredEventIds: this.undeliveredEventIds,
     };
   }
 
@@ -191,6 +195,7 @@ export class Store {
     for (const [k, v] of Object.entries(s.pendingLines ?? {})) this.pendingLines.set(k, v);
     this.clockOffsetSeconds = s.clockOffsetSeconds ?? 0;
     this.invoiceCounter = s.invoiceCounter ?? 0;
+    this.undeliveredEventIds = s.undeliveredEventIds ?? [];
   }
 }
 

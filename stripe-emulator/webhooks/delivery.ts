@@ -32,6 +32,8 @@ export interface DispatcherOptions {
   maxAttempts: number;
   timeoutMs: number;
   logger: Logger;
+  /** Called when the set of undelivered events may have changed (to persist it). */
+  onChange?: () => void;
 }
 
 function shuffle<T>(items: T[]): T[] {
@@ -165,6 +167,7 @@ export class WebhookDispatcher {
       this.running = false;
     }
     if (this.closed) return;
+    this.opts.onChange?.();
     if (this.tasks.length === 0) {
       this.notifyIdle();
       return;

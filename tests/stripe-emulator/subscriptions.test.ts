@@ -111,6 +111,16 @@ describe('subscription lifecycle', () => {
     expect(again.json.status).toBe('active');
   });
 
+  it('invoices.pay retries a failed renewal: declined again, then paid → active', async () => {
+    const sub = await subscribe(cat.monthly);
+    await h.http('POST', `/_emulator/subscriptions/${sub.id}/advance`, { outcome: 'failed' });
+    const open = (await h.stripe.invoices.list({ subscription: sub.id, status: 'open' })).data[0]!;
+    const paid = await h.stripe.invoices.pay(open.id);
+    expect(paid).toMatchObject({ status: 'paid', attempt_count: 2 });
+    expect((await h.stripe.subscriptions.retrieve(sub.id)).status).toBe('active');
+    await expect(h.stripe.invoices.pay(open.id)).rejects.toMatchObject({ statusCode: 400 });
+  });
+
   it('a card that declines later makes renewals fail without the outcome flag', async () => {
     const sub = await subscribe(cat.monthly, { subscription_data: { trial_period_days: 7 } }, '4000000000000341');
     expect(sub.status).toBe('trialing');

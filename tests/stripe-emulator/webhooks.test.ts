@@ -146,6 +146,19 @@ describe('persistence, clock and reset', () => {
     expect(adv.json.status).toBe('active');
   });
 
+  it('redelivers events that were still undelivered when the emulator stopped', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'stripe-emu-'));
+    const dataFile = join(dir, 'state.json');
+    const h1 = await startHarness({ dataFile, deliveryMode: 'manual', webhookUrls: ['http://127.0.0.1:9/nowhere'] });
+    const c = await h1.stripe.customers.create({ email: 'later@example.com' });
+    await h1.close();
+    const rx = await startReceiver();
+    const h2 = await startHarness({ dataFile, webhookUrls: [rx.url], webhookSecret: WEBHOOK_SECRET });
+    cleanups.push(() => h2.close(), () => rx.close());
+    await h2.emu.flushWebhooks();
+    expect(rx.received.map((r) => (r.event.data.object as Stripe.Customer).id)).toEqual([c.id]);
+  });
+
   it('clock advance renews due subscriptions like a test clock', async () => {
     const h = await startHarness();
     cleanups.push(() => h.close());
