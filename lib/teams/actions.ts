@@ -1,0 +1,51 @@
+'use server';
+
+import { revalidatePath } from 'next/cache';
+import { redirect } from 'next/navigation';
+import { requireUser } from '@/lib/auth/session';
+import { AppError } from '@/lib/errors';
+import { getAppContext } from '@/lib/server/context';
+import { acceptInvitation, createTeam, inviteMember, removeMember, switchTeam } from './index';
+
+export interface InviteState { acceptUrl: string | null; error: string | null }
+
+export async function inviteAction(_prev: InviteState, form: FormData): Promise<InviteState> {
+  const user = await requireUser('/account/team');
+  if (!user.team) return { acceptUrl: null, error: 'You are not in a team' };
+  const app = getAppContext();
+  const role = form.get('role') === 'admin' ? 'admin' : 'member';
+  try {
+    const inv = await inviteMember(app, { teamId: user.team.id, inviterId: user.id, email: String(form.get('email') ?? ''), role });
+    revalidatePath('/account/team');
+    return { acceptUrl: new URL(inv.acceptPath, app.env.APP_URL).toString(), error: null };
+  } catch (err) {
+    if (err instanceof AppError) return { acceptUrl: null, error: err.message.replace(/^email: /, '') };
+    throw err;
+  }
+}
+
+export async function removeMemberAction(form: FormData): Promise<void> {
+  const user = await requireUser('/account/team');
+  if (!user.team) return;
+  await removeMember(getAppContext(), { teamId: user.team.id, actorId: user.id, userId: String(form.get('user_id') ?? '') });
+  revalidatePath('/account/team');
+}
+
+export async function switchTeamAction(form: FormData): Promise<void> {
+  const user = await requireUser('/account');
+  await switchTeam(getAppContext().db, user.id, String(form.get('team_id') ?? ''));
+  revalidatePath('/', 'layout');
+}
+
+export async function createTeamAction(form: FormData): Promise<void> {
+  const user = await requireUser('/account');
+  await createTeam(getAppContext().db, user.id, String(form.get('name') ?? ''));
+  revalidatePath('/', 'layout');
+}
+
+export async function acceptInvitationAction(form: FormData): Promise<void> {
+  const token = String(form.get('token') ?? '');
+  const user = await requireUser(`/account/invitations/${token}`);
+  await acceptInvitation(getAppContext(), { token, userId: user.id });
+  redirect('/account/team');
+}
