@@ -1,9 +1,11 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 
 /** Starts Stripe Checkout (or attaches an add-on) for the signed-in user's current team. */
 export function BuyButton({ packageId, currency, label, isAddon }: { packageId: string; currency: string; label: string; isAddon: boolean }) {
+  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -19,7 +21,7 @@ export function BuyButton({ packageId, currency, label, isAddon }: { packageId: 
           body: JSON.stringify({ package_id: packageId, currency, success_url: `${origin}/account/purchases?checkout=success&session_id={CHECKOUT_SESSION_ID}`, cancel_url: `${origin}/?checkout=cancelled` }),
         });
     if (res.status === 401) {
-      window.location.href = `/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`;
+      router.push(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
       return;
     }
     const body = (await res.json().catch(() => ({}))) as { url?: string; error?: { message?: string } };
@@ -28,8 +30,9 @@ export function BuyButton({ packageId, currency, label, isAddon }: { packageId: 
       setError(body.error?.message ?? 'Something went wrong');
       return;
     }
-    if (body.url) window.location.href = body.url;
-    else window.location.href = '/account/billing';
+    // Stripe Checkout lives on another origin, so this is a full navigation.
+    if (body.url) window.location.assign(body.url);
+    else router.push('/account/billing');
   }
 
   return (
