@@ -84,8 +84,8 @@ export class Params {
   list(key: string): Params[] | undefined {
     const v = this.raw[key];
     if (v === undefined || v === '') return undefined;
-    const arr: FormValue[] = Array.isArray(v) ? v : typeof v === 'object' ? Object.values(v) : [];
-    if (!Array.isArray(v) && typeof v !== 'object') throw parameterInvalid(this.name(key), `Invalid array: ${this.name(key)}`);
+    if (typeof v === 'string') throw parameterInvalid(this.name(key), `Invalid array: ${this.name(key)}`);
+    const arr: FormValue[] = Array.isArray(v) ? v : Object.values(v);
     return arr.map((item, i) => {
       if (typeof item !== 'object' || Array.isArray(item)) throw parameterInvalid(`${this.name(key)}[${i}]`);
       return new Params(item, `${this.name(key)}[${i}]`);

@@ -8,7 +8,11 @@ export const WEBHOOK_SECRET = 'whsec_test_emulator_secret';
 export interface Harness {
   emu: StripeEmulator;
   stripe: Stripe;
-  /** Plain HTTP against the emulator (for /_emulator helpers and raw wire checks). */
+  /**
+   * Plain HTTP against the emulator (for /_emulator helpers and raw wire checks).
+   * `json` is deliberately loose: tests assert on arbitrary response shapes.
+   */
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   http(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }>;
   close(): Promise<void>;
 }

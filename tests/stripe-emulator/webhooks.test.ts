@@ -3,7 +3,7 @@ import { mkdtempSync, existsSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Stripe from 'stripe';
-import { WEBHOOK_SECRET, seedCatalog, startHarness, startReceiver, type Harness } from './harness';
+import { WEBHOOK_SECRET, seedCatalog, startHarness, startReceiver } from './harness';
 
 const verifier = new Stripe('sk_test_unused');
 const cleanups: Array<() => Promise<void>> = [];
