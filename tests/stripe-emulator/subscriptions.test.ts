@@ -296,3 +296,40 @@ describe('billing portal sessions', () => {
     await expect(h.stripe.billingPortal.sessions.create({ customer: 'cus_nope' })).rejects.toMatchObject({ code: 'resource_missing', param: 'customer' });
   });
 });
+
+describe('remaining endpoints', () => {
+  it('subscription item retrieve/update, invoice lines, refunds and charges lists, product delete, expand errors', async () => {
+    const sub = await subscribe(cat.monthly);
+    const item = sub.items.data[0]!;
+    expect((await h.stripe.subscriptionItems.retrieve(item.id)).price.id).toBe(cat.monthly.id);
+    const updated = await h.stripe.subscriptionItems.update(item.id, { quantity: 3, proration_behavior: 'none' });
+    expect(updated.quantity).toBe(3);
+    await expect(h.stripe.subscriptionItems.retrieve('si_missing')).rejects.toMatchObject({ code: 'resource_missing' });
+
+    const lines = await h.stripe.invoices.listLineItems(sub.latest_invoice as string, { limit: 1 });
+    expect(lines).toMatchObject({ object: 'list', has_more: false });
+    expect(lines.data[0]?.subscription).toBe(sub.id);
+
+    const listed = await h.stripe.subscriptions.list({ customer: sub.customer as string, expand: ['data.latest_invoice'] });
+    expect((listed.data[0]?.latest_invoice as Stripe.Invoice).object).toBe('invoice');
+    const inv = await h.stripe.invoices.retrieve(sub.latest_invoice as string, { expand: ['parent.subscription_details.subscription'] });
+    expect((inv.parent?.subscription_details?.subscription as Stripe.Subscription).id).toBe(sub.id);
+    await expect(h.stripe.subscriptions.retrieve(sub.id, { expand: ['status'] })).rejects.toMatchObject({ statusCode: 400, param: 'expand' });
+    await expect(h.stripe.subscriptions.retrieve(sub.id, { expand: ['a.b.c.d.e'] })).rejects.toMatchObject({ statusCode: 400 });
+
+    const charges = await h.stripe.charges.list({ customer: sub.customer as string });
+    expect(charges.data.length).toBeGreaterThan(0);
+    const refund = await h.stripe.refunds.create({ charge: charges.data[0]!.id, amount: 100, reason: 'requested_by_customer' });
+    const refunds = await h.stripe.refunds.list({ charge: charges.data[0]!.id });
+    expect(refunds.data.map((r) => r.id)).toEqual([refund.id]);
+    const withRefunds = await h.stripe.charges.retrieve(charges.data[0]!.id, { expand: ['refunds'] });
+    expect(withRefunds.refunds?.data[0]?.id).toBe(refund.id);
+
+    const temp = await h.stripe.products.create({ name: 'Temporary' });
+    expect(await h.stripe.products.del(temp.id)).toMatchObject({ id: temp.id, deleted: true });
+    await expect(h.stripe.products.del('professional')).rejects.toMatchObject({ statusCode: 400 });
+
+    const health = await h.http('GET', '/_emulator/health');
+    expect(health.json).toEqual({ ok: true });
+  });
+});
