@@ -39,3 +39,22 @@ export function newestFirst<T extends { created?: number }>(items: T[]): T[] {
     .sort((a, b) => (b.item.created ?? 0) - (a.item.created ?? 0) || b.i - a.i)
     .map((x) => x.item);
 }
+
+/** Stripe's `created` list filter: a timestamp or `created[gt|gte|lt|lte]`. */
+export function createdFilter(params: Params): (item: { created: number }) => boolean {
+  if (!params.has('created')) return () => true;
+  if (typeof params.raw.created === 'string') {
+    const exact = params.int('created');
+    return (i) => i.created === exact;
+  }
+  const range = params.obj('created');
+  const gt = range?.int('gt');
+  const gte = range?.int('gte');
+  const lt = range?.int('lt');
+  const lte = range?.int('lte');
+  return (i) =>
+    (gt === undefined || i.created > gt) &&
+    (gte === undefined || i.created >= gte) &&
+    (lt === undefined || i.created < lt) &&
+    (lte === undefined || i.created <= lte);
+}

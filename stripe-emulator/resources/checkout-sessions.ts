@@ -3,7 +3,7 @@ import type { Router } from '../http/router.js';
 import type { Params } from '../http/params.js';
 import { mergeMetadata } from '../http/params.js';
 import { invalidRequest, parameterInvalid, parameterMissing } from '../http/errors.js';
-import { newestFirst, paginate } from '../http/list.js';
+import { createdFilter, newestFirst, paginate } from '../http/list.js';
 import { registerVirtualField } from '../http/expand.js';
 import { newId } from '../ids.js';
 import type { Ctx } from '../context.js';
@@ -210,7 +210,7 @@ export function registerCheckoutSessions(r: Router): void {
     const sub = p.str('subscription');
     const status = p.oneOf('status', ['open', 'complete', 'expired'] as const);
     const items = ctx.store
-      .all('checkout_sessions')
+      .all('checkout_sessions').filter(createdFilter(p))
       .filter((s) => !customer || s.customer === customer)
       .filter((s) => !pi || s.payment_intent === pi)
       .filter((s) => !sub || s.subscription === sub)

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { Router } from '../http/router.js';
 import type { Params } from '../http/params.js';
 import { mergeMetadata } from '../http/params.js';
-import { newestFirst, paginate } from '../http/list.js';
+import { createdFilter, newestFirst, paginate } from '../http/list.js';
 import { newId } from '../ids.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
@@ -77,7 +77,7 @@ export function registerCustomers(r: Router): void {
   });
   r.add('GET', '/v1/customers', ({ ctx, params: p, url }) => {
     const email = p.str('email');
-    const items = ctx.store.all('customers').filter((c) => !email || c.email === email);
+    const items = ctx.store.all('customers').filter(createdFilter(p)).filter((c) => !email || c.email === email);
     return paginate(newestFirst(items), p, url);
   });
 }

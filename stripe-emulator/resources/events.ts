@@ -1,5 +1,5 @@
 import type { Router } from '../http/router.js';
-import { newestFirst, paginate } from '../http/list.js';
+import { createdFilter, newestFirst, paginate } from '../http/list.js';
 import { mustGet } from './util.js';
 
 export function registerEvents(r: Router): void {
@@ -10,7 +10,7 @@ export function registerEvents(r: Router): void {
     // `type` accepts a `*` wildcard, e.g. `invoice.*`.
     const typeRe = type ? new RegExp(`^${type.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`) : null;
     const items = ctx.store
-      .all('events')
+      .all('events').filter(createdFilter(p))
       .filter((e) => !typeRe || typeRe.test(e.type))
       .filter((e) => !types || types.includes(e.type));
     return paginate(newestFirst(items), p, url);

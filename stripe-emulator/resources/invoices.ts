@@ -1,5 +1,5 @@
 import type { Router } from '../http/router.js';
-import { newestFirst, paginate } from '../http/list.js';
+import { createdFilter, newestFirst, paginate } from '../http/list.js';
 import { registerVirtualField } from '../http/expand.js';
 import { mustGet } from './util.js';
 import { cardDeclined, invalidRequest } from '../http/errors.js';
@@ -72,7 +72,7 @@ export function registerInvoices(r: Router): void {
     const subscription = p.str('subscription');
     const status = p.oneOf('status', ['draft', 'open', 'paid', 'uncollectible', 'void'] as const);
     const items = ctx.store
-      .all('invoices')
+      .all('invoices').filter(createdFilter(p))
       .filter((i) => !customer || i.customer === customer)
       .filter((i) => !subscription || i.parent?.subscription_details?.subscription === subscription)
       .filter((i) => !status || i.status === status);

@@ -1,5 +1,5 @@
 import type { Router } from '../http/router.js';
-import { newestFirst, paginate } from '../http/list.js';
+import { createdFilter, newestFirst, paginate } from '../http/list.js';
 import { registerVirtualField } from '../http/expand.js';
 import { mustGet } from './util.js';
 
@@ -7,7 +7,7 @@ export function registerPaymentIntentsAndCharges(r: Router): void {
   r.add('GET', '/v1/payment_intents/:id', ({ ctx, path }) => mustGet(ctx, 'payment_intents', path[0] ?? '', 'intent'));
   r.add('GET', '/v1/payment_intents', ({ ctx, params: p, url }) => {
     const customer = p.str('customer');
-    const items = ctx.store.all('payment_intents').filter((x) => !customer || x.customer === customer);
+    const items = ctx.store.all('payment_intents').filter(createdFilter(p)).filter((x) => !customer || x.customer === customer);
     return paginate(newestFirst(items), p, url);
   });
   // `refunds` on charges is includable (no longer returned by default).
@@ -21,6 +21,7 @@ export function registerPaymentIntentsAndCharges(r: Router): void {
     const pi = p.str('payment_intent');
     const items = ctx.store
       .all('charges')
+      .filter(createdFilter(p))
       .filter((x) => !customer || x.customer === customer)
       .filter((x) => !pi || x.payment_intent === pi);
     return paginate(newestFirst(items), p, url);

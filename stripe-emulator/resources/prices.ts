@@ -3,7 +3,7 @@ import type { Router } from '../http/router.js';
 import type { Params } from '../http/params.js';
 import { mergeMetadata } from '../http/params.js';
 import { invalidRequest, parameterInvalid, parameterMissing } from '../http/errors.js';
-import { newestFirst, paginate } from '../http/list.js';
+import { createdFilter, newestFirst, paginate } from '../http/list.js';
 import { newId } from '../ids.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
@@ -168,7 +168,7 @@ export function registerPrices(r: Router): void {
     const type = p.oneOf('type', ['one_time', 'recurring'] as const);
     const lookupKeys = p.strList('lookup_keys');
     const items = ctx.store
-      .all('prices')
+      .all('prices').filter(createdFilter(p))
       .filter((x) => active === undefined || x.active === active)
       .filter((x) => !product || x.product === product)
       .filter((x) => !currency || x.currency === currency)

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { Router } from '../http/router.js';
 import { mergeMetadata } from '../http/params.js';
 import { invalidRequest } from '../http/errors.js';
-import { newestFirst, paginate } from '../http/list.js';
+import { createdFilter, newestFirst, paginate } from '../http/list.js';
 import { newId } from '../ids.js';
 import { mustGet } from './util.js';
 import type { Ctx } from '../context.js';
@@ -77,7 +77,7 @@ export function registerProducts(r: Router): void {
     const active = p.bool('active');
     const ids = p.strList('ids');
     const items = ctx.store
-      .all('products')
+      .all('products').filter(createdFilter(p))
       .filter((x) => active === undefined || x.active === active)
       .filter((x) => !ids || ids.includes(x.id));
     return paginate(newestFirst(items), p, url);

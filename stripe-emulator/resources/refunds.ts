@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { Router } from '../http/router.js';
 import { mergeMetadata } from '../http/params.js';
 import { invalidRequest, parameterMissing } from '../http/errors.js';
-import { newestFirst, paginate } from '../http/list.js';
+import { createdFilter, newestFirst, paginate } from '../http/list.js';
 import { newId } from '../ids.js';
 import { mustGet } from './util.js';
 import { KNOWN } from './known-params.js';
@@ -76,7 +76,7 @@ export function registerRefunds(r: Router): void {
     const charge = p.str('charge');
     const pi = p.str('payment_intent');
     const items = ctx.store
-      .all('refunds')
+      .all('refunds').filter(createdFilter(p))
       .filter((x) => !charge || x.charge === charge)
       .filter((x) => !pi || x.payment_intent === pi);
     return paginate(newestFirst(items), p, url);

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import type { Router } from '../http/router.js';
 import type { Params } from '../http/params.js';
 import { mergeMetadata } from '../http/params.js';
-import { newestFirst, paginate } from '../http/list.js';
+import { createdFilter, newestFirst, paginate } from '../http/list.js';
 import { invalidRequest } from '../http/errors.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
@@ -111,7 +111,7 @@ export function registerSubscriptions(r: Router): void {
     const price = p.str('price');
     const status = p.oneOf('status', ['active', 'all', 'canceled', 'ended', 'incomplete', 'incomplete_expired', 'past_due', 'paused', 'trialing', 'unpaid'] as const);
     const items = ctx.store
-      .all('subscriptions')
+      .all('subscriptions').filter(createdFilter(p))
       .filter((s) => !customer || s.customer === customer)
       .filter((s) => !price || s.items.data.some((i) => i.price.id === price))
       .filter((s) => {

@@ -125,6 +125,9 @@ describe('customers', () => {
     expect(updated.data[0]?.data.previous_attributes).toEqual({ name: 'Ada' });
     const created = await h.stripe.events.list({ type: 'customer.*' });
     expect(created.data.map((e) => e.type)).toEqual(['customer.updated', 'customer.created']);
+    const since = await h.stripe.events.list({ type: 'customer.*', created: { gte: c.created } });
+    expect(since.data.length).toBeGreaterThanOrEqual(2);
+    expect((await h.stripe.events.list({ created: { gt: c.created + 10_000 } })).data).toHaveLength(0);
     const evt = await h.stripe.events.retrieve(created.data[1]!.id);
     expect(evt).toMatchObject({ object: 'event', api_version: '2026-10-28.endive', livemode: false, type: 'customer.created' });
     expect(evt.request?.id).toMatch(/^req_/);
