@@ -76,8 +76,9 @@ export async function handleApi(
         return;
       }
     }
+    // Expiry is Stripe's own doing, not part of this request.
+    sweepExpiredSessions(core.ctx(null));
     const ctx = core.ctx({ id: requestId, idempotency_key: idemKey });
-    sweepExpiredSessions(ctx);
     const match = router.match(method, url.pathname);
     if (!match) {
       throw new ApiError(404, {
