@@ -18,7 +18,7 @@ export function AuthForm({ action, mode, callbackUrl }: { action: Action; mode: 
       )}
       <label className="block">
         <span className="text-sm font-medium">Email</span>
-        <input name="email" type="email" required autoComplete="email" className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
+        <input name="email" type="email" required autoComplete="email" defaultValue={state.email} key={state.email} className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
       </label>
       <label className="block">
         <span className="text-sm font-medium">Password</span>

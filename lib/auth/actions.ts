@@ -7,7 +7,8 @@ import { getAppContext } from '@/lib/server/context';
 import { signIn } from './config';
 import { safeCallbackPath } from './session';
 
-export interface AuthFormState { error: string | null }
+/** `email` is echoed back so a failed attempt does not make the visitor type it again. */
+export interface AuthFormState { error: string | null; email?: string }
 
 function field(form: FormData, name: string): string {
   const v = form.get(name);
@@ -21,7 +22,7 @@ async function signInWithPassword(email: string, password: string, callbackUrl: 
   } catch (err) {
     if (err instanceof AuthError) {
       const code = (err as AuthError & { code?: string }).code;
-      return { error: code === 'rate_limited' ? 'Too many sign-in attempts. Wait a few minutes and try again.' : 'Wrong email or password.' };
+      return { email, error: code === 'rate_limited' ? 'Too many sign-in attempts. Wait a few minutes and try again.' : 'Wrong email or password.' };
     }
     throw err; // Next's redirect after a successful sign-in travels as an error.
   }
@@ -37,7 +38,7 @@ export async function signUpAction(_prev: AuthFormState, form: FormData): Promis
   try {
     await createUser(getAppContext().db, { email, password, name: field(form, 'name') || undefined });
   } catch (err) {
-    if (err instanceof AppError) return { error: err.message.replace(/^(email|password): /, '') };
+    if (err instanceof AppError) return { email, error: err.message.replace(/^(email|password): /, '') };
     throw err;
   }
   return signInWithPassword(email, password, field(form, 'callbackUrl') || '/account');
