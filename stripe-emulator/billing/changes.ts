@@ -12,10 +12,9 @@ import {
   newItem,
   planOf,
   priceAmountIn,
-  remainingTimeLine,
   requireRecurring,
-  unusedTimeLine,
 } from './subscriptions.js';
+import { remainingTimeLine, unusedTimeLine } from './proration.js';
 
 export type ProrationBehavior = 'create_prorations' | 'always_invoice' | 'none';
 export type PaymentBehavior = 'allow_incomplete' | 'error_if_incomplete' | 'default_incomplete' | 'pending_if_incomplete';
