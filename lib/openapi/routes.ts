@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { listPackagesQuery, packageIdParam, packageSchema } from '@/lib/catalog/schemas';
 import { entitlementsSchema } from '@/lib/entitlements/schemas';
+import { creditsSchema, deductBody, reservationParams, reserveBody, spendResultSchema } from '@/lib/credits/schemas';
 import type { RouteSpec } from './registry';
 
 const packageList = z.array(packageSchema);
@@ -16,5 +17,10 @@ export const API_ROUTES: RouteSpec[] = [
   { method: 'get', path: '/api/packages/credits', summary: 'List credit packs', auth: 'user', responses: { 200: { description: 'Credit packs', schema: packageList } } },
   { method: 'get', path: '/api/packages/{package_id}', summary: 'Get one package', auth: 'user', params: packageIdParam, responses: { 200: { description: 'The package', schema: packageSchema }, 404: { description: 'Unknown or inactive package' } } },
   { method: 'get', path: '/api/packages/user/entitlements', summary: "The current team's effective limits and features", auth: 'user', responses: { 200: { description: 'Entitlements', schema: entitlementsSchema } } },
+  { method: 'get', path: '/api/packages/user/credits', summary: "The current team's AI story credits", auth: 'user', responses: { 200: { description: 'Credits', schema: creditsSchema } } },
+  { method: 'post', path: '/api/packages/user/credits/deduct', summary: 'Spend credits for a reference id (idempotent)', auth: 'user', body: deductBody, responses: { 200: { description: 'Spent; the new balance', schema: spendResultSchema }, 402: { description: 'Insufficient AI story credits' }, 409: { description: 'Reference id reused with another amount' } } },
+  { method: 'post', path: '/api/packages/user/credits/reservations', summary: 'Hold credits before generating (idempotent by reference id)', auth: 'user', body: reserveBody, responses: { 201: { description: 'Held', schema: spendResultSchema }, 200: { description: 'Already held for this reference id', schema: spendResultSchema }, 402: { description: 'Insufficient AI story credits' } } },
+  { method: 'post', path: '/api/packages/user/credits/reservations/{reservation_id}/commit', summary: 'Spend held credits', auth: 'user', params: reservationParams, responses: { 200: { description: 'Committed', schema: spendResultSchema }, 404: { description: 'Unknown reservation' }, 409: { description: 'Released or expired' } } },
+  { method: 'post', path: '/api/packages/user/credits/reservations/{reservation_id}/release', summary: 'Return held credits', auth: 'user', params: reservationParams, responses: { 200: { description: 'Released', schema: spendResultSchema }, 404: { description: 'Unknown reservation' }, 409: { description: 'Already committed' } } },
   { method: 'get', path: '/api/packages/openapi.json', summary: 'This OpenAPI document', auth: 'none', responses: { 200: { description: 'OpenAPI 3.1 document' } } },
 ];

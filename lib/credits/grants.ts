@@ -1,0 +1,136 @@
+import { and, count, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { creditReservations, teamMembers, userCredits } from '@/db/schema';
+import { getTeamPlanState } from '@/lib/billing/team-plan';
+import type { Clock } from '@/lib/clock';
+import type { Logger } from '@/lib/logger';
+import { appendLedger, lockTeamCredits } from './ledger';
+import { allowancePeriod, allowancePolicy, type CreditType } from './rules';
+
+export type CreditGrant = typeof userCredits.$inferSelect;
+
+interface NewGrant {
+  teamId: string;
+  userId?: string | null;
+  creditType: CreditType;
+  source: 'plan_allowance' | 'credit_pack' | 'adjustment';
+  sourceRef?: string | null;
+  businessKey: string;
+  packageId?: string | null;
+  amount: number;
+  priority?: boolean;
+  periodStart?: Date | null;
+  expiresAt: Date | null;
+}
+
+/** Inserts a grant once per business key, with its ledger entry. Returns the grant and whether it is new. */
+export async function insertGrant(tx: DbOrTx, at: Date, grant: NewGrant): Promise<{ grant: CreditGrant; created: boolean }> {
+  const [created] = await tx.insert(userCredits).values({ ...grant, remaining: grant.amount, createdAt: at }).onConflictDoNothing({ target: userCredits.businessKey }).returning();
+  if (created) {
+    await appendLedger(tx, { teamId: grant.teamId, creditType: grant.creditType, entryType: 'grant', delta: grant.amount, grantId: created.id, referenceId: grant.sourceRef, userId: grant.userId, at });
+    return { grant: created, created: true };
+  }
+  const [existing] = await tx.select().from(userCredits).where(eq(userCredits.businessKey, grant.businessKey));
+  return { grant: existing!, created: false };
+}
+
+/** Expired grants stop counting at `expires_at`; their leftover leaves the balance with an `expire` entry. */
+async function expireGrants(tx: DbOrTx, teamId: string, now: Date): Promise<void> {
+  const due = await tx.select().from(userCredits).where(and(eq(userCredits.teamId, teamId), gt(userCredits.remaining, 0), isNull(userCredits.voidedAt), lte(userCredits.expiresAt, now)));
+  for (const grant of due) {
+    await tx.update(userCredits).set({ remaining: 0 }).where(eq(userCredits.id, grant.id));
+    await appendLedger(tx, { teamId, creditType: grant.creditType as CreditType, entryType: 'expire', delta: -grant.remaining, grantId: grant.id, at: now });
+  }
+}
+
+/** Holds past their time go back to the grants they came from (unless those expired or were voided). */
+async function releaseStaleReservations(tx: DbOrTx, teamId: string, now: Date): Promise<void> {
+  const stale = await tx.select().from(creditReservations).where(and(eq(creditReservations.teamId, teamId), eq(creditReservations.status, 'held'), lte(creditReservations.expiresAt, now)));
+  for (const reservation of stale) await returnReservation(tx, reservation, now);
+}
+
+export async function returnReservation(tx: DbOrTx, reservation: typeof creditReservations.$inferSelect, now: Date): Promise<void> {
+  for (const { grantId, amount } of reservation.allocations) {
+    const [restored] = await tx.update(userCredits).set({ remaining: sql`${userCredits.remaining} + ${amount}` })
+      .where(and(eq(userCredits.id, grantId), isNull(userCredits.voidedAt), sql`(${userCredits.expiresAt} IS NULL OR ${userCredits.expiresAt} > ${now.toISOString()}::timestamptz)`))
+      .returning({ id: userCredits.id });
+    await appendLedger(tx, { teamId: reservation.teamId, creditType: reservation.creditType as CreditType, entryType: 'release', delta: restored ? amount : 0, grantId, reservationId: reservation.id, referenceId: reservation.referenceId, at: now });
+  }
+  await tx.update(creditReservations).set({ status: 'released', resolvedAt: now }).where(eq(creditReservations.id, reservation.id));
+}
+
+/**
+ * The plan's allowance for the current month, granted lazily: Starter per team per calendar
+ * month; Professional per member per month of the billing period, topped up when members join.
+ */
+async function ensureAllowance(tx: DbOrTx, teamId: string, creditType: CreditType, now: Date): Promise<{ unlimited: boolean }> {
+  const plan = await getTeamPlanState(tx, teamId);
+  const policy = allowancePolicy(plan.packageId);
+  if (policy.unlimited) return { unlimited: true };
+  const period = allowancePeriod(now, plan.subscriptionId ? plan.currentPeriodStart : null);
+  const base = `allowance:${teamId}:${creditType}:${plan.packageId.split('_')[0]}:${period.start.toISOString()}`;
+  let units = 1;
+  if (policy.perMember) {
+    const [members] = await tx.select({ n: count() }).from(teamMembers).where(eq(teamMembers.teamId, teamId));
+    units = Math.max(1, members?.n ?? 1);
+  }
+  const grant = { teamId, creditType, source: 'plan_allowance' as const, packageId: plan.packageId, periodStart: period.start, expiresAt: period.end };
+  const first = await insertGrant(tx, now, { ...grant, businessKey: base, amount: policy.amount * units });
+  if (!policy.perMember || first.created) return { unlimited: false };
+  // Members who joined after the month's grant each add their share once.
+  const [granted] = await tx.select({ total: sql<string>`COALESCE(SUM(${userCredits.amount}), 0)` }).from(userCredits)
+    .where(and(eq(userCredits.teamId, teamId), sql`${userCredits.businessKey} LIKE ${`${base}%`}`));
+  const covered = Math.floor(Number(granted?.total ?? 0) / policy.amount);
+  if (units > covered) {
+    await insertGrant(tx, now, { ...grant, businessKey: `${base}:members:${units}`, amount: policy.amount * (units - covered) });
+  }
+  return { unlimited: false };
+}
+
+/** Brings a team's credits up to date at `now`; every credit operation starts here, under the lock. */
+export async function prepareTeamCredits(tx: DbOrTx, teamId: string, creditType: CreditType, now: Date): Promise<{ unlimited: boolean }> {
+  await lockTeamCredits(tx, teamId);
+  await expireGrants(tx, teamId, now);
+  await releaseStaleReservations(tx, teamId, now);
+  return ensureAllowance(tx, teamId, creditType, now);
+}
+
+export interface PackGrantInput {
+  teamId: string;
+  userId?: string | null;
+  packageId: string;
+  credits: number;
+  validityDays: number;
+  priority: boolean;
+  businessKey: string;
+  sourceRef?: string | null;
+}
+
+/** Grants a credit pack once per business key (used inside the webhook's transaction). */
+export async function grantPackCredits(tx: DbOrTx, clock: Clock, logger: Logger | undefined, input: PackGrantInput): Promise<CreditGrant> {
+  const now = clock.now();
+  await lockTeamCredits(tx, input.teamId);
+  const { grant, created } = await insertGrant(tx, now, {
+    teamId: input.teamId, userId: input.userId, creditType: 'ai_stories', source: 'credit_pack', sourceRef: input.sourceRef,
+    businessKey: input.businessKey, packageId: input.packageId, amount: input.credits, priority: input.priority,
+    expiresAt: new Date(now.getTime() + input.validityDays * 86_400_000),
+  });
+  if (created) logger?.info({ teamId: input.teamId, packageId: input.packageId, credits: input.credits, grantId: grant.id, expiresAt: grant.expiresAt }, 'Granted credits');
+  return grant;
+}
+
+/** A refunded pack: what is left is voided, what was spent stays spent. Idempotent. */
+export async function voidPackCredits(tx: DbOrTx, clock: Clock, input: { businessKey: string }): Promise<{ voided: number; spent: number } | null> {
+  const now = clock.now();
+  const [found] = await tx.select({ teamId: userCredits.teamId }).from(userCredits).where(eq(userCredits.businessKey, input.businessKey));
+  if (!found) return null;
+  await lockTeamCredits(tx, found.teamId);
+  const [grant] = await tx.select().from(userCredits).where(eq(userCredits.businessKey, input.businessKey));
+  if (!grant) return null;
+  if (grant.voidedAt) return { voided: 0, spent: grant.amount - grant.remaining };
+  // Credits that had already expired were lost to expiry, not to the refund.
+  const expired = grant.expiresAt !== null && grant.expiresAt <= now;
+  await tx.update(userCredits).set({ remaining: 0, voidedAt: now }).where(eq(userCredits.id, grant.id));
+  await appendLedger(tx, { teamId: grant.teamId, creditType: grant.creditType as CreditType, entryType: expired ? 'expire' : 'refund', delta: -grant.remaining, grantId: grant.id, referenceId: grant.sourceRef, at: now });
+  return { voided: expired ? 0 : grant.remaining, spent: grant.amount - grant.remaining };
+}

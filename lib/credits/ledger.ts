@@ -1,0 +1,41 @@
+import { and, eq, sql } from 'drizzle-orm';
+import type { DbOrTx } from '@/db/client';
+import { creditLedger } from '@/db/schema';
+import type { CreditType } from './rules';
+
+type EntryType = (typeof creditLedger.$inferInsert)['entryType'];
+
+/** Every credit movement of a team is serialised by this transaction-scoped lock. */
+export async function lockTeamCredits(tx: DbOrTx, teamId: string): Promise<void> {
+  await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`credits:${teamId}`}, 0))`);
+}
+
+/** The team's spendable balance as the ledger tells it. */
+export async function ledgerBalance(tx: DbOrTx, teamId: string, creditType: CreditType): Promise<number> {
+  const [row] = await tx.select({ total: sql<string | null>`SUM(${creditLedger.delta})` }).from(creditLedger)
+    .where(and(eq(creditLedger.teamId, teamId), eq(creditLedger.creditType, creditType)));
+  return Number(row?.total ?? 0);
+}
+
+export interface LedgerEntry {
+  teamId: string;
+  creditType: CreditType;
+  entryType: NonNullable<EntryType>;
+  delta: number;
+  grantId?: string | null;
+  reservationId?: string | null;
+  referenceId?: string | null;
+  userId?: string | null;
+  at: Date;
+}
+
+/** Appends a movement with the balance after it. Callers hold the team lock. */
+export async function appendLedger(tx: DbOrTx, entry: LedgerEntry): Promise<number> {
+  const balanceAfter = (await ledgerBalance(tx, entry.teamId, entry.creditType)) + entry.delta;
+  await tx.insert(creditLedger).values({
+    teamId: entry.teamId, creditType: entry.creditType, entryType: entry.entryType, delta: entry.delta,
+    grantId: entry.grantId ?? null, reservationId: entry.reservationId ?? null, referenceId: entry.referenceId ?? null,
+    userId: entry.userId ?? null, balanceAfter, createdAt: entry.at,
+  });
+  return balanceAfter;
+}
