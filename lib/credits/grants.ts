@@ -1,6 +1,6 @@
-import { and, count, eq, gt, isNull, lte, sql } from 'drizzle-orm';
+import { and, count, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { creditReservations, teamMembers, userCredits } from '@/db/schema';
+import { creditLedger, creditReservations, teamMembers, userCredits } from '@/db/schema';
 import { getTeamPlanState } from '@/lib/billing/team-plan';
 import type { Clock } from '@/lib/clock';
 import type { Logger } from '@/lib/logger';
@@ -127,10 +127,13 @@ export async function voidPackCredits(tx: DbOrTx, clock: Clock, input: { busines
   await lockTeamCredits(tx, found.teamId);
   const [grant] = await tx.select().from(userCredits).where(eq(userCredits.businessKey, input.businessKey));
   if (!grant) return null;
-  if (grant.voidedAt) return { voided: 0, spent: grant.amount - grant.remaining };
+  const [used] = await tx.select({ total: sql<string | null>`-SUM(${creditLedger.delta})` }).from(creditLedger)
+    .where(and(eq(creditLedger.grantId, grant.id), inArray(creditLedger.entryType, ['usage', 'reserve', 'release'])));
+  const spent = Number(used?.total ?? 0);
+  if (grant.voidedAt) return { voided: 0, spent };
   // Credits that had already expired were lost to expiry, not to the refund.
   const expired = grant.expiresAt !== null && grant.expiresAt <= now;
   await tx.update(userCredits).set({ remaining: 0, voidedAt: now }).where(eq(userCredits.id, grant.id));
   await appendLedger(tx, { teamId: grant.teamId, creditType: grant.creditType as CreditType, entryType: expired ? 'expire' : 'refund', delta: -grant.remaining, grantId: grant.id, referenceId: grant.sourceRef, at: now });
-  return { voided: expired ? 0 : grant.remaining, spent: grant.amount - grant.remaining };
+  return { voided: expired ? 0 : grant.remaining, spent };
 }
