@@ -2,6 +2,9 @@ import { z } from 'zod';
 import { listPackagesQuery, packageIdParam, packageSchema } from '@/lib/catalog/schemas';
 import { entitlementsSchema } from '@/lib/entitlements/schemas';
 import { creditsSchema, deductBody, reservationParams, reserveBody, spendResultSchema } from '@/lib/credits/schemas';
+import { checkoutBody, checkoutResponse } from '@/lib/checkout/schemas';
+import { purchasesQuery, purchasesResponse } from '@/lib/purchases/schemas';
+import { addonBody, addonParams, planStateSchema, portalBody, subscriptionActionBody } from '@/lib/subscriptions/schemas';
 import type { RouteSpec } from './registry';
 
 const packageList = z.array(packageSchema);
@@ -22,5 +25,13 @@ export const API_ROUTES: RouteSpec[] = [
   { method: 'post', path: '/api/packages/user/credits/reservations', summary: 'Hold credits before generating (idempotent by reference id)', auth: 'user', body: reserveBody, responses: { 201: { description: 'Held', schema: spendResultSchema }, 200: { description: 'Already held for this reference id', schema: spendResultSchema }, 402: { description: 'Insufficient AI story credits' } } },
   { method: 'post', path: '/api/packages/user/credits/reservations/{reservation_id}/commit', summary: 'Spend held credits', auth: 'user', params: reservationParams, responses: { 200: { description: 'Committed', schema: spendResultSchema }, 404: { description: 'Unknown reservation' }, 409: { description: 'Released or expired' } } },
   { method: 'post', path: '/api/packages/user/credits/reservations/{reservation_id}/release', summary: 'Return held credits', auth: 'user', params: reservationParams, responses: { 200: { description: 'Released', schema: spendResultSchema }, 404: { description: 'Unknown reservation' }, 409: { description: 'Already committed' } } },
+  { method: 'post', path: '/api/packages/checkout', summary: 'Open a Stripe Checkout session for a plan or a credit pack', auth: 'user', body: checkoutBody, responses: { 201: { description: 'Session', schema: checkoutResponse }, 404: { description: 'Unknown or inactive package' }, 409: { description: 'Plan already active, free plan, enterprise, trial used, or currency fixed' }, 429: { description: 'Rate limited' } } },
+  { method: 'post', path: '/api/packages/webhook', summary: "Stripe's signed webhook", auth: 'stripe_signature', responses: { 200: { description: 'Received' }, 400: { description: 'Bad or stale signature' }, 500: { description: 'Processing failed; Stripe retries' } } },
+  { method: 'get', path: '/api/packages/user/purchases', summary: "The current team's purchases, newest first", auth: 'user', query: purchasesQuery, responses: { 200: { description: 'Purchases', schema: purchasesResponse } } },
+  { method: 'get', path: '/api/packages/user/subscription', summary: "The current team's plan, period and add-ons", auth: 'user', responses: { 200: { description: 'Plan state', schema: planStateSchema } } },
+  { method: 'post', path: '/api/packages/user/subscription', summary: 'Change plan (with proration), cancel at period end, or resume', auth: 'user', body: subscriptionActionBody, responses: { 200: { description: 'Plan state', schema: planStateSchema }, 409: { description: 'No paid plan, same plan' } } },
+  { method: 'post', path: '/api/packages/user/addons', summary: 'Add an add-on to the paid plan, charged now with proration', auth: 'user', body: addonBody, responses: { 201: { description: 'Added' }, 409: { description: 'No paid plan, already added, or payment failed' } } },
+  { method: 'delete', path: '/api/packages/user/addons/{package_id}', summary: 'Remove an add-on', auth: 'user', params: addonParams, responses: { 200: { description: 'Removed' }, 404: { description: 'Not on this team' } } },
+  { method: 'post', path: '/api/packages/billing-portal', summary: 'Open a Stripe billing portal session', auth: 'user', body: portalBody, responses: { 200: { description: 'Portal URL' }, 409: { description: 'No billing account yet' } } },
   { method: 'get', path: '/api/packages/openapi.json', summary: 'This OpenAPI document', auth: 'none', responses: { 200: { description: 'OpenAPI 3.1 document' } } },
 ];

@@ -1,0 +1,20 @@
+import type Stripe from 'stripe';
+import type { Database, Tx } from '@/db/client';
+import type { Clock } from '@/lib/clock';
+import type { Logger } from '@/lib/logger';
+
+export interface WebhookDeps { db: Database; stripe: Stripe; clock: Clock; logger: Logger }
+
+/**
+ * One event type's handling: `fetch` reads what it needs from Stripe outside any database
+ * transaction (the current state, never the event's possibly stale copy), then `apply` writes,
+ * inside the transaction that also records the event id.
+ */
+export interface WebhookHandler<T = unknown> {
+  fetch(deps: WebhookDeps, event: Stripe.Event): Promise<T>;
+  apply(tx: Tx, deps: WebhookDeps, event: Stripe.Event, fetched: T): Promise<void>;
+}
+
+export function defineHandler<T>(handler: WebhookHandler<T>): WebhookHandler<T> {
+  return handler;
+}
