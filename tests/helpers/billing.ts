@@ -1,0 +1,77 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { POST as webhookRoute } from '@/app/api/packages/webhook/route';
+import { POST as checkoutRoute } from '@/app/api/packages/checkout/route';
+import { initPackages } from '@/lib/catalog/init-packages';
+import { createLogger } from '@/lib/logger';
+import type { AppContext } from '@/lib/server/context';
+import { startStripeEmulator, type StripeEmulator } from '@/stripe-emulator/server';
+import { createTestDatabase, type TestDatabase } from './db';
+import { apiRequest, installTestContext, TEST_APP_URL, type TestUser } from './app';
+
+export const WEBHOOK_SECRET = 'whsec_test_secret';
+// Each simulated client gets its own address, so the per-IP checkout limit does not couple tests.
+let clientCounter = 0;
+
+export interface BillingHarness {
+  t: TestDatabase;
+  emu: StripeEmulator;
+  app: AppContext;
+  /** Delivers every pending Stripe event to the webhook route, in the chosen order. */
+  deliver(options?: { order?: 'fifo' | 'reverse' | 'shuffled'; duplicate?: boolean }): Promise<void>;
+  /** POSTs to an /_emulator helper. */
+  emulator(path: string, body?: unknown): Promise<Response>;
+  checkout(user: TestUser, body: Record<string, unknown>): Promise<Response>;
+  /** Checkout + payment with a card + webhook delivery; returns the session id. */
+  buy(user: TestUser, packageId: string, options?: { card?: string; trialDays?: number; currency?: string; order?: 'fifo' | 'reverse' | 'shuffled'; duplicate?: boolean }): Promise<string>;
+  close(): Promise<void>;
+}
+
+/** A database, a local Stripe in manual delivery mode, and a receiver that hands its webhooks to the route. */
+export async function startBillingHarness(): Promise<BillingHarness> {
+  const receiver: Server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (c: Buffer) => chunks.push(c));
+    req.on('end', () => {
+      const request = new Request(`${TEST_APP_URL}/api/packages/webhook`, { method: 'POST', headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
+      webhookRoute(request).then(async (response) => {
+        res.writeHead(response.status, { 'content-type': 'application/json' });
+        res.end(await response.text());
+      }, () => {
+        res.writeHead(500);
+        res.end();
+      });
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
+  const [t, emu] = await Promise.all([
+    createTestDatabase(),
+    startStripeEmulator({ port: 0, deliveryMode: 'manual', webhookUrls: [receiverUrl], webhookSecret: WEBHOOK_SECRET, retryBaseMs: 20, retryMaxMs: 100, maxAttempts: 4 }),
+  ]);
+  const app = installTestContext(t, { stripeBase: emu.url });
+  await initPackages({ db: t.db, stripe: app.stripe, logger: createLogger({ level: 'silent' }) });
+  await emu.flushWebhooks();
+
+  const harness: BillingHarness = {
+    t, emu, app,
+    deliver: (options) => emu.flushWebhooks(options),
+    emulator: (path, body) => fetch(`${emu.url}/_emulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }),
+    checkout: (user, body) => checkoutRoute(apiRequest('/api/packages/checkout', { token: user.token, headers: { 'x-forwarded-for': `203.0.113.${++clientCounter % 250}` }, body: { success_url: `${TEST_APP_URL}/ok`, cancel_url: `${TEST_APP_URL}/cancel`, ...body } })),
+    async buy(user, packageId, options = {}) {
+      const res = await harness.checkout(user, { package_id: packageId, ...(options.trialDays ? { trial_days: options.trialDays } : {}), ...(options.currency ? { currency: options.currency } : {}) });
+      if (res.status !== 201) throw new Error(`checkout failed: ${res.status} ${await res.text()}`);
+      const { session_id } = (await res.json()) as { session_id: string };
+      const paid = await harness.emulator(`checkout/sessions/${session_id}/complete`, { card: options.card ?? '4242424242424242' });
+      if (!paid.ok) throw new Error(`payment failed: ${paid.status} ${await paid.text()}`);
+      await harness.deliver({ order: options.order, duplicate: options.duplicate });
+      return session_id;
+    },
+    async close() {
+      await emu.close();
+      await t.close();
+      await new Promise((r) => receiver.close(r));
+    },
+  };
+  return harness;
+}
