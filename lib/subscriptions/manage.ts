@@ -77,8 +77,8 @@ export async function changeSubscription(deps: BillingDeps, teamId: string, requ
   if (request.action === 'cancel' || request.action === 'resume') {
     await deps.stripe.subscriptions.update(plan.stripeSubscriptionId, { cancel_at_period_end: request.action === 'cancel' });
   } else {
+    if (request.package_id === 'starter') throw new Conflict('To go back to Starter, cancel your plan at the end of its period', 'use_cancel');
     const target = await catalogRow(deps, request.package_id, 'subscription');
-    if (!target.amount) throw new Conflict('To go back to Starter, cancel your plan at the end of its period', 'use_cancel');
     if (target.id === plan.packageId) throw new Conflict(`Your team is already on ${target.name}`, 'same_plan');
     const current = await deps.stripe.subscriptions.retrieve(plan.stripeSubscriptionId);
     let planItem: Stripe.SubscriptionItem | undefined;
