@@ -15,6 +15,8 @@ export function SiteHeader({ user }: { user: PageUser | null }) {
         {user ? (
           <>
             <Link href="/account">Account</Link>
+            <Link href="/account/billing">Billing</Link>
+            <Link href="/account/credits">Credits</Link>
             <Link href="/account/team">Team</Link>
             <Link href="/account/tokens">API tokens</Link>
             {user.isPlatformAdmin && <Link href="/admin">Admin</Link>}

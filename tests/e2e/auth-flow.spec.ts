@@ -6,6 +6,9 @@ test('a visitor signs up, invites a member, creates an API token and uses it', a
 
   const email = `e2e-${Date.now()}@example.com`;
   await page.getByRole('link', { name: 'Sign up' }).last().click();
+  // The first page of a cold server can still be hydrating; a click before that is lost.
+  await expect(page).toHaveURL(/\/signup/);
+  await page.waitForLoadState('networkidle');
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('too-short');
   await page.getByRole('button', { name: 'Create account' }).click();
@@ -45,6 +48,6 @@ test('the demo user signs in; a wrong password gets one message for both mistake
   await expect(page.getByRole('main').getByRole('alert')).toHaveText('Wrong email or password.');
   await page.getByLabel('Password').fill('demo-password-2026');
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('heading', { name: 'Your account' })).toBeVisible();
+  await expect(page.getByRole('heading', { name: 'Your account', exact: true })).toBeVisible();
   await expect(page.getByTestId('plan')).toHaveText('starter');
 });
