@@ -1,5 +1,5 @@
 import { notFound } from 'next/navigation';
-import { packagePerformance } from '@/db/schema';
+import { packagePerformanceReport } from '@/lib/analytics';
 import { requireUser } from '@/lib/auth/session';
 import { formatMoney } from '@/lib/catalog';
 import { getAppContext } from '@/lib/server/context';
@@ -7,7 +7,7 @@ import { getAppContext } from '@/lib/server/context';
 export default async function AdminPage() {
   const user = await requireUser('/admin');
   if (!user.isPlatformAdmin) notFound();
-  const rows = await getAppContext().db.select().from(packagePerformance);
+  const rows = await packagePerformanceReport(getAppContext().db);
   return (
     <main className="mx-auto max-w-5xl px-4 py-10">
       <h1 className="mb-4 text-2xl font-bold">Package performance</h1>
@@ -15,11 +15,11 @@ export default async function AdminPage() {
         <thead><tr><th>Package</th><th>Currency</th><th>Purchases</th><th>Revenue</th><th>Last 30 days</th><th>Checkout conversion</th></tr></thead>
         <tbody>
           {rows.map((r) => (
-            <tr key={`${r.packageId}-${r.currency}`} className="border-t">
-              <td>{r.packageId}</td><td>{r.currency ?? '—'}</td><td>{r.totalPurchases}</td>
-              <td>{r.currency ? formatMoney(r.totalRevenue, r.currency) : '—'}</td>
-              <td>{r.currency ? formatMoney(r.revenueLast30Days, r.currency) : '—'}</td>
-              <td>{r.conversionRate === null ? '—' : `${Math.round(Number(r.conversionRate) * 100)}%`}</td>
+            <tr key={`${r.package_id}-${r.currency}`} className="border-t">
+              <td>{r.package_id}</td><td>{r.currency ?? '—'}</td><td>{r.total_purchases}</td>
+              <td>{r.currency ? formatMoney(r.total_revenue, r.currency) : '—'}</td>
+              <td>{r.currency ? formatMoney(r.revenue_last_30_days, r.currency) : '—'}</td>
+              <td>{r.conversion_rate === null ? '—' : `${Math.round(r.conversion_rate * 100)}%`}</td>
             </tr>
           ))}
         </tbody>

@@ -32,6 +32,23 @@ export const CONTACT_SALES_URL = 'mailto:sales@agileforge.example?subject=Enterp
 // A retry within this window reuses the session instead of opening a second one.
 const RETRY_WINDOW_MS = 60_000;
 
+/**
+ * A retried request gets the session its first attempt opened. But a team that paid (or let a
+ * session expire) and buys again within the window must get a new one: Stripe replays the first
+ * response for a reused key, so a session we have already recorded is checked live, and a
+ * finished one is chained into a new key.
+ */
+async function openSession(deps: CheckoutDeps, params: Stripe.Checkout.SessionCreateParams, key: string): Promise<Stripe.Checkout.Session> {
+  for (let attempt = 0; ; attempt++) {
+    const session = await deps.stripe.checkout.sessions.create(params, { idempotencyKey: key });
+    const [known] = await deps.db.select({ id: checkoutSessions.id }).from(checkoutSessions).where(eq(checkoutSessions.stripeSessionId, session.id));
+    if (!known) return session;
+    const live = await deps.stripe.checkout.sessions.retrieve(session.id);
+    if (live.status === 'open' || attempt >= 5) return live;
+    key = `${key}:${session.id}`;
+  }
+}
+
 /** Opens a Stripe Checkout session for a plan (subscription mode) or a credit pack (payment mode). */
 export async function createCheckout(deps: CheckoutDeps, req: CheckoutRequest): Promise<{ session_id: string; url: string }> {
   const origins = allowedOrigins(deps.env.APP_URL, deps.env.REDIRECT_ALLOWLIST);
@@ -88,7 +105,7 @@ export async function createCheckout(deps: CheckoutDeps, req: CheckoutRequest): 
   const idempotencyKey = createHash('sha256')
     .update(JSON.stringify([req.teamId, req.userId, pkg.id, currency, req.trialDays ?? null, req.successUrl, req.cancelUrl, req.idempotencyKey ?? bucket]))
     .digest('hex');
-  const session = await deps.stripe.checkout.sessions.create(params, { idempotencyKey: `checkout-${idempotencyKey}` });
+  const session = await openSession(deps, params, `checkout-${idempotencyKey}`);
   await deps.db.insert(checkoutSessions).values({
     stripeSessionId: session.id, teamId: req.teamId, userId: req.userId, packageId: pkg.id, mode, currency,
     amountTotal: session.amount_total, status: 'open', paymentStatus: session.payment_status, trialDays: req.trialDays ?? null,

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { listPackagesQuery, packageIdParam, packageSchema } from '@/lib/catalog/schemas';
+import { analyticsResponse } from '@/lib/analytics/schemas';
 import { entitlementsSchema } from '@/lib/entitlements/schemas';
 import { creditsSchema, deductBody, reservationParams, reserveBody, spendResultSchema } from '@/lib/credits/schemas';
 import { checkoutBody, checkoutResponse } from '@/lib/checkout/schemas';
@@ -33,5 +34,6 @@ export const API_ROUTES: RouteSpec[] = [
   { method: 'post', path: '/api/packages/user/addons', summary: 'Add an add-on to the paid plan, charged now with proration', auth: 'user', body: addonBody, responses: { 201: { description: 'Added' }, 409: { description: 'No paid plan, already added, or payment failed' } } },
   { method: 'delete', path: '/api/packages/user/addons/{package_id}', summary: 'Remove an add-on', auth: 'user', params: addonParams, responses: { 200: { description: 'Removed' }, 404: { description: 'Not on this team' } } },
   { method: 'post', path: '/api/packages/billing-portal', summary: 'Open a Stripe billing portal session', auth: 'user', body: portalBody, responses: { 200: { description: 'Portal URL' }, 409: { description: 'No billing account yet' } } },
+  { method: 'get', path: '/api/packages/admin/analytics', summary: 'Sales, revenue and checkout conversion per package and currency', auth: 'platform_admin', responses: { 200: { description: 'Package performance', schema: analyticsResponse }, 403: { description: 'Not a platform admin' } } },
   { method: 'get', path: '/api/packages/openapi.json', summary: 'This OpenAPI document', auth: 'none', responses: { 200: { description: 'OpenAPI 3.1 document' } } },
 ];

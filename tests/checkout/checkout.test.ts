@@ -41,6 +41,17 @@ describe('POST /api/packages/checkout', () => {
     expect((await h.t.db.select().from(checkoutSessions).where(eq(checkoutSessions.teamId, user.teamId))).length).toBe(1);
   });
 
+  it('opens a new session when the team buys the same pack again right after paying', async () => {
+    const user = await createUserWithToken(h.t.db);
+    const first = await h.buy(user, 'credits_50');
+    const again = (await (await h.checkout(user, { package_id: 'credits_50' })).json()) as { session_id: string };
+    expect(again.session_id).not.toBe(first);
+    expect(await h.app.stripe.checkout.sessions.retrieve(again.session_id)).toMatchObject({ status: 'open' });
+    // A double-click on that second purchase still lands on one session.
+    const retried = (await (await h.checkout(user, { package_id: 'credits_50' })).json()) as { session_id: string };
+    expect(retried.session_id).toBe(again.session_id);
+  });
+
   it('prices in the requested currency, and then keeps the team in it', async () => {
     const user = await createUserWithToken(h.t.db);
     await h.buy(user, 'credits_50', { currency: 'usd' });
