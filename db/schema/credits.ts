@@ -35,6 +35,8 @@ export const creditReservations = pgTable('credit_reservations', {
   teamId: uuid('team_id').notNull().references(() => teams.id),
   creditType: text('credit_type').notNull().default('ai_stories'),
   referenceId: text('reference_id').notNull(),
+  // Who spent: the member behind the session or token, when known (the per-member usage report).
+  userId: text('user_id'),
   amount: integer('amount').notNull(),
   status: reservationStatus('status').notNull().default('held'),
   // Which grants the hold came from, so a release returns credits where they were taken.

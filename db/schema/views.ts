@@ -1,7 +1,9 @@
 import { sql } from 'drizzle-orm';
 import { integer, pgView, text, timestamp, uuid, numeric } from 'drizzle-orm/pg-core';
 
-// Balances per team member: expired or voided grants never count, whether or not a clean-up ran.
+// Per team member: the team's spendable balance and next expiry (expired or voided grants never
+// count, whether or not a clean-up ran) and what this member spent this calendar month (held or
+// committed; on unlimited plans too, where nothing is deducted).
 export const userCreditSummary = pgView('user_credit_summary', {
   teamId: uuid('team_id').notNull(),
   userId: text('user_id').notNull(),
@@ -14,9 +16,9 @@ export const userCreditSummary = pgView('user_credit_summary', {
     COALESCE((SELECT SUM(g.remaining) FROM user_credits g
       WHERE g.team_id = m.team_id AND g.credit_type = ct.credit_type AND g.voided_at IS NULL
         AND (g.expires_at IS NULL OR g.expires_at > now())), 0)::int AS remaining_credits,
-    COALESCE((SELECT -SUM(l.delta) FROM credit_ledger l
-      WHERE l.team_id = m.team_id AND l.credit_type = ct.credit_type AND l.entry_type IN ('reserve', 'release', 'usage')
-        AND l.created_at >= date_trunc('month', now())), 0)::int AS used_this_period,
+    COALESCE((SELECT SUM(r.amount) FROM credit_reservations r
+      WHERE r.team_id = m.team_id AND r.user_id = m.user_id AND r.credit_type = ct.credit_type AND r.status <> 'released'
+        AND r.created_at >= date_trunc('month', now())), 0)::int AS used_this_period,
     (SELECT MIN(g.expires_at) FROM user_credits g
       WHERE g.team_id = m.team_id AND g.credit_type = ct.credit_type AND g.voided_at IS NULL
         AND g.remaining > 0 AND g.expires_at > now()) AS next_expiry

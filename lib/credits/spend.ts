@@ -61,7 +61,7 @@ async function take(deps: CreditDeps, teamId: string, creditType: CreditType, am
     const status = mode === 'deduct' ? 'committed' : 'held';
     if (unlimited) {
       // Unlimited plans spend nothing, but usage is still recorded.
-      const [r] = await tx.insert(creditReservations).values({ teamId, creditType, referenceId, amount, status, allocations: [], expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS), createdAt: now, resolvedAt: mode === 'deduct' ? now : null }).returning();
+      const [r] = await tx.insert(creditReservations).values({ teamId, creditType, referenceId, userId, amount, status, allocations: [], expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS), createdAt: now, resolvedAt: mode === 'deduct' ? now : null }).returning();
       await appendLedger(tx, { teamId, creditType, entryType: 'usage', delta: 0, reservationId: r!.id, referenceId, userId, at: now });
       return result(r!, false, await spendableBalance(tx, teamId, creditType, now), true);
     }
@@ -70,7 +70,7 @@ async function take(deps: CreditDeps, teamId: string, creditType: CreditType, am
     const plan = allocate(grants, amount);
     if (!plan) throw new InsufficientCredits(amount, grants.reduce((sum, g) => sum + g.remaining, 0));
     const [r] = await tx.insert(creditReservations).values({
-      teamId, creditType, referenceId, amount, status, allocations: plan.map((p) => ({ grantId: p.grant.id, amount: p.take })),
+      teamId, creditType, referenceId, userId, amount, status, allocations: plan.map((p) => ({ grantId: p.grant.id, amount: p.take })),
       expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS), createdAt: now, resolvedAt: mode === 'deduct' ? now : null,
     }).returning();
     for (const { grant, take: n } of plan) {

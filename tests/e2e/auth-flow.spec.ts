@@ -40,7 +40,7 @@ test('a visitor signs up, invites a member, creates an API token and uses it', a
   expect((await request.get('/api/packages/user/entitlements', { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(401);
 });
 
-test('the demo user signs in; a wrong password gets one message for both mistakes', async ({ page }) => {
+test('the demo user signs in (a wrong password gets one message for both mistakes) and signs out', async ({ page }) => {
   await page.goto('/signin');
   await page.getByLabel('Email').fill('demo@agileforge.local');
   await page.getByLabel('Password').fill('wrong-password-1');
@@ -50,4 +50,11 @@ test('the demo user signs in; a wrong password gets one message for both mistake
   await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Your account', exact: true })).toBeVisible();
   await expect(page.getByTestId('plan')).toHaveText('starter');
+
+  await page.getByRole('button', { name: 'Sign out' }).click();
+  await expect(page.getByRole('link', { name: 'Sign in' }).first()).toBeVisible();
+  await page.goto('/account');
+  await expect(page).toHaveURL(/\/signin\?callbackUrl=%2Faccount/);
+  const api = await page.request.get('/api/packages/user/entitlements');
+  expect(api.status()).toBe(401);
 });

@@ -1,5 +1,5 @@
 import { requireUser } from '@/lib/auth/session';
-import { getCredits } from '@/lib/credits';
+import { getCredits, memberUsage } from '@/lib/credits';
 import { getAppContext } from '@/lib/server/context';
 
 const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
@@ -7,7 +7,9 @@ const day = (iso: string | null) => (iso ? iso.slice(0, 10) : '—');
 export default async function CreditsPage() {
   const user = await requireUser('/account/credits');
   if (!user.team) return <main className="p-10">You are not in a team.</main>;
-  const { ai_stories: credits } = await getCredits(getAppContext(), user.team.id);
+  const app = getAppContext();
+  const { ai_stories: credits } = await getCredits(app, user.team.id);
+  const members = await memberUsage(app.db, user.team.id);
   return (
     <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <h1 className="text-2xl font-bold">AI story credits</h1>
@@ -28,6 +30,15 @@ export default async function CreditsPage() {
         <tbody>
           {credits.grants.map((g) => (
             <tr key={g.id} className="border-t"><td>{g.source === 'plan_allowance' ? 'Monthly allowance' : g.package_id ?? g.source}</td><td>{g.remaining}</td><td>{g.amount}</td><td>{day(g.expires_at)}</td></tr>
+          ))}
+        </tbody>
+      </table>
+      <table className="w-full text-left text-sm">
+        <caption className="text-left font-semibold">Stories by member this month</caption>
+        <thead><tr><th>Member</th><th>Credits used</th></tr></thead>
+        <tbody>
+          {members.map((m) => (
+            <tr key={m.user_id} className="border-t"><td>{m.email}</td><td data-testid={`member-usage-${m.email}`}>{m.used_this_month}</td></tr>
           ))}
         </tbody>
       </table>
