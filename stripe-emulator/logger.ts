@@ -1,4 +1,5 @@
 export interface Logger {
+  debug?: (...a: unknown[]) => void;
   info: (...a: unknown[]) => void;
   warn: (...a: unknown[]) => void;
   error: (...a: unknown[]) => void;

@@ -226,7 +226,9 @@ export class WebhookDispatcher {
       return;
     }
     const delay = Math.min(this.opts.retryMaxMs, this.opts.retryBaseMs * 2 ** (task.attempt - 1));
-    this.opts.logger.warn(
+    // An app that is still starting refuses connections; only say so once it keeps happening.
+    const log = status === null && task.attempt < 5 ? (this.opts.logger.debug ?? (() => {})) : this.opts.logger.warn;
+    log(
       { event: task.event.id, type: task.event.type, url: task.url, status, error, retryInMs: delay },
       'webhook delivery failed, will retry',
     );
