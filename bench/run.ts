@@ -10,10 +10,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { performance } from 'node:perf_hooks';
-import postgres from 'postgres';
-import { connectDatabase, type DbHandle } from '../db/client';
-import { startEmbeddedPostgres } from '../db/embedded';
-import { migrateDatabase } from '../db/migrate';
+import { createScratchDatabase } from '../db/scratch';
 import { createUser } from '../lib/accounts';
 import { systemClock } from '../lib/clock';
 import { deductCredit, getCredits, grantPackCredits, type CreditDeps } from '../lib/credits';
@@ -67,31 +64,6 @@ async function measure(name: string, operations: number, concurrency: number, op
   return { name, operations, seconds, perSecond: operations / seconds, p50Ms: percentile(latencies, 50), p95Ms: percentile(latencies, 95) };
 }
 
-async function openDatabase(): Promise<{ handle: DbHandle; kind: 'postgres' | 'pglite'; close(): Promise<void> }> {
-  const adminUrl = process.env.BENCH_DATABASE_URL;
-  if (adminUrl) {
-    const name = `af_bench_${randomBytes(4).toString('hex')}`;
-    const admin = postgres(adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(`CREATE DATABASE "${name}"`);
-    const u = new URL(adminUrl);
-    u.pathname = `/${name}`;
-    await migrateDatabase(u.toString());
-    const handle = connectDatabase(u.toString(), { max: 20 });
-    return {
-      handle, kind: 'postgres',
-      async close() {
-        await handle.close();
-        await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-        await admin.end();
-      },
-    };
-  }
-  const embedded = await startEmbeddedPostgres();
-  await migrateDatabase(embedded.url);
-  const handle = connectDatabase(embedded.url, { max: 1 });
-  return { handle, kind: 'pglite', async close() { await handle.close(); await embedded.close(); } };
-}
-
 async function teamWithCredits(deps: CreditDeps, credits: number): Promise<string> {
   const user = await createUser(deps.db, { email: `bench-${randomBytes(5).toString('hex')}@example.com`, password: 'bench-password-2026' });
   const key = `bench-pack-${user.teamId}`;
@@ -100,8 +72,8 @@ async function teamWithCredits(deps: CreditDeps, credits: number): Promise<strin
 }
 
 async function main() {
-  const db = await openDatabase();
-  const deps: CreditDeps = { db: db.handle.db, clock: systemClock };
+  const db = await createScratchDatabase({ adminUrl: process.env.BENCH_DATABASE_URL, prefix: 'af_bench' });
+  const deps: CreditDeps = { db: db.db, clock: systemClock };
   const results: Measurement[] = [];
   global.gc?.();
   const heapBefore = process.memoryUsage().heapUsed;
