@@ -5,6 +5,7 @@ import { createUser } from '@/lib/accounts';
 import { AppError } from '@/lib/errors';
 import { getAppContext } from '@/lib/server/context';
 import { signIn } from './config';
+import { configuredOAuthProviders } from './oauth-providers';
 import { safeCallbackPath } from './session';
 
 /** `email` is echoed back so a failed attempt does not make the visitor type it again. */
@@ -42,4 +43,11 @@ export async function signUpAction(_prev: AuthFormState, form: FormData): Promis
     throw err;
   }
   return signInWithPassword(email, password, field(form, 'callbackUrl') || '/account');
+}
+
+/** Starts an OAuth sign-in; the provider must be one of the configured ones. */
+export async function oauthSignInAction(form: FormData): Promise<void> {
+  const provider = field(form, 'provider');
+  if (!configuredOAuthProviders(getAppContext().env).some((p) => p.id === provider)) return;
+  await signIn(provider, { redirectTo: safeCallbackPath(field(form, 'callbackUrl')) });
 }

@@ -11,6 +11,7 @@ import { verifyCredentials } from '@/lib/accounts';
 import { RateLimited } from '@/lib/errors';
 import { hitRateLimit, RATE_LIMITS } from '@/lib/rate-limit';
 import { getAppContext } from '@/lib/server/context';
+import { configuredOAuthProviders } from './oauth-providers';
 
 class TooManyAttempts extends CredentialsSignin {
   code = 'rate_limited';
@@ -43,8 +44,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig =
       },
     }),
   ];
-  if (app.env.AUTH_GITHUB_ID && app.env.AUTH_GITHUB_SECRET) providers.push(GitHub({ clientId: app.env.AUTH_GITHUB_ID, clientSecret: app.env.AUTH_GITHUB_SECRET }));
-  if (app.env.AUTH_GOOGLE_ID && app.env.AUTH_GOOGLE_SECRET) providers.push(Google({ clientId: app.env.AUTH_GOOGLE_ID, clientSecret: app.env.AUTH_GOOGLE_SECRET }));
+  for (const oauth of configuredOAuthProviders(app.env)) {
+    const options = { clientId: oauth.clientId, clientSecret: oauth.clientSecret };
+    providers.push(oauth.id === 'github' ? GitHub(options) : Google(options));
+  }
 
   return {
     adapter: DrizzleAdapter(app.db, { usersTable: users, accountsTable: accounts, sessionsTable: sessions, verificationTokensTable: verificationTokens }),
