@@ -20,6 +20,10 @@ export const userCredits = pgTable('user_credits', {
   amount: integer('amount').notNull(),
   remaining: integer('remaining').notNull(),
   priority: boolean('priority').notNull().default(false),
+  // Partial refunds: credits owed back (the refunded share, cumulative) and how many were taken so
+  // far; the rest is taken when held credits come back to this grant.
+  refundOwed: integer('refund_owed').notNull().default(0),
+  refundVoided: integer('refund_voided').notNull().default(0),
   periodStart: timestamp('period_start', { withTimezone: true }),
   expiresAt: timestamp('expires_at', { withTimezone: true }),
   voidedAt: timestamp('voided_at', { withTimezone: true }),
@@ -28,6 +32,7 @@ export const userCredits = pgTable('user_credits', {
   index('user_credits_team_idx').on(t.teamId, t.creditType, t.expiresAt),
   check('user_credits_remaining_range', sql`${t.remaining} BETWEEN 0 AND ${t.amount}`),
   check('user_credits_amount_nonneg', sql`${t.amount} >= 0`),
+  check('user_credits_refund_range', sql`${t.refundVoided} BETWEEN 0 AND ${t.refundOwed} AND ${t.refundOwed} <= ${t.amount}`),
 ]);
 
 export const creditReservations = pgTable('credit_reservations', {

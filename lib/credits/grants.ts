@@ -5,7 +5,7 @@ import { getTeamPlanState } from '@/lib/billing/team-plan';
 import type { Clock } from '@/lib/clock';
 import type { Logger } from '@/lib/logger';
 import { appendLedger, lockTeamCredits } from './ledger';
-import { allowancePeriod, allowancePolicy, type CreditType } from './rules';
+import { allowancePeriod, allowancePolicy, refundedCredits, type CreditType } from './rules';
 
 export type CreditGrant = typeof userCredits.$inferSelect;
 
@@ -53,8 +53,14 @@ export async function returnReservation(tx: DbOrTx, reservation: typeof creditRe
   for (const { grantId, amount } of reservation.allocations) {
     const [restored] = await tx.update(userCredits).set({ remaining: sql`${userCredits.remaining} + ${amount}` })
       .where(and(eq(userCredits.id, grantId), isNull(userCredits.voidedAt), sql`(${userCredits.expiresAt} IS NULL OR ${userCredits.expiresAt} > ${now.toISOString()}::timestamptz)`))
-      .returning({ id: userCredits.id });
+      .returning({ id: userCredits.id, refundOwed: userCredits.refundOwed, refundVoided: userCredits.refundVoided, sourceRef: userCredits.sourceRef });
     await appendLedger(tx, { teamId: reservation.teamId, creditType: reservation.creditType as CreditType, entryType: 'release', delta: restored ? amount : 0, grantId, reservationId: reservation.id, referenceId: reservation.referenceId, at: now });
+    // Credits held while their pack was partly refunded come back owing that refund.
+    const owed = restored ? Math.min(amount, restored.refundOwed - restored.refundVoided) : 0;
+    if (owed > 0) {
+      await tx.update(userCredits).set({ remaining: sql`${userCredits.remaining} - ${owed}`, refundVoided: sql`${userCredits.refundVoided} + ${owed}` }).where(eq(userCredits.id, grantId));
+      await appendLedger(tx, { teamId: reservation.teamId, creditType: reservation.creditType as CreditType, entryType: 'refund', delta: -owed, grantId, referenceId: restored!.sourceRef, at: now });
+    }
   }
   await tx.update(creditReservations).set({ status: 'released', resolvedAt: now }).where(eq(creditReservations.id, reservation.id));
 }
@@ -119,8 +125,12 @@ export async function grantPackCredits(tx: DbOrTx, clock: Clock, logger: Logger 
   return grant;
 }
 
-/** A refunded pack: what is left is voided, what was spent stays spent. Idempotent. */
-export async function voidPackCredits(tx: DbOrTx, clock: Clock, input: { businessKey: string }): Promise<{ voided: number; spent: number } | null> {
+/**
+ * A refunded pack loses the refunded share of its credits from what is left (all of it on a full
+ * refund, which also voids the grant); what was spent stays spent. `refund` is the charge's
+ * cumulative refund, so replays and out-of-order events take nothing twice. Omitted: a full refund.
+ */
+export async function voidPackCredits(tx: DbOrTx, clock: Clock, input: { businessKey: string; refund?: { refunded: number; paid: number } }): Promise<{ voided: number; spent: number } | null> {
   const now = clock.now();
   const [found] = await tx.select({ teamId: userCredits.teamId }).from(userCredits).where(eq(userCredits.businessKey, input.businessKey));
   if (!found) return null;
@@ -131,9 +141,19 @@ export async function voidPackCredits(tx: DbOrTx, clock: Clock, input: { busines
     .where(and(eq(creditLedger.grantId, grant.id), inArray(creditLedger.entryType, ['usage', 'reserve', 'release'])));
   const spent = Number(used?.total ?? 0);
   if (grant.voidedAt) return { voided: 0, spent };
+  const full = !input.refund || input.refund.refunded >= input.refund.paid;
   // Credits that had already expired were lost to expiry, not to the refund.
-  const expired = grant.expiresAt !== null && grant.expiresAt <= now;
-  await tx.update(userCredits).set({ remaining: 0, voidedAt: now }).where(eq(userCredits.id, grant.id));
-  await appendLedger(tx, { teamId: grant.teamId, creditType: grant.creditType as CreditType, entryType: expired ? 'expire' : 'refund', delta: -grant.remaining, grantId: grant.id, referenceId: grant.sourceRef, at: now });
-  return { voided: expired ? 0 : grant.remaining, spent };
+  if (grant.expiresAt !== null && grant.expiresAt <= now) {
+    if (full) {
+      await tx.update(userCredits).set({ remaining: 0, voidedAt: now }).where(eq(userCredits.id, grant.id));
+      if (grant.remaining > 0) await appendLedger(tx, { teamId: grant.teamId, creditType: grant.creditType as CreditType, entryType: 'expire', delta: -grant.remaining, grantId: grant.id, referenceId: grant.sourceRef, at: now });
+    }
+    return { voided: 0, spent };
+  }
+  const owed = Math.max(grant.refundOwed, input.refund ? refundedCredits(grant.amount, input.refund) : grant.amount);
+  const voided = full ? grant.remaining : Math.max(0, Math.min(grant.remaining, owed - grant.refundVoided));
+  if (voided === 0 && owed === grant.refundOwed && !full) return { voided: 0, spent };
+  await tx.update(userCredits).set({ remaining: grant.remaining - voided, refundOwed: full ? grant.amount : owed, refundVoided: Math.min(full ? grant.amount : owed, grant.refundVoided + voided), ...(full ? { voidedAt: now } : {}) }).where(eq(userCredits.id, grant.id));
+  if (voided > 0) await appendLedger(tx, { teamId: grant.teamId, creditType: grant.creditType as CreditType, entryType: 'refund', delta: -voided, grantId: grant.id, referenceId: grant.sourceRef, at: now });
+  return { voided, spent };
 }

@@ -83,3 +83,13 @@ export function allocate<T extends SpendableGrant>(grants: readonly T[], amount:
 export function isSpendable(grant: { remaining: number; expiresAt: Date | null; voidedAt: Date | null }, now: Date): boolean {
   return grant.voidedAt === null && grant.remaining > 0 && (grant.expiresAt === null || grant.expiresAt > now);
 }
+
+/**
+ * How many of a pack's credits a refund takes back: the refunded share of the price, rounded up
+ * (a credit is only kept when it was fully paid for). A full refund takes them all.
+ */
+export function refundedCredits(packCredits: number, refund: { refunded: number; paid: number }): number {
+  if (refund.paid <= 0 || refund.refunded >= refund.paid) return packCredits;
+  if (refund.refunded <= 0) return 0;
+  return Math.min(packCredits, Math.ceil((packCredits * refund.refunded) / refund.paid));
+}

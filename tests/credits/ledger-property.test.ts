@@ -16,7 +16,8 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('deduct' as const), amount: fc.integer({ min: 1, max: 60 }), ref: fc.integer({ min: 0, max: 8 }) }),
   fc.record({ kind: fc.constant('reserve' as const), amount: fc.integer({ min: 1, max: 40 }), ref: fc.integer({ min: 0, max: 8 }) }),
   fc.record({ kind: fc.constant('settle' as const), commit: fc.boolean(), pick: fc.nat() }),
-  fc.record({ kind: fc.constant('refund' as const), pick: fc.nat() }),
+  // Percent of the pack's price refunded so far (Stripe reports the cumulative refund); 100 is a full refund.
+  fc.record({ kind: fc.constant('refund' as const), pick: fc.nat(), percent: fc.integer({ min: 1, max: 100 }) }),
   fc.record({ kind: fc.constant('time' as const), hours: fc.integer({ min: 1, max: 24 * 40 }) }),
 );
 
@@ -39,7 +40,7 @@ describe('credit ledger (property)', () => {
           else if (o.kind === 'settle' && holds.length) {
             const id = holds[o.pick % holds.length]!;
             await (o.commit ? commit(deps, user.teamId, id) : release(deps, user.teamId, id));
-          } else if (o.kind === 'refund' && packs.length) await t.db.transaction((tx) => voidPackCredits(tx, clock, { businessKey: packs[o.pick % packs.length]! }));
+          } else if (o.kind === 'refund' && packs.length) await t.db.transaction((tx) => voidPackCredits(tx, clock, { businessKey: packs[o.pick % packs.length]!, refund: { refunded: o.percent, paid: 100 } }));
           else if (o.kind === 'time') clock.advance(o.hours * 3_600_000);
         } catch (err) {
           // Refusals (insufficient credits, reused reference, settled hold) are allowed outcomes; anything else is a bug.

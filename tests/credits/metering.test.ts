@@ -80,6 +80,26 @@ describe('credit metering', () => {
     expect(credits.priority_processing).toBe(true);
   });
 
+  it('a partial refund takes its share of the pack, also from credits held when it came', async () => {
+    const { deps, clock } = setup();
+    const user = await createUserWithToken(t.db);
+    const key = `partial-${user.teamId}`;
+    await pack(deps, user.teamId, 100, 90, key);
+    await deductCredit(deps, user.teamId, 'ai_stories', 25, 'allowance-gone'); // the month's allowance
+    const held = await reserve(deps, user.teamId, 90, 'long-story'); // 10 left in the pack
+    // 30% refunded: 30 credits owed back, only 10 can be taken now.
+    expect(await t.db.transaction((tx) => voidPackCredits(tx, clock, { businessKey: key, refund: { refunded: 270, paid: 900 } }))).toEqual({ voided: 10, spent: 90 });
+    expect((await getCredits(deps, user.teamId)).ai_stories.remaining_credits).toBe(0);
+    // The story fails: of the 90 returned, the 20 still owed go to the refund.
+    await release(deps, user.teamId, held.reservation_id);
+    expect((await getCredits(deps, user.teamId)).ai_stories.remaining_credits).toBe(70);
+    // The same refund reported again takes nothing more; a larger one takes the difference.
+    expect(await t.db.transaction((tx) => voidPackCredits(tx, clock, { businessKey: key, refund: { refunded: 270, paid: 900 } }))).toMatchObject({ voided: 0 });
+    expect(await t.db.transaction((tx) => voidPackCredits(tx, clock, { businessKey: key, refund: { refunded: 450, paid: 900 } }))).toMatchObject({ voided: 20 });
+    expect((await getCredits(deps, user.teamId)).ai_stories.remaining_credits).toBe(50);
+    await expectLedgerMatchesGrants(t.db, user.teamId, clock.now());
+  });
+
   it('voids a refunded pack\'s remaining credits, keeping what was spent', async () => {
     const { deps, clock } = setup();
     const user = await createUserWithToken(t.db);

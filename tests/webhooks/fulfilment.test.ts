@@ -5,6 +5,7 @@ import { getTeamPlanState } from '@/lib/billing/team-plan';
 import { getCredits } from '@/lib/credits';
 import { createUserWithToken } from '../helpers/app';
 import { startBillingHarness, type BillingHarness } from '../helpers/billing';
+import { expectLedgerMatchesGrants } from '../credits/helpers';
 
 let h: BillingHarness;
 beforeAll(async () => { h = await startBillingHarness(); }, 60_000);
@@ -82,21 +83,35 @@ describe('webhook fulfilment', () => {
     expect((await snapshot(chaotic.teamId)).purchases).toHaveLength(3);
   });
 
-  it('refunding a pack marks the purchase and voids its remaining credits, keeping what was spent', async () => {
+  it('a partial refund takes back its share of the pack, a full refund the rest, keeping what was spent', async () => {
     const user = await createUserWithToken(h.t.db);
     const sessionId = await h.buy(user, 'credits_50');
     const { deductCredit } = await import('@/lib/credits');
     await deductCredit(h.app, user.teamId, 'ai_stories', 35, 'story-before-refund'); // 25 allowance + 10 from the pack
     const session = await h.app.stripe.checkout.sessions.retrieve(sessionId);
-    await h.app.stripe.refunds.create({ payment_intent: session.payment_intent as string, amount: 200 });
-    await h.deliver();
+    await h.app.stripe.refunds.create({ payment_intent: session.payment_intent as string, amount: 200 }); // £2 of £5: 20 of 50 credits
+    await h.deliver({ duplicate: true });
     expect((await purchasesOf(user.teamId))[0]).toMatchObject({ status: 'partially_refunded', amountRefunded: 200 });
+    expect((await packsOf(user.teamId))[0]).toMatchObject({ remaining: 20, voidedAt: null });
+    await h.app.stripe.refunds.create({ payment_intent: session.payment_intent as string });
+    await h.deliver({ duplicate: true, order: 'shuffled' });
+    expect((await purchasesOf(user.teamId))[0]).toMatchObject({ status: 'refunded', amountRefunded: 500 });
     expect((await packsOf(user.teamId))[0]).toMatchObject({ remaining: 0 });
     expect((await packsOf(user.teamId))[0]!.voidedAt).not.toBeNull();
-    await h.app.stripe.refunds.create({ payment_intent: session.payment_intent as string });
-    await h.deliver({ duplicate: true });
-    expect((await purchasesOf(user.teamId))[0]).toMatchObject({ status: 'refunded', amountRefunded: 500 });
     expect((await getCredits(h.app, user.teamId)).ai_stories.remaining_credits).toBe(0);
+    await expectLedgerMatchesGrants(h.t.db, user.teamId, h.app.clock.now());
+  });
+
+  it('a partial refund larger than what is left takes only what is left', async () => {
+    const user = await createUserWithToken(h.t.db);
+    const sessionId = await h.buy(user, 'credits_50');
+    const { deductCredit } = await import('@/lib/credits');
+    await deductCredit(h.app, user.teamId, 'ai_stories', 70, 'big-story'); // 25 allowance + 45 of the pack: 5 left
+    const session = await h.app.stripe.checkout.sessions.retrieve(sessionId);
+    await h.app.stripe.refunds.create({ payment_intent: session.payment_intent as string, amount: 250 }); // half: 25 credits owed back
+    await h.deliver();
+    expect((await packsOf(user.teamId))[0]).toMatchObject({ remaining: 0, voidedAt: null });
+    await expectLedgerMatchesGrants(h.t.db, user.teamId, h.app.clock.now());
   });
 
   it('refuses a bad or stale signature with 400 and writes nothing', async () => {

@@ -5,7 +5,7 @@ import { applyRefund } from '@/lib/purchases';
 import { idOf } from '@/lib/stripe/ids';
 import { defineHandler } from '../types';
 
-/** `charge.refunded`: the purchase shows the refund; a refunded credit pack loses its remaining credits. */
+/** `charge.refunded`: the purchase shows the refund; a refunded credit pack loses the refunded share of its credits. */
 export const chargeRefunded = defineHandler<Stripe.Charge>({
   async fetch(deps, event) {
     return deps.stripe.charges.retrieve((event.data.object as Stripe.Charge).id);
@@ -17,7 +17,8 @@ export const chargeRefunded = defineHandler<Stripe.Charge>({
       return;
     }
     if (findPackage(purchase.packageId)?.packageType === 'credit_pack' && purchase.status !== 'paid' && purchase.stripeCheckoutSessionId) {
-      const result = await voidPackCredits(tx, deps.clock, { businessKey: `pack:${purchase.stripeCheckoutSessionId}` });
+      const refund = { refunded: purchase.amountRefunded, paid: purchase.amount };
+      const result = await voidPackCredits(tx, deps.clock, { businessKey: `pack:${purchase.stripeCheckoutSessionId}`, refund });
       deps.logger.info({ purchaseId: purchase.id, ...result }, 'Voided refunded pack credits');
     }
   },

@@ -1,0 +1,3 @@
+ALTER TABLE "user_credits" ADD COLUMN "refund_owed" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "user_credits" ADD COLUMN "refund_voided" integer DEFAULT 0 NOT NULL;--> statement-breakpoint
+ALTER TABLE "user_credits" ADD CONSTRAINT "user_credits_refund_range" CHECK ("user_credits"."refund_voided" BETWEEN 0 AND "user_credits"."refund_owed" AND "user_credits"."refund_owed" <= "user_credits"."amount");
