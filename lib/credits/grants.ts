@@ -157,3 +157,25 @@ export async function voidPackCredits(tx: DbOrTx, clock: Clock, input: { busines
   if (voided > 0) await appendLedger(tx, { teamId: grant.teamId, creditType: grant.creditType as CreditType, entryType: 'refund', delta: -voided, grantId: grant.id, referenceId: grant.sourceRef, at: now });
   return { voided, spent };
 }
+
+export interface AdjustmentInput {
+  teamId: string;
+  credits: number;
+  /** Days until the credits expire; null: they never do. */
+  validityDays: number | null;
+  reason: string;
+  /** Makes the grant once-only: a repeated call with the same key grants nothing. */
+  businessKey: string;
+}
+
+/** Credits given by an operator (goodwill, support), ledgered like any grant. */
+export async function grantAdjustment(tx: DbOrTx, clock: Clock, logger: Logger | undefined, input: AdjustmentInput): Promise<{ grant: CreditGrant; created: boolean }> {
+  const now = clock.now();
+  await lockTeamCredits(tx, input.teamId);
+  const result = await insertGrant(tx, now, {
+    teamId: input.teamId, creditType: 'ai_stories', source: 'adjustment', sourceRef: input.reason, businessKey: `adjustment:${input.businessKey}`,
+    amount: input.credits, expiresAt: input.validityDays === null ? null : new Date(now.getTime() + input.validityDays * 86_400_000),
+  });
+  if (result.created) logger?.info({ teamId: input.teamId, credits: input.credits, reason: input.reason, grantId: result.grant.id }, 'Granted credits');
+  return result;
+}

@@ -1,7 +1,8 @@
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { systemClock } from '@/lib/clock';
+import { ManualClock, systemClock } from '@/lib/clock';
+import { reserve } from '@/lib/credits';
 import { authenticateToken } from '@/lib/tokens';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
@@ -27,6 +28,27 @@ describe('operator CLI', () => {
     expect(token).toMatch(/^afk_\S+$/);
     expect(await authenticateToken({ db: t.db, clock: systemClock }, token)).toMatchObject({ userId: user.user_id });
   }, 60_000);
+
+  it('grants goodwill credits once per key, shows them, and releases timed-out holds', async () => {
+    await cli(['user:create', '--email', 'customer@example.com', '--password', 'customer-pass-1']);
+    const grant = JSON.parse((await cli(['credits:grant', '--email', 'customer@example.com', '--credits', '40', '--reason', 'outage 2026-11-20', '--expires-days', '30', '--key', 'ticket-123'])).stdout) as { created: boolean; credits: number; expires_at: string };
+    expect(grant).toMatchObject({ created: true, credits: 40 });
+    expect(Date.parse(grant.expires_at) - Date.now()).toBeGreaterThan(29 * 86_400_000);
+    const again = JSON.parse((await cli(['credits:grant', '--email', 'customer@example.com', '--credits', '40', '--reason', 'outage 2026-11-20', '--key', 'ticket-123'])).stdout) as { created: boolean };
+    expect(again.created).toBe(false);
+    const shown = JSON.parse((await cli(['credits:show', '--email', 'customer@example.com'])).stdout) as { ai_stories: { remaining_credits: number; grants: { source: string; amount: number }[] } };
+    expect(shown.ai_stories.remaining_credits).toBe(25 + 40); // Starter's month + the goodwill grant
+    expect(shown.ai_stories.grants.filter((g) => g.source === 'adjustment')).toEqual([expect.objectContaining({ amount: 40 })]);
+    // A story that started 20 minutes ago and never finished still holds 5 credits.
+    const [customer] = await t.sql<{ team_id: string }[]>`SELECT current_team_id AS team_id FROM users WHERE email = 'customer@example.com'`;
+    const held = await reserve({ db: t.db, clock: new ManualClock(new Date(Date.now() - 20 * 60_000)) }, customer!.team_id, 5, 'stuck-story');
+    expect(JSON.parse((await cli(['credits:release-expired'])).stdout)).toEqual({ teams: 1 });
+    const [hold] = await t.sql<{ status: string }[]>`SELECT status FROM credit_reservations WHERE id = ${held.reservation_id}`;
+    expect(hold!.status).toBe('released');
+    expect(JSON.parse((await cli(['credits:release-expired'])).stdout)).toEqual({ teams: 0 });
+    await expect(cli(['credits:grant', '--email', 'customer@example.com', '--credits', '0', '--reason', 'x'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--credits') });
+    await expect(cli(['credits:grant', '--email', 'customer@example.com', '--credits', '5'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('--reason') });
+  }, 90_000);
 
   it('fails with a message and a non-zero exit for bad input', async () => {
     await expect(cli(['token:create', '--email', 'ghost@example.com'])).rejects.toMatchObject({ code: 1, stderr: expect.stringContaining('No user with email') });
