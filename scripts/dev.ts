@@ -1,4 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
+import { HANDLED_EVENT_TYPES } from '../lib/webhooks/event-types';
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -82,6 +83,7 @@ if (mode.kind === 'emulator') {
       ...process.env,
       STRIPE_EMULATOR_PORT: port,
       STRIPE_EMULATOR_WEBHOOK_URL: new URL('/api/packages/webhook', appUrl).toString(),
+      STRIPE_EMULATOR_WEBHOOK_EVENTS: HANDLED_EVENT_TYPES.join(','),
       STRIPE_WEBHOOK_SECRET: env.STRIPE_WEBHOOK_SECRET ?? EMULATOR_WEBHOOK_SECRET,
       STRIPE_EMULATOR_DATA: path.join(DATA_DIR, 'stripe-emulator.json'),
     },

@@ -10,6 +10,7 @@ import { initPackages } from '../lib/catalog/init-packages';
 import { createLogger } from '../lib/logger';
 import { createStripeClient } from '../lib/stripe/client';
 import { ensureDemoUser } from '../lib/accounts/demo';
+import { HANDLED_EVENT_TYPES } from '../lib/webhooks/event-types';
 
 /**
  * The app as Playwright tests it: a production build on a fresh database (a new database on
@@ -55,7 +56,7 @@ await migrateDatabase(databaseUrl);
 
 const emulator = spawn(process.execPath, ['--import', 'tsx', 'stripe-emulator/main.ts'], {
   stdio: 'inherit',
-  env: { ...process.env, STRIPE_EMULATOR_PORT: stripePort, STRIPE_EMULATOR_WEBHOOK_URL: `${appUrl}/api/packages/webhook`, STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_EMULATOR_DATA: '' },
+  env: { ...process.env, STRIPE_EMULATOR_PORT: stripePort, STRIPE_EMULATOR_WEBHOOK_URL: `${appUrl}/api/packages/webhook`, STRIPE_EMULATOR_WEBHOOK_EVENTS: HANDLED_EVENT_TYPES.join(','), STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_EMULATOR_DATA: '' },
 });
 children.push(emulator);
 for (let i = 0; ; i++) {

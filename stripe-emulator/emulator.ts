@@ -7,6 +7,8 @@ import { buildEvent, type Ctx, type RequestInfo } from './context.js';
 export interface EmulatorCoreOptions {
   dataFile: string | null;
   webhookUrls: string[];
+  /** Event types sent to the endpoints, as a Stripe endpoint's `enabled_events`; `*` is every type. */
+  enabledEvents: string[];
   webhookSecret: string;
   chaos: boolean;
   deliveryMode: 'auto' | 'manual';
@@ -55,14 +57,20 @@ export class EmulatorCore {
       baseUrl: this.baseUrl,
       request,
       emit: (type, object, previous) => {
-        const event = buildEvent(this.store, type, object, ctx.request, this.dispatcher.urls.length, previous);
+        const delivered = this.isEnabled(type);
+        const event = buildEvent(this.store, type, object, ctx.request, delivered ? this.dispatcher.urls.length : 0, previous);
         this.store.put('events', event);
-        this.dispatcher.enqueue(event);
+        // Like Stripe, every event is kept for the events API; only subscribed types are sent.
+        if (delivered) this.dispatcher.enqueue(event);
         return event;
       },
       changed: () => this.scheduleSave(),
     };
     return ctx;
+  }
+
+  private isEnabled(type: string): boolean {
+    return this.opts.enabledEvents.includes('*') || this.opts.enabledEvents.includes(type);
   }
 
   pendingEvents(): Stripe.Event[] {

@@ -13,8 +13,12 @@ const webhookUrls = (process.env.STRIPE_EMULATOR_WEBHOOK_URL ?? 'http://localhos
   .map((u) => u.trim())
   .filter(Boolean);
 
+// Like a Stripe endpoint's enabled_events: comma-separated types, or * (default) for all.
+const enabledEvents = (process.env.STRIPE_EMULATOR_WEBHOOK_EVENTS || '*').split(',').map((t) => t.trim()).filter(Boolean);
+
 const emulator = await startStripeEmulator({
   port,
+  enabledEvents,
   host: process.env.STRIPE_EMULATOR_HOST ?? '127.0.0.1',
   webhookUrls,
   webhookSecret: process.env.STRIPE_WEBHOOK_SECRET || DEFAULT_WEBHOOK_SECRET,
@@ -26,7 +30,7 @@ const emulator = await startStripeEmulator({
     error: (...a) => logger.error(...(a as [object, string])),
   },
 });
-logger.info({ url: emulator.url, webhookUrls, dataFile, chaos: process.env.STRIPE_EMULATOR_CHAOS === '1' }, `stripe emulator listening on ${emulator.url}`);
+logger.info({ url: emulator.url, webhookUrls, enabledEvents, dataFile, chaos: process.env.STRIPE_EMULATOR_CHAOS === '1' }, `stripe emulator listening on ${emulator.url}`);
 
 const shutdown = (): void => {
   void emulator.close().then(() => process.exit(0));

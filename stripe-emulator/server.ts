@@ -16,6 +16,8 @@ export interface StripeEmulatorOptions {
   host?: string; // default 127.0.0.1
   dataFile?: string | null; // JSON snapshot path for dev restarts; null/undefined = memory only
   webhookUrls?: string[];
+  /** Event types to deliver, as a Stripe endpoint's `enabled_events`; default `['*']`, every type. */
+  enabledEvents?: string[];
   webhookSecret?: string;
   chaos?: boolean; // deliver each event twice, in shuffled order
   deliveryMode?: 'auto' | 'manual'; // manual: events queue until flushed
@@ -45,6 +47,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
   const core = new EmulatorCore({
     dataFile: opts.dataFile ?? null,
     webhookUrls: opts.webhookUrls ?? [],
+    enabledEvents: opts.enabledEvents ?? ['*'],
     webhookSecret: opts.webhookSecret ?? DEFAULT_WEBHOOK_SECRET,
     chaos: opts.chaos ?? false,
     deliveryMode: opts.deliveryMode ?? 'auto',

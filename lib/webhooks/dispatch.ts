@@ -4,10 +4,11 @@ import { checkoutSessionEndedUnpaid } from './handlers/checkout-session-status';
 import { invoicePaid, invoicePaymentFailed } from './handlers/invoice-paid';
 import { paymentIntentSucceeded } from './handlers/payment-intent-succeeded';
 import { subscriptionChanged } from './handlers/subscription-changed';
+import type { HandledEventType } from './event-types';
 import type { WebhookHandler } from './types';
 
 /** The events this product acts on; every other type is acknowledged and ignored. */
-export const WEBHOOK_HANDLERS: Record<string, WebhookHandler<unknown>> = {
+export const WEBHOOK_HANDLERS: Record<HandledEventType, WebhookHandler<unknown>> = {
   'checkout.session.completed': checkoutSessionCompleted,
   'checkout.session.async_payment_succeeded': checkoutSessionCompleted,
   'checkout.session.async_payment_failed': checkoutSessionEndedUnpaid,

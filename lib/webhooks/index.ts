@@ -2,6 +2,7 @@ import type Stripe from 'stripe';
 import { stripeEvents } from '@/db/schema';
 import { fromUnix } from '@/lib/stripe/ids';
 import { WEBHOOK_HANDLERS } from './dispatch';
+import type { HandledEventType } from './event-types';
 import type { WebhookDeps } from './types';
 import { verifyStripeEvent } from './verify';
 
@@ -15,7 +16,7 @@ export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
  * redelivery finds it and does nothing, and a failure rolls both back for Stripe to retry.
  */
 export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event): Promise<WebhookOutcome> {
-  const handler = WEBHOOK_HANDLERS[event.type];
+  const handler = (WEBHOOK_HANDLERS as Record<string, (typeof WEBHOOK_HANDLERS)[HandledEventType] | undefined>)[event.type];
   if (!handler) return 'ignored';
   const fetched = await handler.fetch(deps, event);
   const outcome = await deps.db.transaction(async (tx) => {

@@ -35,6 +35,18 @@ describe('webhook delivery', () => {
     expect((await h.stripe.events.retrieve(event.id)).id).toBe(event.id);
   });
 
+  it('sends only the enabled event types, as a Stripe endpoint does, and keeps every event', async () => {
+    const { h, rx } = await setup({ enabledEvents: ['customer.created'] });
+    await h.stripe.products.create({ id: 'prod_filtered', name: 'Filtered' });
+    const c = await h.stripe.customers.create({ email: 'only@example.com' });
+    await h.emu.flushWebhooks();
+    expect(rx.received.map((r) => r.event.type)).toEqual(['customer.created']);
+    expect((rx.received[0]!.event.data.object as Stripe.Customer).id).toBe(c.id);
+    const all = await h.stripe.events.list({ limit: 10 });
+    expect(all.data.map((e) => e.type).sort()).toEqual(['customer.created', 'product.created']);
+    expect(all.data.find((e) => e.type === 'product.created')!.pending_webhooks).toBe(0);
+  });
+
   it('delivers a purchase in order in auto mode', async () => {
     const { h, rx } = await setup();
     const cat = await seedCatalog(h.stripe);

@@ -1,0 +1,20 @@
+/**
+ * The Stripe events this product acts on: what a Stripe webhook endpoint (or the local Stripe)
+ * should be subscribed to. The dispatch table must handle exactly these.
+ */
+export const HANDLED_EVENT_TYPES = [
+  'checkout.session.completed',
+  'checkout.session.async_payment_succeeded',
+  'checkout.session.async_payment_failed',
+  'checkout.session.expired',
+  'payment_intent.succeeded',
+  'invoice.paid',
+  'invoice.payment_succeeded',
+  'invoice.payment_failed',
+  'customer.subscription.created',
+  'customer.subscription.updated',
+  'customer.subscription.deleted',
+  'charge.refunded',
+] as const;
+
+export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
