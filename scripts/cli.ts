@@ -22,13 +22,17 @@ const USAGE = `Usage:
 
 type Command = (values: Record<string, string | boolean | undefined>) => Promise<string>;
 
-/** The current team of the user with this email: the team the commands act on. */
-async function teamOf(db: Database, email: unknown): Promise<string> {
+async function userIdFor(db: Database, email: unknown): Promise<string> {
   if (typeof email !== 'string') throw new Error('--email is required');
   const userId = await userIdByEmail(db, email);
   if (!userId) throw new Error(`No user with email ${email}`);
-  const team = await resolveCurrentTeam(db, userId);
-  if (!team) throw new Error(`${email} is not in a team`);
+  return userId;
+}
+
+/** The current team of the user with this email: the team the credits commands act on. */
+async function teamOf(db: Database, email: unknown): Promise<string> {
+  const team = await resolveCurrentTeam(db, await userIdFor(db, email));
+  if (!team) throw new Error(`${String(email)} is not in a team`);
   return team.id;
 }
 
@@ -50,27 +54,18 @@ async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
 const commands: Record<string, Command> = {
   async 'user:create'(v) {
     if (typeof v.email !== 'string' || typeof v.password !== 'string') throw new Error('--email and --password are required');
-    const handle = await openDatabaseForScript({ migrate: true });
-    try {
-      const user = await createUser(handle.db, { email: v.email, password: v.password, name: typeof v.name === 'string' ? v.name : undefined, isPlatformAdmin: v.admin === true });
-      return JSON.stringify({ user_id: user.id, email: user.email, team_id: user.teamId, admin: v.admin === true });
-    } finally {
-      await handle.close();
-    }
+    const input = { email: v.email, password: v.password, name: typeof v.name === 'string' ? v.name : undefined, isPlatformAdmin: v.admin === true };
+    return withDatabase(async (db) => {
+      const user = await createUser(db, input);
+      return JSON.stringify({ user_id: user.id, email: user.email, team_id: user.teamId, admin: input.isPlatformAdmin });
+    });
   },
-  async 'token:create'(v) {
-    if (typeof v.email !== 'string') throw new Error('--email is required');
-    const handle = await openDatabaseForScript({ migrate: true });
-    try {
-      const userId = await userIdByEmail(handle.db, v.email);
-      if (!userId) throw new Error(`No user with email ${v.email}`);
-      const expires = typeof v['expires-days'] === 'string' ? Number(v['expires-days']) : null;
-      const created = await createApiToken({ db: handle.db, clock: systemClock }, userId, { name: typeof v.name === 'string' ? v.name : 'cli', expiresInDays: expires });
-      return created.token;
-    } finally {
-      await handle.close();
-    }
-  },
+  'token:create': (v) => withDatabase(async (db) => {
+    const userId = await userIdFor(db, v.email);
+    const expires = typeof v['expires-days'] === 'string' ? Number(v['expires-days']) : null;
+    const created = await createApiToken({ db, clock: systemClock }, userId, { name: typeof v.name === 'string' ? v.name : 'cli', expiresInDays: expires });
+    return created.token;
+  }),
   'credits:show': (v) => withDatabase(async (db) => JSON.stringify(await getCredits({ db, clock: systemClock }, await teamOf(db, v.email)), null, 2)),
   'credits:grant': (v) => withDatabase(async (db) => {
     const teamId = await teamOf(db, v.email);
