@@ -18,3 +18,9 @@ export const HANDLED_EVENT_TYPES = [
 ] as const;
 
 export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];
+
+const HANDLED = new Set<string>(HANDLED_EVENT_TYPES);
+
+export function isHandledEventType(type: string): type is HandledEventType {
+  return HANDLED.has(type);
+}

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { stripeEvents } from '@/db/schema';
 import { fromUnix } from '@/lib/stripe/ids';
 import { WEBHOOK_HANDLERS } from './dispatch';
-import type { HandledEventType } from './event-types';
+import { isHandledEventType } from './event-types';
 import type { WebhookDeps } from './types';
 import { verifyStripeEvent } from './verify';
 
@@ -16,8 +16,8 @@ export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored';
  * redelivery finds it and does nothing, and a failure rolls both back for Stripe to retry.
  */
 export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event): Promise<WebhookOutcome> {
-  const handler = (WEBHOOK_HANDLERS as Record<string, (typeof WEBHOOK_HANDLERS)[HandledEventType] | undefined>)[event.type];
-  if (!handler) return 'ignored';
+  if (!isHandledEventType(event.type)) return 'ignored';
+  const handler = WEBHOOK_HANDLERS[event.type];
   const fetched = await handler.fetch(deps, event);
   const outcome = await deps.db.transaction(async (tx) => {
     const recorded = await tx.insert(stripeEvents).values({ id: event.id, type: event.type, stripeCreatedAt: fromUnix(event.created)!, processedAt: deps.clock.now() })
