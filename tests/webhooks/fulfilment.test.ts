@@ -144,13 +144,17 @@ describe('webhook fulfilment', () => {
     const res = await h.checkout(user, { package_id: 'credits_100' });
     const { session_id } = (await res.json()) as { session_id: string };
     await h.emulator(`checkout/sessions/${session_id}/complete`, {});
+    const deliveryAttempts = async () => {
+      const log = (await (await fetch(`${h.emu.url}/_emulator/webhooks/deliveries`)).json()) as { data?: { status: number | null }[] } | { status: number | null }[];
+      return Array.isArray(log) ? log : log.data ?? [];
+    };
     const deliveries = h.deliver();
-    await new Promise((r) => setTimeout(r, 30));
+    // Wait for the failure itself rather than a fixed time, which a loaded machine can overrun.
+    await expect.poll(async () => (await deliveryAttempts()).some((a) => a.status === 500), { timeout: 10_000, interval: 5 }).toBe(true);
     expect(await purchasesOf(user.teamId)).toEqual([]);
     await h.t.sql.unsafe('DROP TRIGGER fail_grant ON user_credits');
     await deliveries; // the emulator retries the 500s with backoff
-    const log = (await (await fetch(`${h.emu.url}/_emulator/webhooks/deliveries`)).json()) as { data?: { status: number | null }[] } | { status: number | null }[];
-    const attempts = Array.isArray(log) ? log : log.data ?? [];
+    const attempts = await deliveryAttempts();
     expect(attempts.some((a) => a.status === 500), JSON.stringify(attempts.slice(-6))).toBe(true);
     expect(await purchasesOf(user.teamId)).toHaveLength(1);
     expect(await packsOf(user.teamId)).toHaveLength(1);
