@@ -25,17 +25,33 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
           <p className="text-slate-600">Plans for every team, AI story credits when you need more.</p>
         </div>
         <nav aria-label="Currency" className="flex gap-2 text-sm">
-          <Link href="/?currency=usd" aria-current={currency === 'usd' ? 'true' : undefined} className={currency === 'usd' ? 'font-bold underline' : ''}>USD</Link>
-          <Link href="/?currency=gbp" aria-current={currency === 'gbp' ? 'true' : undefined} className={currency === 'gbp' ? 'font-bold underline' : ''}>GBP</Link>
+          <Link
+            href="/?currency=usd"
+            aria-current={currency === 'usd' ? 'true' : undefined}
+            className={currency === 'usd' ? 'font-bold underline' : ''}
+          >
+            USD
+          </Link>
+          <Link
+            href="/?currency=gbp"
+            aria-current={currency === 'gbp' ? 'true' : undefined}
+            className={currency === 'gbp' ? 'font-bold underline' : ''}
+          >
+            GBP
+          </Link>
         </nav>
       </header>
       {SECTIONS.map((section) => (
         <section key={section.type} className="mt-8" aria-labelledby={`section-${section.type}`}>
-          <h2 id={`section-${section.type}`} className="mb-3 text-xl font-semibold">{section.title}</h2>
+          <h2 id={`section-${section.type}`} className="mb-3 text-xl font-semibold">
+            {section.title}
+          </h2>
           <div className="grid gap-4 sm:grid-cols-2 lg:grid-cols-3">
-            {packages.filter((p) => p.package_type === section.type).map((p) => (
-              <PackageCard key={p.id} pkg={p} currency={currency} />
-            ))}
+            {packages
+              .filter((p) => p.package_type === section.type)
+              .map((p) => (
+                <PackageCard key={p.id} pkg={p} currency={currency} />
+              ))}
           </div>
         </section>
       ))}

@@ -13,7 +13,9 @@ export interface EmbeddedPostgres {
  * tests all use the same `postgres` driver whether or not DATABASE_URL is set.
  * `dataDir` undefined keeps the database in memory.
  */
-export async function startEmbeddedPostgres(options: { dataDir?: string; port?: number; host?: string } = {}): Promise<EmbeddedPostgres> {
+export async function startEmbeddedPostgres(
+  options: { dataDir?: string; port?: number; host?: string } = {},
+): Promise<EmbeddedPostgres> {
   if (options.dataDir) fs.mkdirSync(options.dataDir, { recursive: true });
   const pg = await PGlite.create(options.dataDir ? { dataDir: options.dataDir } : {});
   const host = options.host ?? '127.0.0.1';

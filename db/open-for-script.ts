@@ -8,7 +8,10 @@ export const DATA_DIR = path.resolve(process.env.AF_DATA_DIR ?? '.data');
 export const EMBEDDED_DIR = path.join(DATA_DIR, 'pglite');
 export const EMBEDDED_INFO_FILE = path.join(DATA_DIR, 'embedded-db.json');
 
-interface EmbeddedInfo { url: string; pid: number }
+interface EmbeddedInfo {
+  url: string;
+  pid: number;
+}
 
 function isAlive(pid: number): boolean {
   try {

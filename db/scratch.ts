@@ -15,18 +15,27 @@ export interface ScratchDatabase extends DbHandle {
  * without `adminUrl`, an in-memory PGlite on one connection, since the embedded server cannot
  * interleave transactions of several connections.
  */
-export async function createScratchDatabase(options: { adminUrl?: string | null; prefix: string; template?: string; max?: number }): Promise<ScratchDatabase> {
+export async function createScratchDatabase(options: {
+  adminUrl?: string | null;
+  prefix: string;
+  template?: string;
+  max?: number;
+}): Promise<ScratchDatabase> {
   if (options.adminUrl) {
     const name = `${options.prefix}_${randomBytes(4).toString('hex')}`;
     const admin = postgres(options.adminUrl, { max: 1, onnotice: () => {} });
-    await admin.unsafe(options.template ? `CREATE DATABASE "${name}" TEMPLATE "${options.template}"` : `CREATE DATABASE "${name}"`);
+    await admin.unsafe(
+      options.template ? `CREATE DATABASE "${name}" TEMPLATE "${options.template}"` : `CREATE DATABASE "${name}"`,
+    );
     const u = new URL(options.adminUrl);
     u.pathname = `/${name}`;
     const url = u.toString();
     if (!options.template) await migrateDatabase(url);
     const handle = connectDatabase(url, { max: options.max ?? 20 });
     return {
-      ...handle, url, kind: 'postgres',
+      ...handle,
+      url,
+      kind: 'postgres',
       async close() {
         await handle.close();
         await admin.unsafe(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
@@ -38,7 +47,9 @@ export async function createScratchDatabase(options: { adminUrl?: string | null;
   await migrateDatabase(embedded.url);
   const handle = connectDatabase(embedded.url, { max: 1 });
   return {
-    ...handle, url: embedded.url, kind: 'pglite',
+    ...handle,
+    url: embedded.url,
+    kind: 'pglite',
     async close() {
       await handle.close();
       await embedded.close();

@@ -51,19 +51,27 @@ export class Conflict extends AppError {
 }
 
 export class InsufficientCredits extends AppError {
-  constructor(readonly requested: number, readonly available: number) {
+  constructor(
+    readonly requested: number,
+    readonly available: number,
+  ) {
     super('insufficient_credits', 'Insufficient AI story credits', 402, { requested, available });
   }
 }
 
 export class RateLimited extends AppError {
   constructor(readonly retryAfterSeconds: number) {
-    super('rate_limited', `Too many requests; retry in ${retryAfterSeconds} seconds`, 429, { retry_after: retryAfterSeconds });
+    super('rate_limited', `Too many requests; retry in ${retryAfterSeconds} seconds`, 429, {
+      retry_after: retryAfterSeconds,
+    });
   }
 }
 
 export class ServiceUnavailable extends AppError {
-  constructor(message = 'A service this request depends on is unavailable; please retry shortly', code = 'service_unavailable') {
+  constructor(
+    message = 'A service this request depends on is unavailable; please retry shortly',
+    code = 'service_unavailable',
+  ) {
     super(code, message, 503);
   }
 }

@@ -53,30 +53,65 @@ async function withDatabase<T>(work: (db: Database) => Promise<T>): Promise<T> {
 
 const commands: Record<string, Command> = {
   async 'user:create'(v) {
-    if (typeof v.email !== 'string' || typeof v.password !== 'string') throw new Error('--email and --password are required');
-    const input = { email: v.email, password: v.password, name: typeof v.name === 'string' ? v.name : undefined, isPlatformAdmin: v.admin === true };
+    if (typeof v.email !== 'string' || typeof v.password !== 'string')
+      throw new Error('--email and --password are required');
+    const input = {
+      email: v.email,
+      password: v.password,
+      name: typeof v.name === 'string' ? v.name : undefined,
+      isPlatformAdmin: v.admin === true,
+    };
     return withDatabase(async (db) => {
       const user = await createUser(db, input);
-      return JSON.stringify({ user_id: user.id, email: user.email, team_id: user.teamId, admin: input.isPlatformAdmin });
+      return JSON.stringify({
+        user_id: user.id,
+        email: user.email,
+        team_id: user.teamId,
+        admin: input.isPlatformAdmin,
+      });
     });
   },
-  'token:create': (v) => withDatabase(async (db) => {
-    const userId = await userIdFor(db, v.email);
-    const expires = typeof v['expires-days'] === 'string' ? Number(v['expires-days']) : null;
-    const created = await createApiToken({ db, clock: systemClock }, userId, { name: typeof v.name === 'string' ? v.name : 'cli', expiresInDays: expires });
-    return created.token;
-  }),
-  'credits:show': (v) => withDatabase(async (db) => JSON.stringify(await getCredits({ db, clock: systemClock }, await teamOf(db, v.email)), null, 2)),
-  'credits:grant': (v) => withDatabase(async (db) => {
-    const teamId = await teamOf(db, v.email);
-    const credits = positiveInteger(v.credits, '--credits');
-    if (typeof v.reason !== 'string' || !v.reason.trim()) throw new Error('--reason is required');
-    const validityDays = v['expires-days'] === undefined ? null : positiveInteger(v['expires-days'], '--expires-days');
-    const key = typeof v.key === 'string' ? v.key : randomUUID();
-    const { grant, created } = await db.transaction((tx) => grantAdjustment(tx, systemClock, undefined, { teamId, credits, validityDays, reason: v.reason as string, businessKey: key }));
-    return JSON.stringify({ grant_id: grant.id, team_id: teamId, credits: grant.amount, expires_at: grant.expiresAt, created });
-  }),
-  'credits:release-expired': () => withDatabase(async (db) => JSON.stringify({ teams: await releaseExpiredReservations({ db, clock: systemClock }) })),
+  'token:create': (v) =>
+    withDatabase(async (db) => {
+      const userId = await userIdFor(db, v.email);
+      const expires = typeof v['expires-days'] === 'string' ? Number(v['expires-days']) : null;
+      const created = await createApiToken({ db, clock: systemClock }, userId, {
+        name: typeof v.name === 'string' ? v.name : 'cli',
+        expiresInDays: expires,
+      });
+      return created.token;
+    }),
+  'credits:show': (v) =>
+    withDatabase(async (db) =>
+      JSON.stringify(await getCredits({ db, clock: systemClock }, await teamOf(db, v.email)), null, 2),
+    ),
+  'credits:grant': (v) =>
+    withDatabase(async (db) => {
+      const teamId = await teamOf(db, v.email);
+      const credits = positiveInteger(v.credits, '--credits');
+      if (typeof v.reason !== 'string' || !v.reason.trim()) throw new Error('--reason is required');
+      const validityDays =
+        v['expires-days'] === undefined ? null : positiveInteger(v['expires-days'], '--expires-days');
+      const key = typeof v.key === 'string' ? v.key : randomUUID();
+      const { grant, created } = await db.transaction((tx) =>
+        grantAdjustment(tx, systemClock, undefined, {
+          teamId,
+          credits,
+          validityDays,
+          reason: v.reason as string,
+          businessKey: key,
+        }),
+      );
+      return JSON.stringify({
+        grant_id: grant.id,
+        team_id: teamId,
+        credits: grant.amount,
+        expires_at: grant.expiresAt,
+        created,
+      });
+    }),
+  'credits:release-expired': () =>
+    withDatabase(async (db) => JSON.stringify({ teams: await releaseExpiredReservations({ db, clock: systemClock }) })),
 };
 
 const [name, ...rest] = process.argv.slice(2);
@@ -89,8 +124,14 @@ try {
   const { values } = parseArgs({
     args: rest,
     options: {
-      email: { type: 'string' }, password: { type: 'string' }, name: { type: 'string' }, admin: { type: 'boolean' }, 'expires-days': { type: 'string' },
-      credits: { type: 'string' }, reason: { type: 'string' }, key: { type: 'string' },
+      email: { type: 'string' },
+      password: { type: 'string' },
+      name: { type: 'string' },
+      admin: { type: 'boolean' },
+      'expires-days': { type: 'string' },
+      credits: { type: 'string' },
+      reason: { type: 'string' },
+      key: { type: 'string' },
     },
     strict: true,
   });

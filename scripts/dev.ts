@@ -113,6 +113,9 @@ try {
 childEnv.AUTH_SECRET ??= persistentSecret('auth-secret');
 childEnv.AUTH_TRUST_HOST ??= 'true';
 const appPort = new URL(env.APP_URL).port || '3000';
-const next = spawn(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'dev', '-p', appPort], { stdio: 'inherit', env: childEnv });
+const next = spawn(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'dev', '-p', appPort], {
+  stdio: 'inherit',
+  env: childEnv,
+});
 children.push(next);
 next.on('exit', (code) => void shutdown(code ?? 0));

@@ -56,7 +56,14 @@ await migrateDatabase(databaseUrl);
 
 const emulator = spawn(process.execPath, ['--import', 'tsx', 'stripe-emulator/main.ts'], {
   stdio: 'inherit',
-  env: { ...process.env, STRIPE_EMULATOR_PORT: stripePort, STRIPE_EMULATOR_WEBHOOK_URL: `${appUrl}/api/packages/webhook`, STRIPE_EMULATOR_WEBHOOK_EVENTS: HANDLED_EVENT_TYPES.join(','), STRIPE_WEBHOOK_SECRET: webhookSecret, STRIPE_EMULATOR_DATA: '' },
+  env: {
+    ...process.env,
+    STRIPE_EMULATOR_PORT: stripePort,
+    STRIPE_EMULATOR_WEBHOOK_URL: `${appUrl}/api/packages/webhook`,
+    STRIPE_EMULATOR_WEBHOOK_EVENTS: HANDLED_EVENT_TYPES.join(','),
+    STRIPE_WEBHOOK_SECRET: webhookSecret,
+    STRIPE_EMULATOR_DATA: '',
+  },
 });
 children.push(emulator);
 for (let i = 0; ; i++) {
@@ -70,7 +77,11 @@ for (let i = 0; ; i++) {
 }
 
 const db = connectDatabase(databaseUrl, { max: 1 });
-await initPackages({ db: db.db, stripe: createStripeClient({ kind: 'emulator', apiBase: stripeBase, secretKey: EMULATOR_SECRET_KEY }), logger });
+await initPackages({
+  db: db.db,
+  stripe: createStripeClient({ kind: 'emulator', apiBase: stripeBase, secretKey: EMULATOR_SECRET_KEY }),
+  logger,
+});
 await ensureDemoUser(db.db);
 await db.close();
 
@@ -93,6 +104,9 @@ if (!process.env.E2E_SKIP_BUILD) {
   const build = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: appEnv });
   if (build.status !== 0) await shutdown(build.status ?? 1);
 }
-const app = spawn(process.execPath, [nextBin, 'start', '-p', appPort, '-H', '127.0.0.1'], { stdio: 'inherit', env: appEnv });
+const app = spawn(process.execPath, [nextBin, 'start', '-p', appPort, '-H', '127.0.0.1'], {
+  stdio: 'inherit',
+  env: appEnv,
+});
 children.push(app);
 app.on('exit', (code) => void shutdown(code ?? 0));

@@ -58,7 +58,14 @@ export class EmulatorCore {
       request,
       emit: (type, object, previous) => {
         const delivered = this.isEnabled(type);
-        const event = buildEvent(this.store, type, object, ctx.request, delivered ? this.dispatcher.urls.length : 0, previous);
+        const event = buildEvent(
+          this.store,
+          type,
+          object,
+          ctx.request,
+          delivered ? this.dispatcher.urls.length : 0,
+          previous,
+        );
         this.store.put('events', event);
         // Like Stripe, every event is kept for the events API; only subscribed types are sent.
         if (delivered) this.dispatcher.enqueue(event);

@@ -14,7 +14,10 @@ const webhookUrls = (process.env.STRIPE_EMULATOR_WEBHOOK_URL ?? 'http://localhos
   .filter(Boolean);
 
 // Like a Stripe endpoint's enabled_events: comma-separated types, or * (default) for all.
-const enabledEvents = (process.env.STRIPE_EMULATOR_WEBHOOK_EVENTS || '*').split(',').map((t) => t.trim()).filter(Boolean);
+const enabledEvents = (process.env.STRIPE_EMULATOR_WEBHOOK_EVENTS || '*')
+  .split(',')
+  .map((t) => t.trim())
+  .filter(Boolean);
 
 const emulator = await startStripeEmulator({
   port,
@@ -30,7 +33,10 @@ const emulator = await startStripeEmulator({
     error: (...a) => logger.error(...(a as [object, string])),
   },
 });
-logger.info({ url: emulator.url, webhookUrls, enabledEvents, dataFile, chaos: process.env.STRIPE_EMULATOR_CHAOS === '1' }, `stripe emulator listening on ${emulator.url}`);
+logger.info(
+  { url: emulator.url, webhookUrls, enabledEvents, dataFile, chaos: process.env.STRIPE_EMULATOR_CHAOS === '1' },
+  `stripe emulator listening on ${emulator.url}`,
+);
 
 const shutdown = (): void => {
   void emulator.close().then(() => process.exit(0));

@@ -12,29 +12,62 @@ export default async function AccountPage() {
   return (
     <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <h1 className="text-2xl font-bold">Your account</h1>
-      <p>Signed in as <strong>{user.email}</strong>.</p>
+      <p>
+        Signed in as <strong>{user.email}</strong>.
+      </p>
       <section className="rounded border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Current team</h2>
         <form action={switchTeamAction} className="mt-2 flex gap-2">
-          <label className="sr-only" htmlFor="team_id">Team</label>
-          <select id="team_id" name="team_id" defaultValue={user.team?.id} className="rounded border border-slate-300 px-3 py-2">
-            {teams.map((t) => <option key={t.id} value={t.id}>{t.name} ({t.role})</option>)}
+          <label className="sr-only" htmlFor="team_id">
+            Team
+          </label>
+          <select
+            id="team_id"
+            name="team_id"
+            defaultValue={user.team?.id}
+            className="rounded border border-slate-300 px-3 py-2"
+          >
+            {teams.map((t) => (
+              <option key={t.id} value={t.id}>
+                {t.name} ({t.role})
+              </option>
+            ))}
           </select>
-          <button type="submit" className="rounded border px-3 py-2 text-sm">Switch</button>
+          <button type="submit" className="rounded border px-3 py-2 text-sm">
+            Switch
+          </button>
         </form>
         {entitlements && (
           <dl className="mt-4 grid grid-cols-2 gap-2 text-sm">
-            <dt>Plan</dt><dd data-testid="plan">{entitlements.plan}</dd>
-            <dt>Members</dt><dd>{entitlements.member_limit ?? 'Unlimited'}</dd>
-            <dt>Storage</dt><dd>{entitlements.storage_gb} GB</dd>
-            <dt>AI stories a month</dt><dd>{entitlements.monthly_story_allowance.unlimited ? 'Unlimited' : entitlements.monthly_story_allowance.total}</dd>
+            <dt>Plan</dt>
+            <dd data-testid="plan">{entitlements.plan}</dd>
+            <dt>Members</dt>
+            <dd>{entitlements.member_limit ?? 'Unlimited'}</dd>
+            <dt>Storage</dt>
+            <dd>{entitlements.storage_gb} GB</dd>
+            <dt>AI stories a month</dt>
+            <dd>
+              {entitlements.monthly_story_allowance.unlimited
+                ? 'Unlimited'
+                : entitlements.monthly_story_allowance.total}
+            </dd>
           </dl>
         )}
       </section>
       <form action={createTeamAction} className="flex gap-2 rounded border border-slate-200 bg-white p-4">
-        <label className="sr-only" htmlFor="new-team">New team name</label>
-        <input id="new-team" name="name" required placeholder="New team name" className="flex-1 rounded border border-slate-300 px-3 py-2" />
-        <button type="submit" className="rounded bg-slate-800 px-3 py-2 text-sm text-white">Create team</button>
+        <label className="sr-only" htmlFor="new-team">
+          New team name
+        </label>
+        <input
+          id="new-team"
+          name="name"
+          required
+          placeholder="New team name"
+          className="flex-1 rounded border border-slate-300 px-3 py-2"
+        />
+        <button type="submit" className="rounded bg-slate-800 px-3 py-2 text-sm text-white">
+          Create team
+        </button>
       </form>
     </main>
   );

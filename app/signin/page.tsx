@@ -16,10 +16,17 @@ export default async function SignInPage({ searchParams }: { searchParams: Promi
         <form key={p.id} action={oauthSignInAction} className="mt-3">
           <input type="hidden" name="provider" value={p.id} />
           <input type="hidden" name="callbackUrl" value={callbackUrl} />
-          <button type="submit" className="w-full rounded border border-slate-300 px-4 py-2 font-medium">Continue with {p.name}</button>
+          <button type="submit" className="w-full rounded border border-slate-300 px-4 py-2 font-medium">
+            Continue with {p.name}
+          </button>
         </form>
       ))}
-      <p className="mt-4 text-sm">No account? <Link className="underline" href={`/signup?callbackUrl=${encodeURIComponent(callbackUrl)}`}>Sign up</Link></p>
+      <p className="mt-4 text-sm">
+        No account?{' '}
+        <Link className="underline" href={`/signup?callbackUrl=${encodeURIComponent(callbackUrl)}`}>
+          Sign up
+        </Link>
+      </p>
     </main>
   );
 }

@@ -9,7 +9,12 @@ export default async function SignUpPage({ searchParams }: { searchParams: Promi
     <main className="mx-auto max-w-sm px-4 py-12">
       <h1 className="mb-6 text-2xl font-bold">Create your account</h1>
       <AuthForm action={signUpAction} mode="signup" callbackUrl={callbackUrl} />
-      <p className="mt-4 text-sm">Already have an account? <Link className="underline" href={`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`}>Sign in</Link></p>
+      <p className="mt-4 text-sm">
+        Already have an account?{' '}
+        <Link className="underline" href={`/signin?callbackUrl=${encodeURIComponent(callbackUrl)}`}>
+          Sign in
+        </Link>
+      </p>
     </main>
   );
 }

@@ -4,23 +4,43 @@ import { useActionState } from 'react';
 import { inviteAction, type InviteState } from '@/lib/teams/actions';
 
 export function InviteForm() {
-  const [state, action, pending] = useActionState<InviteState, FormData>(inviteAction, { acceptUrl: null, error: null });
+  const [state, action, pending] = useActionState<InviteState, FormData>(inviteAction, {
+    acceptUrl: null,
+    error: null,
+  });
   return (
     <form action={action} className="space-y-3 rounded border border-slate-200 bg-white p-4">
       <h2 className="font-semibold">Invite a member</h2>
-      <label className="block text-sm">Email
+      <label className="block text-sm">
+        Email
         <input name="email" type="email" required className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
       </label>
-      <label className="block text-sm">Role
+      <label className="block text-sm">
+        Role
         <select name="role" className="mt-1 w-full rounded border border-slate-300 px-3 py-2">
           <option value="member">Member (can view)</option>
           <option value="admin">Admin (can buy and manage)</option>
         </select>
       </label>
-      <button type="submit" disabled={pending} className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white">Send invitation</button>
-      {state.error && <p role="alert" className="text-sm text-red-700">{state.error}</p>}
+      <button
+        type="submit"
+        disabled={pending}
+        className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white"
+      >
+        Send invitation
+      </button>
+      {state.error && (
+        <p role="alert" className="text-sm text-red-700">
+          {state.error}
+        </p>
+      )}
       {state.acceptUrl && (
-        <p role="status" className="text-sm">Invitation created. Share this link (no email is sent): <code data-testid="invite-link" className="break-all">{state.acceptUrl}</code></p>
+        <p role="status" className="text-sm">
+          Invitation created. Share this link (no email is sent):{' '}
+          <code data-testid="invite-link" className="break-all">
+            {state.acceptUrl}
+          </code>
+        </p>
       )}
     </form>
   );

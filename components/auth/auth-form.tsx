@@ -5,7 +5,15 @@ import type { AuthFormState } from '@/lib/auth/actions';
 
 type Action = (prev: AuthFormState, form: FormData) => Promise<AuthFormState>;
 
-export function AuthForm({ action, mode, callbackUrl }: { action: Action; mode: 'signin' | 'signup'; callbackUrl: string }) {
+export function AuthForm({
+  action,
+  mode,
+  callbackUrl,
+}: {
+  action: Action;
+  mode: 'signin' | 'signup';
+  callbackUrl: string;
+}) {
   const [state, formAction, pending] = useActionState(action, { error: null });
   return (
     <form action={formAction} className="space-y-4">
@@ -18,15 +26,39 @@ export function AuthForm({ action, mode, callbackUrl }: { action: Action; mode: 
       )}
       <label className="block">
         <span className="text-sm font-medium">Email</span>
-        <input name="email" type="email" required autoComplete="email" defaultValue={state.email} key={state.email} className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
+        <input
+          name="email"
+          type="email"
+          required
+          autoComplete="email"
+          defaultValue={state.email}
+          key={state.email}
+          className="mt-1 w-full rounded border border-slate-300 px-3 py-2"
+        />
       </label>
       <label className="block">
         <span className="text-sm font-medium">Password</span>
-        <input name="password" type="password" required autoComplete={mode === 'signup' ? 'new-password' : 'current-password'} className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
-        {mode === 'signup' && <span className="text-xs text-slate-500">At least 10 characters, mixing letters with digits or symbols.</span>}
+        <input
+          name="password"
+          type="password"
+          required
+          autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
+          className="mt-1 w-full rounded border border-slate-300 px-3 py-2"
+        />
+        {mode === 'signup' && (
+          <span className="text-xs text-slate-500">At least 10 characters, mixing letters with digits or symbols.</span>
+        )}
       </label>
-      {state.error && <p role="alert" className="text-sm text-red-700">{state.error}</p>}
-      <button type="submit" disabled={pending} className="w-full rounded bg-indigo-600 px-4 py-2 font-medium text-white disabled:opacity-50">
+      {state.error && (
+        <p role="alert" className="text-sm text-red-700">
+          {state.error}
+        </p>
+      )}
+      <button
+        type="submit"
+        disabled={pending}
+        className="w-full rounded bg-indigo-600 px-4 py-2 font-medium text-white disabled:opacity-50"
+      >
         {mode === 'signup' ? 'Create account' : 'Sign in'}
       </button>
     </form>

@@ -10,7 +10,9 @@ export function SiteHeader({ user }: { user: PageUser | null }) {
   return (
     <header className="border-b border-slate-200 bg-white">
       <nav aria-label="Main" className="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3 text-sm">
-        <Link href="/" className="font-semibold">AgileForge</Link>
+        <Link href="/" className="font-semibold">
+          AgileForge
+        </Link>
         <Link href="/">Pricing</Link>
         {user ? (
           <>
@@ -20,9 +22,14 @@ export function SiteHeader({ user }: { user: PageUser | null }) {
             <Link href="/account/team">Team</Link>
             <Link href="/account/tokens">API tokens</Link>
             {user.isPlatformAdmin && <Link href="/admin">Admin</Link>}
-            <span className="ml-auto text-slate-600">{user.email}{user.team ? ` · ${user.team.name}` : ''}</span>
+            <span className="ml-auto text-slate-600">
+              {user.email}
+              {user.team ? ` · ${user.team.name}` : ''}
+            </span>
             <form action={signOutAction}>
-              <button type="submit" className="underline">Sign out</button>
+              <button type="submit" className="underline">
+                Sign out
+              </button>
             </form>
           </>
         ) : (

@@ -13,10 +13,17 @@ function priceLabel(pkg: PackageResponse, currency: string): string {
 export function PackageCard({ pkg, currency }: { pkg: PackageResponse; currency: string }) {
   const free = pkg.prices.length === 0 && !pkg.contact_sales;
   return (
-    <article className="flex flex-col rounded-lg border border-slate-200 bg-white p-5 shadow-sm" aria-labelledby={`pkg-${pkg.id}`}>
-      <h3 id={`pkg-${pkg.id}`} className="text-lg font-semibold">{pkg.name}</h3>
+    <article
+      className="flex flex-col rounded-lg border border-slate-200 bg-white p-5 shadow-sm"
+      aria-labelledby={`pkg-${pkg.id}`}
+    >
+      <h3 id={`pkg-${pkg.id}`} className="text-lg font-semibold">
+        {pkg.name}
+      </h3>
       <p className="mt-1 text-sm text-slate-600">{pkg.description}</p>
-      <p className="mt-3 text-2xl font-bold" data-testid={`price-${pkg.id}`}>{priceLabel(pkg, currency)}</p>
+      <p className="mt-3 text-2xl font-bold" data-testid={`price-${pkg.id}`}>
+        {priceLabel(pkg, currency)}
+      </p>
       <ul className="mt-3 flex-1 space-y-1 text-sm">
         {pkg.features.map((f) => (
           <li key={f}>✓ {f}</li>
@@ -24,13 +31,21 @@ export function PackageCard({ pkg, currency }: { pkg: PackageResponse; currency:
       </ul>
       <div className="mt-4">
         {pkg.contact_sales ? (
-          <a className="inline-block rounded bg-slate-800 px-4 py-2 text-sm font-medium text-white" href="mailto:sales@agileforge.example?subject=Enterprise%20plan">
+          <a
+            className="inline-block rounded bg-slate-800 px-4 py-2 text-sm font-medium text-white"
+            href="mailto:sales@agileforge.example?subject=Enterprise%20plan"
+          >
             Contact sales
           </a>
         ) : free ? (
           <span className="text-sm text-slate-500">Included with every team</span>
         ) : (
-          <BuyButton packageId={pkg.id} currency={currency} label={pkg.package_type === 'addon' ? 'Add to plan' : 'Buy'} isAddon={pkg.package_type === 'addon'} />
+          <BuyButton
+            packageId={pkg.id}
+            currency={currency}
+            label={pkg.package_type === 'addon' ? 'Add to plan' : 'Buy'}
+            isAddon={pkg.package_type === 'addon'}
+          />
         )}
       </div>
     </article>

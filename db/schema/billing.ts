@@ -1,97 +1,148 @@
 import { sql } from 'drizzle-orm';
-import { boolean, check, index, integer, jsonb, pgTable, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
+import {
+  boolean,
+  check,
+  index,
+  integer,
+  jsonb,
+  pgTable,
+  text,
+  timestamp,
+  uniqueIndex,
+  uuid,
+} from 'drizzle-orm/pg-core';
 import { addonStatus, checkoutStatus, purchaseStatus } from './enums';
 import { teams, users } from './auth';
 import { stripeProducts } from './catalog';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
-export const checkoutSessions = pgTable('checkout_sessions', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  stripeSessionId: text('stripe_session_id').notNull().unique(),
-  teamId: uuid('team_id').notNull().references(() => teams.id),
-  userId: text('user_id').references(() => users.id),
-  packageId: text('package_id').notNull().references(() => stripeProducts.id),
-  mode: text('mode').$type<'payment' | 'subscription'>().notNull(),
-  currency: text('currency').notNull(),
-  amountTotal: integer('amount_total'),
-  status: checkoutStatus('status').notNull().default('open'),
-  paymentStatus: text('payment_status'),
-  trialDays: integer('trial_days'),
-  url: text('url'),
-  createdAt: createdAt(),
-  completedAt: timestamp('completed_at', { withTimezone: true }),
-  expiresAt: timestamp('expires_at', { withTimezone: true }),
-}, (t) => [index('checkout_sessions_team_idx').on(t.teamId)]);
+export const checkoutSessions = pgTable(
+  'checkout_sessions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    stripeSessionId: text('stripe_session_id').notNull().unique(),
+    teamId: uuid('team_id')
+      .notNull()
+      .references(() => teams.id),
+    userId: text('user_id').references(() => users.id),
+    packageId: text('package_id')
+      .notNull()
+      .references(() => stripeProducts.id),
+    mode: text('mode').$type<'payment' | 'subscription'>().notNull(),
+    currency: text('currency').notNull(),
+    amountTotal: integer('amount_total'),
+    status: checkoutStatus('status').notNull().default('open'),
+    paymentStatus: text('payment_status'),
+    trialDays: integer('trial_days'),
+    url: text('url'),
+    createdAt: createdAt(),
+    completedAt: timestamp('completed_at', { withTimezone: true }),
+    expiresAt: timestamp('expires_at', { withTimezone: true }),
+  },
+  (t) => [index('checkout_sessions_team_idx').on(t.teamId)],
+);
 
 // One row per payment received; `business_key` (checkout session, invoice) makes fulfilment exactly-once.
-export const userPurchases = pgTable('user_purchases', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  teamId: uuid('team_id').notNull().references(() => teams.id),
-  userId: text('user_id').references(() => users.id),
-  packageId: text('package_id').notNull().references(() => stripeProducts.id),
-  businessKey: text('business_key').notNull().unique(),
-  stripeCheckoutSessionId: text('stripe_checkout_session_id'),
-  stripePaymentIntentId: text('stripe_payment_intent_id'),
-  stripeChargeId: text('stripe_charge_id'),
-  stripeInvoiceId: text('stripe_invoice_id'),
-  stripeSubscriptionId: text('stripe_subscription_id'),
-  amount: integer('amount').notNull(),
-  currency: text('currency').notNull(),
-  amountRefunded: integer('amount_refunded').notNull().default(0),
-  status: purchaseStatus('status').notNull().default('paid'),
-  purchasedAt: timestamp('purchased_at', { withTimezone: true }).notNull(),
-  createdAt: createdAt(),
-}, (t) => [
-  index('user_purchases_team_idx').on(t.teamId, t.purchasedAt),
-  uniqueIndex('user_purchases_payment_intent_key').on(t.stripePaymentIntentId),
-  check('user_purchases_amount_nonneg', sql`${t.amount} >= 0`),
-  check('user_purchases_refund_range', sql`${t.amountRefunded} BETWEEN 0 AND ${t.amount}`),
-]);
+export const userPurchases = pgTable(
+  'user_purchases',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: uuid('team_id')
+      .notNull()
+      .references(() => teams.id),
+    userId: text('user_id').references(() => users.id),
+    packageId: text('package_id')
+      .notNull()
+      .references(() => stripeProducts.id),
+    businessKey: text('business_key').notNull().unique(),
+    stripeCheckoutSessionId: text('stripe_checkout_session_id'),
+    stripePaymentIntentId: text('stripe_payment_intent_id'),
+    stripeChargeId: text('stripe_charge_id'),
+    stripeInvoiceId: text('stripe_invoice_id'),
+    stripeSubscriptionId: text('stripe_subscription_id'),
+    amount: integer('amount').notNull(),
+    currency: text('currency').notNull(),
+    amountRefunded: integer('amount_refunded').notNull().default(0),
+    status: purchaseStatus('status').notNull().default('paid'),
+    purchasedAt: timestamp('purchased_at', { withTimezone: true }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index('user_purchases_team_idx').on(t.teamId, t.purchasedAt),
+    uniqueIndex('user_purchases_payment_intent_key').on(t.stripePaymentIntentId),
+    check('user_purchases_amount_nonneg', sql`${t.amount} >= 0`),
+    check('user_purchases_refund_range', sql`${t.amountRefunded} BETWEEN 0 AND ${t.amount}`),
+  ],
+);
 
 // Mirror of the team's Stripe subscription, synced from the Stripe object itself.
-export const subscriptions = pgTable('subscriptions', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  teamId: uuid('team_id').notNull().references(() => teams.id),
-  stripeSubscriptionId: text('stripe_subscription_id').notNull().unique(),
-  stripeCustomerId: text('stripe_customer_id').notNull(),
-  packageId: text('package_id').notNull().references(() => stripeProducts.id),
-  stripePriceId: text('stripe_price_id'),
-  status: text('status').notNull(),
-  currency: text('currency').notNull(),
-  currentPeriodStart: timestamp('current_period_start', { withTimezone: true }),
-  currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }),
-  cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
-  canceledAt: timestamp('canceled_at', { withTimezone: true }),
-  endedAt: timestamp('ended_at', { withTimezone: true }),
-  trialEnd: timestamp('trial_end', { withTimezone: true }),
-  metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
-  createdAt: createdAt(),
-  updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('subscriptions_team_idx').on(t.teamId)]);
+export const subscriptions = pgTable(
+  'subscriptions',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: uuid('team_id')
+      .notNull()
+      .references(() => teams.id),
+    stripeSubscriptionId: text('stripe_subscription_id').notNull().unique(),
+    stripeCustomerId: text('stripe_customer_id').notNull(),
+    packageId: text('package_id')
+      .notNull()
+      .references(() => stripeProducts.id),
+    stripePriceId: text('stripe_price_id'),
+    status: text('status').notNull(),
+    currency: text('currency').notNull(),
+    currentPeriodStart: timestamp('current_period_start', { withTimezone: true }),
+    currentPeriodEnd: timestamp('current_period_end', { withTimezone: true }),
+    cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
+    canceledAt: timestamp('canceled_at', { withTimezone: true }),
+    endedAt: timestamp('ended_at', { withTimezone: true }),
+    trialEnd: timestamp('trial_end', { withTimezone: true }),
+    metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
+    createdAt: createdAt(),
+    updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('subscriptions_team_idx').on(t.teamId)],
+);
 
-export const subscriptionAddons = pgTable('subscription_addons', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  teamId: uuid('team_id').notNull().references(() => teams.id),
-  subscriptionId: uuid('subscription_id').notNull().references(() => subscriptions.id),
-  packageId: text('package_id').notNull().references(() => stripeProducts.id),
-  stripeSubscriptionItemId: text('stripe_subscription_item_id').unique(),
-  status: addonStatus('status').notNull().default('pending'),
-  quantity: integer('quantity').notNull().default(1),
-  createdAt: createdAt(),
-  activatedAt: timestamp('activated_at', { withTimezone: true }),
-  removedAt: timestamp('removed_at', { withTimezone: true }),
-}, (t) => [
-  index('subscription_addons_team_idx').on(t.teamId),
-  // A team holds each add-on at most once at a time.
-  uniqueIndex('subscription_addons_one_live').on(t.teamId, t.packageId).where(sql`${t.status} <> 'removed'`),
-  check('subscription_addons_quantity_pos', sql`${t.quantity} > 0`),
-]);
+export const subscriptionAddons = pgTable(
+  'subscription_addons',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    teamId: uuid('team_id')
+      .notNull()
+      .references(() => teams.id),
+    subscriptionId: uuid('subscription_id')
+      .notNull()
+      .references(() => subscriptions.id),
+    packageId: text('package_id')
+      .notNull()
+      .references(() => stripeProducts.id),
+    stripeSubscriptionItemId: text('stripe_subscription_item_id').unique(),
+    status: addonStatus('status').notNull().default('pending'),
+    quantity: integer('quantity').notNull().default(1),
+    createdAt: createdAt(),
+    activatedAt: timestamp('activated_at', { withTimezone: true }),
+    removedAt: timestamp('removed_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('subscription_addons_team_idx').on(t.teamId),
+    // A team holds each add-on at most once at a time.
+    uniqueIndex('subscription_addons_one_live')
+      .on(t.teamId, t.packageId)
+      .where(sql`${t.status} <> 'removed'`),
+    check('subscription_addons_quantity_pos', sql`${t.quantity} > 0`),
+  ],
+);
 
 // Webhook idempotency: inserted in the same transaction as the event's effects.
-export const stripeEvents = pgTable('stripe_events', {
-  id: text('id').primaryKey(),
-  type: text('type').notNull(),
-  stripeCreatedAt: timestamp('stripe_created_at', { withTimezone: true }).notNull(),
-  processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
-}, (t) => [index('stripe_events_type_idx').on(t.type)]);
+export const stripeEvents = pgTable(
+  'stripe_events',
+  {
+    id: text('id').primaryKey(),
+    type: text('type').notNull(),
+    stripeCreatedAt: timestamp('stripe_created_at', { withTimezone: true }).notNull(),
+    processedAt: timestamp('processed_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('stripe_events_type_idx').on(t.type)],
+);

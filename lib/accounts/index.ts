@@ -19,19 +19,32 @@ export interface NewUser {
 }
 
 /** Creates a user with a password and their personal team (owner, current team). */
-export async function createUser(db: DbOrTx, input: { email: string; password: string; name?: string; isPlatformAdmin?: boolean }): Promise<NewUser> {
+export async function createUser(
+  db: DbOrTx,
+  input: { email: string; password: string; name?: string; isPlatformAdmin?: boolean },
+): Promise<NewUser> {
   const email = normaliseEmail(input.email);
   if (!EMAIL.test(email) || email.length > 254) throw new ValidationFailed('email: must be a valid email address');
   const weakness = passwordWeakness(input.password);
   if (weakness) throw new ValidationFailed(`password: ${weakness}`);
   const passwordHash = await hashPassword(input.password);
   return db.transaction(async (tx) => {
-    const inserted = await tx.insert(users)
-      .values({ email, name: input.name?.trim() || null, passwordHash, isPlatformAdmin: input.isPlatformAdmin ?? false })
-      .onConflictDoNothing().returning({ id: users.id });
+    const inserted = await tx
+      .insert(users)
+      .values({
+        email,
+        name: input.name?.trim() || null,
+        passwordHash,
+        isPlatformAdmin: input.isPlatformAdmin ?? false,
+      })
+      .onConflictDoNothing()
+      .returning({ id: users.id });
     const user = inserted[0];
     if (!user) throw new Conflict('An account with this email already exists', 'email_taken');
-    const [team] = await tx.insert(teams).values({ name: `${input.name?.trim() || email.split('@')[0]}'s team`, ownerId: user.id, isPersonal: true }).returning({ id: teams.id });
+    const [team] = await tx
+      .insert(teams)
+      .values({ name: `${input.name?.trim() || email.split('@')[0]}'s team`, ownerId: user.id, isPersonal: true })
+      .returning({ id: teams.id });
     await tx.insert(teamMembers).values({ teamId: team!.id, userId: user.id, role: 'owner' });
     await tx.update(users).set({ currentTeamId: team!.id }).where(eq(users.id, user.id));
     return { id: user.id, email, teamId: team!.id };
@@ -42,8 +55,14 @@ export async function createUser(db: DbOrTx, input: { email: string; password: s
  * The user for an email and password, or null. The same null for an unknown email and a wrong
  * password, and a hash is verified either way so timing does not tell them apart.
  */
-export async function verifyCredentials(db: DbOrTx, email: string, password: string): Promise<{ id: string; email: string } | null> {
-  const [user] = await db.select({ id: users.id, email: users.email, passwordHash: users.passwordHash }).from(users)
+export async function verifyCredentials(
+  db: DbOrTx,
+  email: string,
+  password: string,
+): Promise<{ id: string; email: string } | null> {
+  const [user] = await db
+    .select({ id: users.id, email: users.email, passwordHash: users.passwordHash })
+    .from(users)
     .where(eq(sql`lower(${users.email})`, normaliseEmail(email)));
   const ok = await verifyPassword(user?.passwordHash ?? DUMMY_HASH, password);
   return user?.passwordHash && ok ? { id: user.id, email: user.email } : null;

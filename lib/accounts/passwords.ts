@@ -19,6 +19,7 @@ export async function verifyPassword(passwordHash: string, password: string): Pr
 export function passwordWeakness(password: string): string | null {
   if (password.length < 10) return 'Password must be at least 10 characters';
   if (password.length > 200) return 'Password must be at most 200 characters';
-  if (!/[a-zA-Z]/.test(password) || !/[^a-zA-Z]/.test(password)) return 'Password must mix letters with digits or symbols';
+  if (!/[a-zA-Z]/.test(password) || !/[^a-zA-Z]/.test(password))
+    return 'Password must mix letters with digits or symbols';
   return null;
 }

@@ -11,7 +11,10 @@ export type { PackagePerformance } from './schemas';
  * in minor units of its own currency: amounts in different currencies are never added together.
  */
 export async function packagePerformanceReport(db: DbOrTx): Promise<PackagePerformance[]> {
-  const rows = await db.select().from(packagePerformance).orderBy(asc(packagePerformance.packageId), asc(packagePerformance.currency));
+  const rows = await db
+    .select()
+    .from(packagePerformance)
+    .orderBy(asc(packagePerformance.packageId), asc(packagePerformance.currency));
   return rows.map((r) => ({
     package_id: r.packageId,
     package_type: r.packageType,

@@ -43,6 +43,9 @@ export async function resolveUser(app: Pick<AppContext, 'db' | 'clock'>, req: Re
   }
   if (!userId) return null;
   // A deleted user's still-valid session or token stops working here.
-  const [user] = await app.db.select({ id: users.id, email: users.email, isPlatformAdmin: users.isPlatformAdmin }).from(users).where(eq(users.id, userId));
+  const [user] = await app.db
+    .select({ id: users.id, email: users.email, isPlatformAdmin: users.isPlatformAdmin })
+    .from(users)
+    .where(eq(users.id, userId));
   return user ? { ...user, via } : null;
 }

@@ -45,7 +45,9 @@ export function withTeam<P = Record<string, string>>(handler: Handler<P>, option
       const team = await resolveCurrentTeam(app.db, user.id);
       if (!team) throw new Forbidden('You are not a member of any team');
       if (options.minRole && !roleAtLeast(team.role, options.minRole)) {
-        throw new Forbidden(`This needs the ${options.minRole} role or higher in team '${team.name}'; you are ${team.role}`);
+        throw new Forbidden(
+          `This needs the ${options.minRole} role or higher in team '${team.name}'; you are ${team.role}`,
+        );
       }
       if (options.rateLimit) {
         await hitRateLimit(app, options.rateLimit, `user:${user.id}`);

@@ -9,7 +9,10 @@ import { configuredOAuthProviders } from './oauth-providers';
 import { safeCallbackPath } from './session';
 
 /** `email` is echoed back so a failed attempt does not make the visitor type it again. */
-export interface AuthFormState { error: string | null; email?: string }
+export interface AuthFormState {
+  error: string | null;
+  email?: string;
+}
 
 function field(form: FormData, name: string): string {
   const v = form.get(name);
@@ -23,7 +26,13 @@ async function signInWithPassword(email: string, password: string, callbackUrl: 
   } catch (err) {
     if (err instanceof AuthError) {
       const code = (err as AuthError & { code?: string }).code;
-      return { email, error: code === 'rate_limited' ? 'Too many sign-in attempts. Wait a few minutes and try again.' : 'Wrong email or password.' };
+      return {
+        email,
+        error:
+          code === 'rate_limited'
+            ? 'Too many sign-in attempts. Wait a few minutes and try again.'
+            : 'Wrong email or password.',
+      };
     }
     throw err; // Next's redirect after a successful sign-in travels as an error.
   }

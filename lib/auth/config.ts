@@ -50,7 +50,12 @@ export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig =
   }
 
   return {
-    adapter: DrizzleAdapter(app.db, { usersTable: users, accountsTable: accounts, sessionsTable: sessions, verificationTokensTable: verificationTokens }),
+    adapter: DrizzleAdapter(app.db, {
+      usersTable: users,
+      accountsTable: accounts,
+      sessionsTable: sessions,
+      verificationTokensTable: verificationTokens,
+    }),
     // Credentials sign-in requires JWT sessions; they are stateless, so any instance can verify them.
     session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },
     secret: app.env.AUTH_SECRET,
@@ -71,7 +76,10 @@ export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig =
       // OAuth sign-ups get their personal team like password sign-ups do.
       async createUser({ user }) {
         if (!user.id) return;
-        const [team] = await app.db.insert(teams).values({ name: `${user.name ?? user.email ?? 'My'}'s team`, ownerId: user.id, isPersonal: true }).returning({ id: teams.id });
+        const [team] = await app.db
+          .insert(teams)
+          .values({ name: `${user.name ?? user.email ?? 'My'}'s team`, ownerId: user.id, isPersonal: true })
+          .returning({ id: teams.id });
         await app.db.insert(teamMembers).values({ teamId: team!.id, userId: user.id, role: 'owner' });
         await app.db.update(users).set({ currentTeamId: team!.id }).where(eq(users.id, user.id));
       },

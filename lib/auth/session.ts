@@ -17,7 +17,9 @@ export interface PageUser {
 
 /** Only same-site paths may be a post-sign-in destination (no open redirects). */
 export function safeCallbackPath(value: unknown, fallback = '/account'): string {
-  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\') ? value : fallback;
+  return typeof value === 'string' && value.startsWith('/') && !value.startsWith('//') && !value.startsWith('/\\')
+    ? value
+    : fallback;
 }
 
 export async function currentUser(): Promise<PageUser | null> {
@@ -27,7 +29,10 @@ export async function currentUser(): Promise<PageUser | null> {
   const id = session?.user?.id;
   if (!id) return null;
   const app = getAppContext();
-  const [user] = await app.db.select({ id: users.id, email: users.email, name: users.name, isPlatformAdmin: users.isPlatformAdmin }).from(users).where(eq(users.id, id));
+  const [user] = await app.db
+    .select({ id: users.id, email: users.email, name: users.name, isPlatformAdmin: users.isPlatformAdmin })
+    .from(users)
+    .where(eq(users.id, id));
   if (!user) return null;
   return { ...user, team: await resolveCurrentTeam(app.db, id) };
 }

@@ -22,19 +22,46 @@ export interface TeamPlanState {
 
 /** The team's current plan and add-ons, read from the subscription mirror the webhooks keep. */
 export async function getTeamPlanState(db: DbOrTx, teamId: string): Promise<TeamPlanState> {
-  const [sub] = await db.select().from(subscriptions)
+  const [sub] = await db
+    .select()
+    .from(subscriptions)
     .where(and(eq(subscriptions.teamId, teamId), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])))
-    .orderBy(desc(subscriptions.createdAt)).limit(1);
+    .orderBy(desc(subscriptions.createdAt))
+    .limit(1);
   if (!sub) {
-    return { packageId: 'starter', subscriptionId: null, stripeSubscriptionId: null, status: null, currency: null,
-      currentPeriodStart: null, currentPeriodEnd: null, cancelAtPeriodEnd: false, trialEnd: null, addons: [] };
+    return {
+      packageId: 'starter',
+      subscriptionId: null,
+      stripeSubscriptionId: null,
+      status: null,
+      currency: null,
+      currentPeriodStart: null,
+      currentPeriodEnd: null,
+      cancelAtPeriodEnd: false,
+      trialEnd: null,
+      addons: [],
+    };
   }
-  const addons = await db.select({ packageId: subscriptionAddons.packageId, quantity: subscriptionAddons.quantity }).from(subscriptionAddons)
-    .where(and(eq(subscriptionAddons.subscriptionId, sub.id), eq(subscriptionAddons.status, 'active'), ne(subscriptionAddons.status, 'removed')));
+  const addons = await db
+    .select({ packageId: subscriptionAddons.packageId, quantity: subscriptionAddons.quantity })
+    .from(subscriptionAddons)
+    .where(
+      and(
+        eq(subscriptionAddons.subscriptionId, sub.id),
+        eq(subscriptionAddons.status, 'active'),
+        ne(subscriptionAddons.status, 'removed'),
+      ),
+    );
   return {
-    packageId: sub.packageId, subscriptionId: sub.id, stripeSubscriptionId: sub.stripeSubscriptionId, status: sub.status,
-    currency: sub.currency, currentPeriodStart: sub.currentPeriodStart, currentPeriodEnd: sub.currentPeriodEnd,
-    cancelAtPeriodEnd: sub.cancelAtPeriodEnd, trialEnd: sub.trialEnd,
+    packageId: sub.packageId,
+    subscriptionId: sub.id,
+    stripeSubscriptionId: sub.stripeSubscriptionId,
+    status: sub.status,
+    currency: sub.currency,
+    currentPeriodStart: sub.currentPeriodStart,
+    currentPeriodEnd: sub.currentPeriodEnd,
+    cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
+    trialEnd: sub.trialEnd,
     addons: addons.flatMap((a) => Array.from({ length: a.quantity }, () => a.packageId)),
   };
 }

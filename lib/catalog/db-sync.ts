@@ -9,7 +9,11 @@ import { invalidateCatalogCache } from './queries';
  * Upserts the catalog into `stripe_products`. Stripe ids are only written when known, so
  * seeding without Stripe never erases ids a previous init run recorded.
  */
-export async function upsertCatalogRows(db: DbOrTx, packages: readonly PackageDefinition[], ids: readonly StripeCatalogIds[] = []): Promise<void> {
+export async function upsertCatalogRows(
+  db: DbOrTx,
+  packages: readonly PackageDefinition[],
+  ids: readonly StripeCatalogIds[] = [],
+): Promise<void> {
   for (const pkg of packages) {
     const stripe = ids.find((i) => i.packageId === pkg.id);
     const values = {
@@ -28,7 +32,9 @@ export async function upsertCatalogRows(db: DbOrTx, packages: readonly PackageDe
       active: true,
       sortOrder: pkg.sortOrder,
       updatedAt: sql`now()`,
-      ...(stripe ? { stripeProductId: stripe.stripeProductId, stripePriceId: stripe.stripePriceId, lookupKey: stripe.lookupKey } : {}),
+      ...(stripe
+        ? { stripeProductId: stripe.stripeProductId, stripePriceId: stripe.stripePriceId, lookupKey: stripe.lookupKey }
+        : {}),
     };
     const { id: _id, ...update } = values;
     await db.insert(stripeProducts).values(values).onConflictDoUpdate({ target: stripeProducts.id, set: update });

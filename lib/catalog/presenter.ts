@@ -27,7 +27,12 @@ export interface PackageResponse {
 export function presentPackage(row: CatalogRow, teamCurrency: string | null): PackageResponse {
   const prices = Object.entries(row.prices)
     .sort(([a], [b]) => (a === row.currency ? -1 : b === row.currency ? 1 : a.localeCompare(b)))
-    .map(([currency, amount]) => ({ amount, currency, interval: row.interval, team_currency: currency === teamCurrency }));
+    .map(([currency, amount]) => ({
+      amount,
+      currency,
+      interval: row.interval,
+      team_currency: currency === teamCurrency,
+    }));
   return {
     id: row.id,
     package_type: row.packageType,

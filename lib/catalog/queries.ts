@@ -4,7 +4,11 @@ import { stripeProducts } from '@/db/schema';
 
 export type CatalogRow = typeof stripeProducts.$inferSelect;
 
-interface CacheEntry { rows: CatalogRow[]; fingerprint: string; checkedAt: number }
+interface CacheEntry {
+  rows: CatalogRow[];
+  fingerprint: string;
+  checkedAt: number;
+}
 
 // Another instance (or the init script) may change the catalog, so the cache re-checks a
 // cheap fingerprint at most this often instead of trusting itself forever.

@@ -36,9 +36,18 @@ function priceMatches(price: Stripe.Price, pkg: PackageDefinition): boolean {
   return true;
 }
 
-async function ensureProduct(stripe: Stripe, pkg: PackageDefinition, logger: Logger, report: StripeSyncReport): Promise<string> {
+async function ensureProduct(
+  stripe: Stripe,
+  pkg: PackageDefinition,
+  logger: Logger,
+  report: StripeSyncReport,
+): Promise<string> {
   const id = stripeProductIdFor(pkg.id);
-  const wanted = { name: pkg.name, description: pkg.description, metadata: { package_id: pkg.id, package_type: pkg.packageType } };
+  const wanted = {
+    name: pkg.name,
+    description: pkg.description,
+    metadata: { package_id: pkg.id, package_type: pkg.packageType },
+  };
   try {
     const existing = await stripe.products.retrieve(id);
     if (existing.name !== wanted.name || existing.description !== wanted.description || !existing.active) {
@@ -54,9 +63,19 @@ async function ensureProduct(stripe: Stripe, pkg: PackageDefinition, logger: Log
   return id;
 }
 
-async function ensurePrice(stripe: Stripe, pkg: PackageDefinition, productId: string, report: StripeSyncReport): Promise<string> {
+async function ensurePrice(
+  stripe: Stripe,
+  pkg: PackageDefinition,
+  productId: string,
+  report: StripeSyncReport,
+): Promise<string> {
   const lookupKey = pkg.id;
-  const found = await stripe.prices.list({ lookup_keys: [lookupKey], active: true, limit: 1, expand: ['data.currency_options'] });
+  const found = await stripe.prices.list({
+    lookup_keys: [lookupKey],
+    active: true,
+    limit: 1,
+    expand: ['data.currency_options'],
+  });
   const current = found.data[0];
   if (current && priceMatches(current, pkg) && current.product === productId) return current.id;
 
@@ -85,8 +104,17 @@ async function ensurePrice(stripe: Stripe, pkg: PackageDefinition, productId: st
 }
 
 /** Creates or updates the Stripe products and prices of the catalog; a second run creates nothing. */
-export async function syncCatalogToStripe(deps: { stripe: Stripe; logger: Logger }, packages: readonly PackageDefinition[]): Promise<StripeSyncReport> {
-  const report: StripeSyncReport = { productsCreated: 0, productsUpdated: 0, pricesCreated: 0, pricesArchived: 0, ids: [] };
+export async function syncCatalogToStripe(
+  deps: { stripe: Stripe; logger: Logger },
+  packages: readonly PackageDefinition[],
+): Promise<StripeSyncReport> {
+  const report: StripeSyncReport = {
+    productsCreated: 0,
+    productsUpdated: 0,
+    pricesCreated: 0,
+    pricesArchived: 0,
+    ids: [],
+  };
   for (const pkg of packages.filter(isPurchasable)) {
     const productId = await ensureProduct(deps.stripe, pkg, deps.logger, report);
     const priceId = await ensurePrice(deps.stripe, pkg, productId, report);

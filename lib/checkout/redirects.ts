@@ -3,7 +3,10 @@ import { ValidationFailed } from '@/lib/errors';
 /** Origins a customer may be sent back to after Stripe: ours, plus the configured allow-list. */
 export function allowedOrigins(appUrl: string, allowlist: string): Set<string> {
   const origins = new Set([new URL(appUrl).origin]);
-  for (const entry of allowlist.split(',').map((s) => s.trim()).filter(Boolean)) {
+  for (const entry of allowlist
+    .split(',')
+    .map((s) => s.trim())
+    .filter(Boolean)) {
     try {
       origins.add(new URL(entry).origin);
     } catch {

@@ -5,11 +5,19 @@ const optionalString = z.string().trim().min(1).optional().catch(undefined);
 export const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'test', 'production']).default('development'),
   DATABASE_URL: z.url({ message: 'DATABASE_URL must be a postgres:// URL' }).optional(),
-  APP_URL: z.url({ message: 'APP_URL must be an absolute URL such as http://localhost:3000' }).default('http://localhost:3000'),
+  APP_URL: z
+    .url({ message: 'APP_URL must be an absolute URL such as http://localhost:3000' })
+    .default('http://localhost:3000'),
   // Extra origins allowed as checkout success/cancel URLs, comma-separated.
   REDIRECT_ALLOWLIST: z.string().default(''),
-  STRIPE_SECRET_KEY: z.string().regex(/^(sk|rk)_(test|live)_/, 'STRIPE_SECRET_KEY must start with sk_test_, sk_live_, rk_test_ or rk_live_').optional(),
-  STRIPE_PUBLISHABLE_KEY: z.string().regex(/^pk_(test|live)_/, 'STRIPE_PUBLISHABLE_KEY must start with pk_test_ or pk_live_').optional(),
+  STRIPE_SECRET_KEY: z
+    .string()
+    .regex(/^(sk|rk)_(test|live)_/, 'STRIPE_SECRET_KEY must start with sk_test_, sk_live_, rk_test_ or rk_live_')
+    .optional(),
+  STRIPE_PUBLISHABLE_KEY: z
+    .string()
+    .regex(/^pk_(test|live)_/, 'STRIPE_PUBLISHABLE_KEY must start with pk_test_ or pk_live_')
+    .optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'STRIPE_WEBHOOK_SECRET must start with whsec_').optional(),
   STRIPE_API_BASE: z.url({ message: 'STRIPE_API_BASE must be a URL such as http://127.0.0.1:12111' }).optional(),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
@@ -60,7 +68,8 @@ export const EMULATOR_SECRET_KEY = 'sk_test_emulator';
 export const EMULATOR_DEFAULT_BASE = 'http://127.0.0.1:12111';
 export const EMULATOR_WEBHOOK_SECRET = 'whsec_local_emulator_secret';
 
-export type StripeMode = { kind: 'emulator'; apiBase: string; secretKey: string } | { kind: 'stripe'; secretKey: string; apiBase?: string };
+export type StripeMode =
+  { kind: 'emulator'; apiBase: string; secretKey: string } | { kind: 'stripe'; secretKey: string; apiBase?: string };
 
 /** Real Stripe when a key is set; otherwise the local Stripe emulator. */
 export function stripeMode(env: Env): StripeMode {

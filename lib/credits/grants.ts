@@ -24,10 +24,27 @@ interface NewGrant {
 }
 
 /** Inserts a grant once per business key, with its ledger entry. Returns the grant and whether it is new. */
-export async function insertGrant(tx: DbOrTx, at: Date, grant: NewGrant): Promise<{ grant: CreditGrant; created: boolean }> {
-  const [created] = await tx.insert(userCredits).values({ ...grant, remaining: grant.amount, createdAt: at }).onConflictDoNothing({ target: userCredits.businessKey }).returning();
+export async function insertGrant(
+  tx: DbOrTx,
+  at: Date,
+  grant: NewGrant,
+): Promise<{ grant: CreditGrant; created: boolean }> {
+  const [created] = await tx
+    .insert(userCredits)
+    .values({ ...grant, remaining: grant.amount, createdAt: at })
+    .onConflictDoNothing({ target: userCredits.businessKey })
+    .returning();
   if (created) {
-    await appendLedger(tx, { teamId: grant.teamId, creditType: grant.creditType, entryType: 'grant', delta: grant.amount, grantId: created.id, referenceId: grant.sourceRef, userId: grant.userId, at });
+    await appendLedger(tx, {
+      teamId: grant.teamId,
+      creditType: grant.creditType,
+      entryType: 'grant',
+      delta: grant.amount,
+      grantId: created.id,
+      referenceId: grant.sourceRef,
+      userId: grant.userId,
+      at,
+    });
     return { grant: created, created: true };
   }
   const [existing] = await tx.select().from(userCredits).where(eq(userCredits.businessKey, grant.businessKey));
@@ -36,40 +53,114 @@ export async function insertGrant(tx: DbOrTx, at: Date, grant: NewGrant): Promis
 
 /** Expired grants stop counting at `expires_at`; their leftover leaves the balance with an `expire` entry. */
 async function expireGrants(tx: DbOrTx, teamId: string, now: Date): Promise<void> {
-  const due = await tx.select().from(userCredits).where(and(eq(userCredits.teamId, teamId), gt(userCredits.remaining, 0), isNull(userCredits.voidedAt), lte(userCredits.expiresAt, now)));
+  const due = await tx
+    .select()
+    .from(userCredits)
+    .where(
+      and(
+        eq(userCredits.teamId, teamId),
+        gt(userCredits.remaining, 0),
+        isNull(userCredits.voidedAt),
+        lte(userCredits.expiresAt, now),
+      ),
+    );
   for (const grant of due) {
     await tx.update(userCredits).set({ remaining: 0 }).where(eq(userCredits.id, grant.id));
-    await appendLedger(tx, { teamId, creditType: grant.creditType as CreditType, entryType: 'expire', delta: -grant.remaining, grantId: grant.id, at: now });
+    await appendLedger(tx, {
+      teamId,
+      creditType: grant.creditType as CreditType,
+      entryType: 'expire',
+      delta: -grant.remaining,
+      grantId: grant.id,
+      at: now,
+    });
   }
 }
 
 /** Holds past their time go back to the grants they came from (unless those expired or were voided). */
 async function releaseStaleReservations(tx: DbOrTx, teamId: string, now: Date): Promise<void> {
-  const stale = await tx.select().from(creditReservations).where(and(eq(creditReservations.teamId, teamId), eq(creditReservations.status, 'held'), lte(creditReservations.expiresAt, now)));
+  const stale = await tx
+    .select()
+    .from(creditReservations)
+    .where(
+      and(
+        eq(creditReservations.teamId, teamId),
+        eq(creditReservations.status, 'held'),
+        lte(creditReservations.expiresAt, now),
+      ),
+    );
   for (const reservation of stale) await returnReservation(tx, reservation, now);
 }
 
-export async function returnReservation(tx: DbOrTx, reservation: typeof creditReservations.$inferSelect, now: Date): Promise<void> {
+export async function returnReservation(
+  tx: DbOrTx,
+  reservation: typeof creditReservations.$inferSelect,
+  now: Date,
+): Promise<void> {
   for (const { grantId, amount } of reservation.allocations) {
-    const [restored] = await tx.update(userCredits).set({ remaining: sql`${userCredits.remaining} + ${amount}` })
-      .where(and(eq(userCredits.id, grantId), isNull(userCredits.voidedAt), sql`(${userCredits.expiresAt} IS NULL OR ${userCredits.expiresAt} > ${now.toISOString()}::timestamptz)`))
-      .returning({ id: userCredits.id, refundOwed: userCredits.refundOwed, refundVoided: userCredits.refundVoided, sourceRef: userCredits.sourceRef });
-    await appendLedger(tx, { teamId: reservation.teamId, creditType: reservation.creditType as CreditType, entryType: 'release', delta: restored ? amount : 0, grantId, reservationId: reservation.id, referenceId: reservation.referenceId, at: now });
+    const [restored] = await tx
+      .update(userCredits)
+      .set({ remaining: sql`${userCredits.remaining} + ${amount}` })
+      .where(
+        and(
+          eq(userCredits.id, grantId),
+          isNull(userCredits.voidedAt),
+          sql`(${userCredits.expiresAt} IS NULL OR ${userCredits.expiresAt} > ${now.toISOString()}::timestamptz)`,
+        ),
+      )
+      .returning({
+        id: userCredits.id,
+        refundOwed: userCredits.refundOwed,
+        refundVoided: userCredits.refundVoided,
+        sourceRef: userCredits.sourceRef,
+      });
+    await appendLedger(tx, {
+      teamId: reservation.teamId,
+      creditType: reservation.creditType as CreditType,
+      entryType: 'release',
+      delta: restored ? amount : 0,
+      grantId,
+      reservationId: reservation.id,
+      referenceId: reservation.referenceId,
+      at: now,
+    });
     // Credits held while their pack was partly refunded come back owing that refund.
     const owed = restored ? Math.min(amount, restored.refundOwed - restored.refundVoided) : 0;
     if (owed > 0) {
-      await tx.update(userCredits).set({ remaining: sql`${userCredits.remaining} - ${owed}`, refundVoided: sql`${userCredits.refundVoided} + ${owed}` }).where(eq(userCredits.id, grantId));
-      await appendLedger(tx, { teamId: reservation.teamId, creditType: reservation.creditType as CreditType, entryType: 'refund', delta: -owed, grantId, referenceId: restored!.sourceRef, at: now });
+      await tx
+        .update(userCredits)
+        .set({
+          remaining: sql`${userCredits.remaining} - ${owed}`,
+          refundVoided: sql`${userCredits.refundVoided} + ${owed}`,
+        })
+        .where(eq(userCredits.id, grantId));
+      await appendLedger(tx, {
+        teamId: reservation.teamId,
+        creditType: reservation.creditType as CreditType,
+        entryType: 'refund',
+        delta: -owed,
+        grantId,
+        referenceId: restored!.sourceRef,
+        at: now,
+      });
     }
   }
-  await tx.update(creditReservations).set({ status: 'released', resolvedAt: now }).where(eq(creditReservations.id, reservation.id));
+  await tx
+    .update(creditReservations)
+    .set({ status: 'released', resolvedAt: now })
+    .where(eq(creditReservations.id, reservation.id));
 }
 
 /**
  * The plan's allowance for the current month, granted lazily: Starter per team per calendar
  * month; Professional per member per month of the billing period, topped up when members join.
  */
-async function ensureAllowance(tx: DbOrTx, teamId: string, creditType: CreditType, now: Date): Promise<{ unlimited: boolean }> {
+async function ensureAllowance(
+  tx: DbOrTx,
+  teamId: string,
+  creditType: CreditType,
+  now: Date,
+): Promise<{ unlimited: boolean }> {
   const plan = await getTeamPlanState(tx, teamId);
   const policy = allowancePolicy(plan.packageId);
   if (policy.unlimited) return { unlimited: true };
@@ -80,21 +171,39 @@ async function ensureAllowance(tx: DbOrTx, teamId: string, creditType: CreditTyp
     const [members] = await tx.select({ n: count() }).from(teamMembers).where(eq(teamMembers.teamId, teamId));
     units = Math.max(1, members?.n ?? 1);
   }
-  const grant = { teamId, creditType, source: 'plan_allowance' as const, packageId: plan.packageId, periodStart: period.start, expiresAt: period.end };
+  const grant = {
+    teamId,
+    creditType,
+    source: 'plan_allowance' as const,
+    packageId: plan.packageId,
+    periodStart: period.start,
+    expiresAt: period.end,
+  };
   const first = await insertGrant(tx, now, { ...grant, businessKey: base, amount: policy.amount * units });
   if (!policy.perMember || first.created) return { unlimited: false };
   // Members who joined after the month's grant each add their share once.
-  const [granted] = await tx.select({ total: sql<string>`COALESCE(SUM(${userCredits.amount}), 0)` }).from(userCredits)
+  const [granted] = await tx
+    .select({ total: sql<string>`COALESCE(SUM(${userCredits.amount}), 0)` })
+    .from(userCredits)
     .where(and(eq(userCredits.teamId, teamId), sql`${userCredits.businessKey} LIKE ${`${base}%`}`));
   const covered = Math.floor(Number(granted?.total ?? 0) / policy.amount);
   if (units > covered) {
-    await insertGrant(tx, now, { ...grant, businessKey: `${base}:members:${units}`, amount: policy.amount * (units - covered) });
+    await insertGrant(tx, now, {
+      ...grant,
+      businessKey: `${base}:members:${units}`,
+      amount: policy.amount * (units - covered),
+    });
   }
   return { unlimited: false };
 }
 
 /** Brings a team's credits up to date at `now`; every credit operation starts here, under the lock. */
-export async function prepareTeamCredits(tx: DbOrTx, teamId: string, creditType: CreditType, now: Date): Promise<{ unlimited: boolean }> {
+export async function prepareTeamCredits(
+  tx: DbOrTx,
+  teamId: string,
+  creditType: CreditType,
+  now: Date,
+): Promise<{ unlimited: boolean }> {
   await lockTeamCredits(tx, teamId);
   await expireGrants(tx, teamId, now);
   await releaseStaleReservations(tx, teamId, now);
@@ -113,15 +222,37 @@ export interface PackGrantInput {
 }
 
 /** Grants a credit pack once per business key (used inside the webhook's transaction). */
-export async function grantPackCredits(tx: DbOrTx, clock: Clock, logger: Logger | undefined, input: PackGrantInput): Promise<CreditGrant> {
+export async function grantPackCredits(
+  tx: DbOrTx,
+  clock: Clock,
+  logger: Logger | undefined,
+  input: PackGrantInput,
+): Promise<CreditGrant> {
   const now = clock.now();
   await lockTeamCredits(tx, input.teamId);
   const { grant, created } = await insertGrant(tx, now, {
-    teamId: input.teamId, userId: input.userId, creditType: 'ai_stories', source: 'credit_pack', sourceRef: input.sourceRef,
-    businessKey: input.businessKey, packageId: input.packageId, amount: input.credits, priority: input.priority,
+    teamId: input.teamId,
+    userId: input.userId,
+    creditType: 'ai_stories',
+    source: 'credit_pack',
+    sourceRef: input.sourceRef,
+    businessKey: input.businessKey,
+    packageId: input.packageId,
+    amount: input.credits,
+    priority: input.priority,
     expiresAt: new Date(now.getTime() + input.validityDays * 86_400_000),
   });
-  if (created) logger?.info({ teamId: input.teamId, packageId: input.packageId, credits: input.credits, grantId: grant.id, expiresAt: grant.expiresAt }, 'Granted credits');
+  if (created)
+    logger?.info(
+      {
+        teamId: input.teamId,
+        packageId: input.packageId,
+        credits: input.credits,
+        grantId: grant.id,
+        expiresAt: grant.expiresAt,
+      },
+      'Granted credits',
+    );
   return grant;
 }
 
@@ -130,14 +261,23 @@ export async function grantPackCredits(tx: DbOrTx, clock: Clock, logger: Logger 
  * refund, which also voids the grant); what was spent stays spent. `refund` is the charge's
  * cumulative refund, so replays and out-of-order events take nothing twice. Omitted: a full refund.
  */
-export async function voidPackCredits(tx: DbOrTx, clock: Clock, input: { businessKey: string; refund?: { refunded: number; paid: number } }): Promise<{ voided: number; spent: number } | null> {
+export async function voidPackCredits(
+  tx: DbOrTx,
+  clock: Clock,
+  input: { businessKey: string; refund?: { refunded: number; paid: number } },
+): Promise<{ voided: number; spent: number } | null> {
   const now = clock.now();
-  const [found] = await tx.select({ teamId: userCredits.teamId }).from(userCredits).where(eq(userCredits.businessKey, input.businessKey));
+  const [found] = await tx
+    .select({ teamId: userCredits.teamId })
+    .from(userCredits)
+    .where(eq(userCredits.businessKey, input.businessKey));
   if (!found) return null;
   await lockTeamCredits(tx, found.teamId);
   const [grant] = await tx.select().from(userCredits).where(eq(userCredits.businessKey, input.businessKey));
   if (!grant) return null;
-  const [used] = await tx.select({ total: sql<string | null>`-SUM(${creditLedger.delta})` }).from(creditLedger)
+  const [used] = await tx
+    .select({ total: sql<string | null>`-SUM(${creditLedger.delta})` })
+    .from(creditLedger)
     .where(and(eq(creditLedger.grantId, grant.id), inArray(creditLedger.entryType, ['usage', 'reserve', 'release'])));
   const spent = Number(used?.total ?? 0);
   if (grant.voidedAt) return { voided: 0, spent };
@@ -146,15 +286,41 @@ export async function voidPackCredits(tx: DbOrTx, clock: Clock, input: { busines
   if (grant.expiresAt !== null && grant.expiresAt <= now) {
     if (full) {
       await tx.update(userCredits).set({ remaining: 0, voidedAt: now }).where(eq(userCredits.id, grant.id));
-      if (grant.remaining > 0) await appendLedger(tx, { teamId: grant.teamId, creditType: grant.creditType as CreditType, entryType: 'expire', delta: -grant.remaining, grantId: grant.id, referenceId: grant.sourceRef, at: now });
+      if (grant.remaining > 0)
+        await appendLedger(tx, {
+          teamId: grant.teamId,
+          creditType: grant.creditType as CreditType,
+          entryType: 'expire',
+          delta: -grant.remaining,
+          grantId: grant.id,
+          referenceId: grant.sourceRef,
+          at: now,
+        });
     }
     return { voided: 0, spent };
   }
   const owed = Math.max(grant.refundOwed, input.refund ? refundedCredits(grant.amount, input.refund) : grant.amount);
   const voided = full ? grant.remaining : Math.max(0, Math.min(grant.remaining, owed - grant.refundVoided));
   if (voided === 0 && owed === grant.refundOwed && !full) return { voided: 0, spent };
-  await tx.update(userCredits).set({ remaining: grant.remaining - voided, refundOwed: full ? grant.amount : owed, refundVoided: Math.min(full ? grant.amount : owed, grant.refundVoided + voided), ...(full ? { voidedAt: now } : {}) }).where(eq(userCredits.id, grant.id));
-  if (voided > 0) await appendLedger(tx, { teamId: grant.teamId, creditType: grant.creditType as CreditType, entryType: 'refund', delta: -voided, grantId: grant.id, referenceId: grant.sourceRef, at: now });
+  await tx
+    .update(userCredits)
+    .set({
+      remaining: grant.remaining - voided,
+      refundOwed: full ? grant.amount : owed,
+      refundVoided: Math.min(full ? grant.amount : owed, grant.refundVoided + voided),
+      ...(full ? { voidedAt: now } : {}),
+    })
+    .where(eq(userCredits.id, grant.id));
+  if (voided > 0)
+    await appendLedger(tx, {
+      teamId: grant.teamId,
+      creditType: grant.creditType as CreditType,
+      entryType: 'refund',
+      delta: -voided,
+      grantId: grant.id,
+      referenceId: grant.sourceRef,
+      at: now,
+    });
   return { voided, spent };
 }
 
@@ -169,13 +335,27 @@ export interface AdjustmentInput {
 }
 
 /** Credits given by an operator (goodwill, support), ledgered like any grant. */
-export async function grantAdjustment(tx: DbOrTx, clock: Clock, logger: Logger | undefined, input: AdjustmentInput): Promise<{ grant: CreditGrant; created: boolean }> {
+export async function grantAdjustment(
+  tx: DbOrTx,
+  clock: Clock,
+  logger: Logger | undefined,
+  input: AdjustmentInput,
+): Promise<{ grant: CreditGrant; created: boolean }> {
   const now = clock.now();
   await lockTeamCredits(tx, input.teamId);
   const result = await insertGrant(tx, now, {
-    teamId: input.teamId, creditType: 'ai_stories', source: 'adjustment', sourceRef: input.reason, businessKey: `adjustment:${input.businessKey}`,
-    amount: input.credits, expiresAt: input.validityDays === null ? null : new Date(now.getTime() + input.validityDays * 86_400_000),
+    teamId: input.teamId,
+    creditType: 'ai_stories',
+    source: 'adjustment',
+    sourceRef: input.reason,
+    businessKey: `adjustment:${input.businessKey}`,
+    amount: input.credits,
+    expiresAt: input.validityDays === null ? null : new Date(now.getTime() + input.validityDays * 86_400_000),
   });
-  if (result.created) logger?.info({ teamId: input.teamId, credits: input.credits, reason: input.reason, grantId: result.grant.id }, 'Granted credits');
+  if (result.created)
+    logger?.info(
+      { teamId: input.teamId, credits: input.credits, reason: input.reason, grantId: result.grant.id },
+      'Granted credits',
+    );
   return result;
 }

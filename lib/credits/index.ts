@@ -4,6 +4,22 @@
  */
 export { getCredits, type CreditsSummary } from './summary';
 export { memberUsage, type MemberUsage } from './member-usage';
-export { deductCredit, reserve, commit, release, releaseExpiredReservations, type CreditDeps, type SpendResult } from './spend';
-export { grantAdjustment, grantPackCredits, voidPackCredits, prepareTeamCredits, type PackGrantInput, type AdjustmentInput, type CreditGrant } from './grants';
+export {
+  deductCredit,
+  reserve,
+  commit,
+  release,
+  releaseExpiredReservations,
+  type CreditDeps,
+  type SpendResult,
+} from './spend';
+export {
+  grantAdjustment,
+  grantPackCredits,
+  voidPackCredits,
+  prepareTeamCredits,
+  type PackGrantInput,
+  type AdjustmentInput,
+  type CreditGrant,
+} from './grants';
 export { CREDIT_TYPES, RESERVATION_TTL_MS, type CreditType } from './rules';

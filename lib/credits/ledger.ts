@@ -12,7 +12,9 @@ export async function lockTeamCredits(tx: DbOrTx, teamId: string): Promise<void>
 
 /** The team's spendable balance as the ledger tells it. */
 export async function ledgerBalance(tx: DbOrTx, teamId: string, creditType: CreditType): Promise<number> {
-  const [row] = await tx.select({ total: sql<string | null>`SUM(${creditLedger.delta})` }).from(creditLedger)
+  const [row] = await tx
+    .select({ total: sql<string | null>`SUM(${creditLedger.delta})` })
+    .from(creditLedger)
     .where(and(eq(creditLedger.teamId, teamId), eq(creditLedger.creditType, creditType)));
   return Number(row?.total ?? 0);
 }
@@ -33,9 +35,16 @@ export interface LedgerEntry {
 export async function appendLedger(tx: DbOrTx, entry: LedgerEntry): Promise<number> {
   const balanceAfter = (await ledgerBalance(tx, entry.teamId, entry.creditType)) + entry.delta;
   await tx.insert(creditLedger).values({
-    teamId: entry.teamId, creditType: entry.creditType, entryType: entry.entryType, delta: entry.delta,
-    grantId: entry.grantId ?? null, reservationId: entry.reservationId ?? null, referenceId: entry.referenceId ?? null,
-    userId: entry.userId ?? null, balanceAfter, createdAt: entry.at,
+    teamId: entry.teamId,
+    creditType: entry.creditType,
+    entryType: entry.entryType,
+    delta: entry.delta,
+    grantId: entry.grantId ?? null,
+    reservationId: entry.reservationId ?? null,
+    referenceId: entry.referenceId ?? null,
+    userId: entry.userId ?? null,
+    balanceAfter,
+    createdAt: entry.at,
   });
   return balanceAfter;
 }

@@ -10,9 +10,15 @@ export interface MemberUsage {
 }
 
 /** What each member of the team spent this calendar month, from the `user_credit_summary` view. */
-export async function memberUsage(db: DbOrTx, teamId: string, creditType: CreditType = 'ai_stories'): Promise<MemberUsage[]> {
-  const rows = await db.select({ userId: userCreditSummary.userId, email: users.email, used: userCreditSummary.usedThisPeriod })
-    .from(userCreditSummary).innerJoin(users, eq(users.id, userCreditSummary.userId))
+export async function memberUsage(
+  db: DbOrTx,
+  teamId: string,
+  creditType: CreditType = 'ai_stories',
+): Promise<MemberUsage[]> {
+  const rows = await db
+    .select({ userId: userCreditSummary.userId, email: users.email, used: userCreditSummary.usedThisPeriod })
+    .from(userCreditSummary)
+    .innerJoin(users, eq(users.id, userCreditSummary.userId))
     .where(and(eq(userCreditSummary.teamId, teamId), eq(userCreditSummary.creditType, creditType)))
     .orderBy(asc(users.email));
   return rows.map((r) => ({ user_id: r.userId, email: r.email, used_this_month: r.used }));

@@ -33,7 +33,10 @@ function addMonthsUtc(date: Date, months: number): Date {
   return d;
 }
 
-export interface AllowancePeriod { start: Date; end: Date }
+export interface AllowancePeriod {
+  start: Date;
+  end: Date;
+}
 
 /**
  * The monthly slice containing `now`: calendar months (UTC) without a paid plan, otherwise
@@ -61,14 +64,19 @@ export interface SpendableGrant {
 /** Spending order: the plan allowance first, then the soonest-expiring grants, oldest first on ties. */
 export function spendingOrder<T extends SpendableGrant>(grants: readonly T[]): T[] {
   const rank = (g: SpendableGrant) => (g.source === 'plan_allowance' ? 0 : 1);
-  return [...grants].sort((a, b) =>
-    rank(a) - rank(b)
-    || (a.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY) - (b.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY)
-    || a.createdAt.getTime() - b.createdAt.getTime());
+  return [...grants].sort(
+    (a, b) =>
+      rank(a) - rank(b) ||
+      (a.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY) - (b.expiresAt?.getTime() ?? Number.POSITIVE_INFINITY) ||
+      a.createdAt.getTime() - b.createdAt.getTime(),
+  );
 }
 
 /** How much to take from each grant, in spending order; null when they hold too little. */
-export function allocate<T extends SpendableGrant>(grants: readonly T[], amount: number): { grant: T; take: number }[] | null {
+export function allocate<T extends SpendableGrant>(
+  grants: readonly T[],
+  amount: number,
+): { grant: T; take: number }[] | null {
   const plan: { grant: T; take: number }[] = [];
   let left = amount;
   for (const grant of spendingOrder(grants)) {
@@ -80,7 +88,10 @@ export function allocate<T extends SpendableGrant>(grants: readonly T[], amount:
   return left === 0 ? plan : null;
 }
 
-export function isSpendable(grant: { remaining: number; expiresAt: Date | null; voidedAt: Date | null }, now: Date): boolean {
+export function isSpendable(
+  grant: { remaining: number; expiresAt: Date | null; voidedAt: Date | null },
+  now: Date,
+): boolean {
   return grant.voidedAt === null && grant.remaining > 0 && (grant.expiresAt === null || grant.expiresAt > now);
 }
 

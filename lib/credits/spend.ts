@@ -9,7 +9,11 @@ import { appendLedger } from './ledger';
 import { allocate, RESERVATION_TTL_MS, type CreditType } from './rules';
 import { recordWarnings } from './warnings';
 
-export interface CreditDeps { db: Database; clock: Clock; logger?: Logger }
+export interface CreditDeps {
+  db: Database;
+  clock: Clock;
+  logger?: Logger;
+}
 
 export type Reservation = typeof creditReservations.$inferSelect;
 
@@ -26,59 +30,163 @@ export interface SpendResult {
 }
 
 function validate(amount: number, referenceId: string): void {
-  if (!Number.isInteger(amount) || amount < 1 || amount > 1000) throw new ValidationFailed('amount: must be a whole number from 1 to 1000');
+  if (!Number.isInteger(amount) || amount < 1 || amount > 1000)
+    throw new ValidationFailed('amount: must be a whole number from 1 to 1000');
   if (!referenceId || referenceId.length > 200) throw new ValidationFailed('reference_id: must be 1 to 200 characters');
 }
 
 async function spendableBalance(tx: DbOrTx, teamId: string, creditType: CreditType, now: Date): Promise<number> {
-  const [row] = await tx.select({ total: sql<string | null>`SUM(${userCredits.remaining})` }).from(userCredits)
-    .where(and(eq(userCredits.teamId, teamId), eq(userCredits.creditType, creditType), isNull(userCredits.voidedAt), sql`(${userCredits.expiresAt} IS NULL OR ${userCredits.expiresAt} > ${now.toISOString()}::timestamptz)`));
+  const [row] = await tx
+    .select({ total: sql<string | null>`SUM(${userCredits.remaining})` })
+    .from(userCredits)
+    .where(
+      and(
+        eq(userCredits.teamId, teamId),
+        eq(userCredits.creditType, creditType),
+        isNull(userCredits.voidedAt),
+        sql`(${userCredits.expiresAt} IS NULL OR ${userCredits.expiresAt} > ${now.toISOString()}::timestamptz)`,
+      ),
+    );
   return Number(row?.total ?? 0);
 }
 
 function result(r: Reservation, replayed: boolean, remaining: number, unlimited: boolean): SpendResult {
-  return { reservation_id: r.id, reference_id: r.referenceId, amount: r.amount, status: r.status, replayed, remaining_credits: remaining, unlimited, expires_at: r.status === 'held' ? r.expiresAt.toISOString() : null };
+  return {
+    reservation_id: r.id,
+    reference_id: r.referenceId,
+    amount: r.amount,
+    status: r.status,
+    replayed,
+    remaining_credits: remaining,
+    unlimited,
+    expires_at: r.status === 'held' ? r.expiresAt.toISOString() : null,
+  };
 }
 
 /**
  * Takes `amount` credits for `referenceId`: held (`reserve`) or spent at once (`deduct`).
  * Idempotent by reference id; serialised per team; decrements are conditional on `remaining`.
  */
-async function take(deps: CreditDeps, teamId: string, creditType: CreditType, amount: number, referenceId: string, mode: 'reserve' | 'deduct', userId?: string | null): Promise<SpendResult> {
+async function take(
+  deps: CreditDeps,
+  teamId: string,
+  creditType: CreditType,
+  amount: number,
+  referenceId: string,
+  mode: 'reserve' | 'deduct',
+  userId?: string | null,
+): Promise<SpendResult> {
   validate(amount, referenceId);
   const now = deps.clock.now();
   const outcome = await deps.db.transaction(async (tx) => {
     const { unlimited } = await prepareTeamCredits(tx, teamId, creditType, now);
-    const [existing] = await tx.select().from(creditReservations)
-      .where(and(eq(creditReservations.teamId, teamId), eq(creditReservations.creditType, creditType), eq(creditReservations.referenceId, referenceId)));
+    const [existing] = await tx
+      .select()
+      .from(creditReservations)
+      .where(
+        and(
+          eq(creditReservations.teamId, teamId),
+          eq(creditReservations.creditType, creditType),
+          eq(creditReservations.referenceId, referenceId),
+        ),
+      );
     if (existing) {
-      if (existing.amount !== amount) throw new Conflict(`reference_id '${referenceId}' was already used for ${existing.amount} credits`, 'reference_reused');
+      if (existing.amount !== amount)
+        throw new Conflict(
+          `reference_id '${referenceId}' was already used for ${existing.amount} credits`,
+          'reference_reused',
+        );
       let settled = existing;
       if (mode === 'deduct' && existing.status === 'held') settled = await commitHeld(tx, existing, now);
-      if (settled.status === 'released') throw new Conflict(`The reservation for '${referenceId}' was released; use a new reference id`, 'reservation_released');
+      if (settled.status === 'released')
+        throw new Conflict(
+          `The reservation for '${referenceId}' was released; use a new reference id`,
+          'reservation_released',
+        );
       return result(settled, true, await spendableBalance(tx, teamId, creditType, now), unlimited);
     }
     const status = mode === 'deduct' ? 'committed' : 'held';
     if (unlimited) {
       // Unlimited plans spend nothing, but usage is still recorded.
-      const [r] = await tx.insert(creditReservations).values({ teamId, creditType, referenceId, userId, amount, status, allocations: [], expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS), createdAt: now, resolvedAt: mode === 'deduct' ? now : null }).returning();
-      await appendLedger(tx, { teamId, creditType, entryType: 'usage', delta: 0, reservationId: r!.id, referenceId, userId, at: now });
+      const [r] = await tx
+        .insert(creditReservations)
+        .values({
+          teamId,
+          creditType,
+          referenceId,
+          userId,
+          amount,
+          status,
+          allocations: [],
+          expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
+          createdAt: now,
+          resolvedAt: mode === 'deduct' ? now : null,
+        })
+        .returning();
+      await appendLedger(tx, {
+        teamId,
+        creditType,
+        entryType: 'usage',
+        delta: 0,
+        reservationId: r!.id,
+        referenceId,
+        userId,
+        at: now,
+      });
       return result(r!, false, await spendableBalance(tx, teamId, creditType, now), true);
     }
-    const grants = await tx.select().from(userCredits)
-      .where(and(eq(userCredits.teamId, teamId), eq(userCredits.creditType, creditType), isNull(userCredits.voidedAt), sql`${userCredits.remaining} > 0`, sql`(${userCredits.expiresAt} IS NULL OR ${userCredits.expiresAt} > ${now.toISOString()}::timestamptz)`));
+    const grants = await tx
+      .select()
+      .from(userCredits)
+      .where(
+        and(
+          eq(userCredits.teamId, teamId),
+          eq(userCredits.creditType, creditType),
+          isNull(userCredits.voidedAt),
+          sql`${userCredits.remaining} > 0`,
+          sql`(${userCredits.expiresAt} IS NULL OR ${userCredits.expiresAt} > ${now.toISOString()}::timestamptz)`,
+        ),
+      );
     const plan = allocate(grants, amount);
-    if (!plan) throw new InsufficientCredits(amount, grants.reduce((sum, g) => sum + g.remaining, 0));
-    const [r] = await tx.insert(creditReservations).values({
-      teamId, creditType, referenceId, userId, amount, status, allocations: plan.map((p) => ({ grantId: p.grant.id, amount: p.take })),
-      expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS), createdAt: now, resolvedAt: mode === 'deduct' ? now : null,
-    }).returning();
+    if (!plan)
+      throw new InsufficientCredits(
+        amount,
+        grants.reduce((sum, g) => sum + g.remaining, 0),
+      );
+    const [r] = await tx
+      .insert(creditReservations)
+      .values({
+        teamId,
+        creditType,
+        referenceId,
+        userId,
+        amount,
+        status,
+        allocations: plan.map((p) => ({ grantId: p.grant.id, amount: p.take })),
+        expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
+        createdAt: now,
+        resolvedAt: mode === 'deduct' ? now : null,
+      })
+      .returning();
     for (const { grant, take: n } of plan) {
-      const updated = await tx.update(userCredits).set({ remaining: sql`${userCredits.remaining} - ${n}` })
-        .where(and(eq(userCredits.id, grant.id), gte(userCredits.remaining, n))).returning({ id: userCredits.id });
+      const updated = await tx
+        .update(userCredits)
+        .set({ remaining: sql`${userCredits.remaining} - ${n}` })
+        .where(and(eq(userCredits.id, grant.id), gte(userCredits.remaining, n)))
+        .returning({ id: userCredits.id });
       // Unreachable under the team lock; the condition and the CHECK constraint are the backstop.
       if (updated.length === 0) throw new InsufficientCredits(amount, 0);
-      await appendLedger(tx, { teamId, creditType, entryType: mode === 'deduct' ? 'usage' : 'reserve', delta: -n, grantId: grant.id, reservationId: r!.id, referenceId, userId, at: now });
+      await appendLedger(tx, {
+        teamId,
+        creditType,
+        entryType: mode === 'deduct' ? 'usage' : 'reserve',
+        delta: -n,
+        grantId: grant.id,
+        reservationId: r!.id,
+        referenceId,
+        userId,
+        at: now,
+      });
     }
     const remaining = await spendableBalance(tx, teamId, creditType, now);
     await recordWarnings(tx, deps.logger, teamId, creditType, now);
@@ -88,25 +196,58 @@ async function take(deps: CreditDeps, teamId: string, creditType: CreditType, am
 }
 
 async function commitHeld(tx: DbOrTx, reservation: Reservation, now: Date): Promise<Reservation> {
-  const [r] = await tx.update(creditReservations).set({ status: 'committed', resolvedAt: now }).where(eq(creditReservations.id, reservation.id)).returning();
-  await appendLedger(tx, { teamId: reservation.teamId, creditType: reservation.creditType as CreditType, entryType: 'commit', delta: 0, reservationId: reservation.id, referenceId: reservation.referenceId, at: now });
+  const [r] = await tx
+    .update(creditReservations)
+    .set({ status: 'committed', resolvedAt: now })
+    .where(eq(creditReservations.id, reservation.id))
+    .returning();
+  await appendLedger(tx, {
+    teamId: reservation.teamId,
+    creditType: reservation.creditType as CreditType,
+    entryType: 'commit',
+    delta: 0,
+    reservationId: reservation.id,
+    referenceId: reservation.referenceId,
+    at: now,
+  });
   return r!;
 }
 
 /** The seed's one-step deduction: `deductCredit(team, 'ai_stories', 1, storyId)`. */
-export function deductCredit(deps: CreditDeps, teamId: string, creditType: CreditType, amount: number, referenceId: string, userId?: string | null): Promise<SpendResult> {
+export function deductCredit(
+  deps: CreditDeps,
+  teamId: string,
+  creditType: CreditType,
+  amount: number,
+  referenceId: string,
+  userId?: string | null,
+): Promise<SpendResult> {
   return take(deps, teamId, creditType, amount, referenceId, 'deduct', userId);
 }
 
 /** Holds credits before generation; commit after success, release on failure. */
-export function reserve(deps: CreditDeps, teamId: string, amount: number, referenceId: string, options: { creditType?: CreditType; userId?: string | null } = {}): Promise<SpendResult> {
+export function reserve(
+  deps: CreditDeps,
+  teamId: string,
+  amount: number,
+  referenceId: string,
+  options: { creditType?: CreditType; userId?: string | null } = {},
+): Promise<SpendResult> {
   return take(deps, teamId, options.creditType ?? 'ai_stories', amount, referenceId, 'reserve', options.userId);
 }
 
-async function settle(deps: CreditDeps, teamId: string, reservationId: string, action: 'commit' | 'release'): Promise<SpendResult> {
+async function settle(
+  deps: CreditDeps,
+  teamId: string,
+  reservationId: string,
+  action: 'commit' | 'release',
+): Promise<SpendResult> {
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
-    const [found] = await tx.select().from(creditReservations).where(and(eq(creditReservations.id, reservationId), eq(creditReservations.teamId, teamId)));
+    const [found] = await tx
+      .select()
+      .from(creditReservations)
+      .where(and(eq(creditReservations.id, reservationId), eq(creditReservations.teamId, teamId)));
     if (!found) throw new NotFound('Reservation not found', 'reservation_not_found');
     const creditType = found.creditType as CreditType;
     // Preparing may release this very reservation if its time ran out.
@@ -114,12 +255,14 @@ async function settle(deps: CreditDeps, teamId: string, reservationId: string, a
     const [current] = await tx.select().from(creditReservations).where(eq(creditReservations.id, reservationId));
     let r = current!;
     if (action === 'commit') {
-      if (r.status === 'released') throw new Conflict('The reservation was released or expired before it was committed', 'reservation_released');
+      if (r.status === 'released')
+        throw new Conflict('The reservation was released or expired before it was committed', 'reservation_released');
       const replayed = r.status === 'committed';
       if (!replayed) r = await commitHeld(tx, r, now);
       return result(r, replayed, await spendableBalance(tx, teamId, creditType, now), unlimited);
     }
-    if (r.status === 'committed') throw new Conflict('A committed reservation cannot be released', 'reservation_committed');
+    if (r.status === 'committed')
+      throw new Conflict('A committed reservation cannot be released', 'reservation_committed');
     const replayed = r.status === 'released';
     if (!replayed) {
       await returnReservation(tx, r, now);
@@ -140,8 +283,16 @@ export function release(deps: CreditDeps, teamId: string, reservationId: string)
 /** For a periodic job: releases every hold whose time ran out, team by team. */
 export async function releaseExpiredReservations(deps: CreditDeps): Promise<number> {
   const now = deps.clock.now();
-  const teams = await deps.db.selectDistinct({ teamId: creditReservations.teamId, creditType: creditReservations.creditType }).from(creditReservations)
-    .where(and(eq(creditReservations.status, 'held'), sql`${creditReservations.expiresAt} <= ${now.toISOString()}::timestamptz`));
-  for (const t of teams) await deps.db.transaction((tx) => prepareTeamCredits(tx, t.teamId, t.creditType as CreditType, now));
+  const teams = await deps.db
+    .selectDistinct({ teamId: creditReservations.teamId, creditType: creditReservations.creditType })
+    .from(creditReservations)
+    .where(
+      and(
+        eq(creditReservations.status, 'held'),
+        sql`${creditReservations.expiresAt} <= ${now.toISOString()}::timestamptz`,
+      ),
+    );
+  for (const t of teams)
+    await deps.db.transaction((tx) => prepareTeamCredits(tx, t.teamId, t.creditType as CreditType, now));
   return teams.length;
 }

@@ -4,35 +4,69 @@ import { usageWarnings, userCredits } from '@/db/schema';
 import type { Logger } from '@/lib/logger';
 import { ALLOWANCE_WARNING_RATIO, PACK_EXPIRY_WARNING_MS, type CreditType } from './rules';
 
-export interface UsageWarning { key: string; kind: 'allowance_low' | 'pack_expiring'; message: string }
+export interface UsageWarning {
+  key: string;
+  kind: 'allowance_low' | 'pack_expiring';
+  message: string;
+}
 
 /** Warnings that apply now: the month's allowance below 20%, or a pack within 7 days of expiry. */
-export async function currentWarnings(tx: DbOrTx, teamId: string, creditType: CreditType, now: Date): Promise<UsageWarning[]> {
-  const live = await tx.select().from(userCredits).where(and(
-    eq(userCredits.teamId, teamId), eq(userCredits.creditType, creditType), isNull(userCredits.voidedAt),
-    gt(userCredits.expiresAt, sql`${now.toISOString()}::timestamptz`),
-  ));
+export async function currentWarnings(
+  tx: DbOrTx,
+  teamId: string,
+  creditType: CreditType,
+  now: Date,
+): Promise<UsageWarning[]> {
+  const live = await tx
+    .select()
+    .from(userCredits)
+    .where(
+      and(
+        eq(userCredits.teamId, teamId),
+        eq(userCredits.creditType, creditType),
+        isNull(userCredits.voidedAt),
+        gt(userCredits.expiresAt, sql`${now.toISOString()}::timestamptz`),
+      ),
+    );
   const warnings: UsageWarning[] = [];
   const allowance = live.filter((g) => g.source === 'plan_allowance');
   const amount = allowance.reduce((s, g) => s + g.amount, 0);
   const remaining = allowance.reduce((s, g) => s + g.remaining, 0);
   if (amount > 0 && remaining < amount * ALLOWANCE_WARNING_RATIO) {
     const period = allowance[0]!.periodStart?.toISOString() ?? '';
-    warnings.push({ key: `allowance-below-20:${period}`, kind: 'allowance_low', message: `Only ${remaining} of this month's ${amount} AI stories are left` });
+    warnings.push({
+      key: `allowance-below-20:${period}`,
+      kind: 'allowance_low',
+      message: `Only ${remaining} of this month's ${amount} AI stories are left`,
+    });
   }
   for (const pack of live.filter((g) => g.source === 'credit_pack' && g.remaining > 0)) {
     if (pack.expiresAt && pack.expiresAt.getTime() - now.getTime() <= PACK_EXPIRY_WARNING_MS) {
-      warnings.push({ key: `pack-expiring:${pack.id}`, kind: 'pack_expiring', message: `${pack.remaining} credits from ${pack.packageId ?? 'a pack'} expire on ${pack.expiresAt.toISOString().slice(0, 10)}` });
+      warnings.push({
+        key: `pack-expiring:${pack.id}`,
+        kind: 'pack_expiring',
+        message: `${pack.remaining} credits from ${pack.packageId ?? 'a pack'} expire on ${pack.expiresAt.toISOString().slice(0, 10)}`,
+      });
     }
   }
   return warnings;
 }
 
 /** Logs each warning once per threshold and period; the unique key makes "once" hold across instances. */
-export async function recordWarnings(tx: DbOrTx, logger: Logger | undefined, teamId: string, creditType: CreditType, now: Date): Promise<UsageWarning[]> {
+export async function recordWarnings(
+  tx: DbOrTx,
+  logger: Logger | undefined,
+  teamId: string,
+  creditType: CreditType,
+  now: Date,
+): Promise<UsageWarning[]> {
   const warnings = await currentWarnings(tx, teamId, creditType, now);
   for (const w of warnings) {
-    const inserted = await tx.insert(usageWarnings).values({ teamId, warningKey: w.key, message: w.message, createdAt: now }).onConflictDoNothing().returning({ key: usageWarnings.warningKey });
+    const inserted = await tx
+      .insert(usageWarnings)
+      .values({ teamId, warningKey: w.key, message: w.message, createdAt: now })
+      .onConflictDoNothing()
+      .returning({ key: usageWarnings.warningKey });
     if (inserted.length > 0) logger?.warn({ teamId, creditType, warning: w.kind, detail: w.message }, 'Usage warning');
   }
   return warnings;

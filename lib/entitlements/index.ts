@@ -13,10 +13,23 @@ export async function getTeamEntitlements(deps: { db: DbOrTx; clock: Clock }, te
   const [plan, members, priority] = await Promise.all([
     getTeamPlanState(deps.db, teamId),
     deps.db.select({ n: count() }).from(teamMembers).where(eq(teamMembers.teamId, teamId)),
-    deps.db.select({ n: count() }).from(userCredits).where(and(
-      eq(userCredits.teamId, teamId), eq(userCredits.priority, true), gt(userCredits.remaining, 0), isNull(userCredits.voidedAt),
-      or(isNull(userCredits.expiresAt), gt(userCredits.expiresAt, sql`${now.toISOString()}::timestamptz`)),
-    )),
+    deps.db
+      .select({ n: count() })
+      .from(userCredits)
+      .where(
+        and(
+          eq(userCredits.teamId, teamId),
+          eq(userCredits.priority, true),
+          gt(userCredits.remaining, 0),
+          isNull(userCredits.voidedAt),
+          or(isNull(userCredits.expiresAt), gt(userCredits.expiresAt, sql`${now.toISOString()}::timestamptz`)),
+        ),
+      ),
   ]);
-  return computeEntitlements({ planPackageId: plan.packageId, addons: plan.addons, memberCount: members[0]?.n ?? 1, hasPriorityCredits: (priority[0]?.n ?? 0) > 0 });
+  return computeEntitlements({
+    planPackageId: plan.packageId,
+    addons: plan.addons,
+    memberCount: members[0]?.n ?? 1,
+    hasPriorityCredits: (priority[0]?.n ?? 0) > 0,
+  });
 }

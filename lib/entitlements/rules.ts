@@ -22,7 +22,12 @@ function planFamily(packageId: string): 'starter' | 'professional' | 'business' 
 }
 
 /** Effective entitlements from the plan, active add-ons and whether a priority pack has credits left. Pure. */
-export function computeEntitlements(input: { planPackageId: string; addons: readonly string[]; memberCount: number; hasPriorityCredits: boolean }): Entitlements {
+export function computeEntitlements(input: {
+  planPackageId: string;
+  addons: readonly string[];
+  memberCount: number;
+  hasPriorityCredits: boolean;
+}): Entitlements {
   const plan = findPackage(input.planPackageId) ?? findPackage('starter')!;
   const limits = plan.limits ?? findPackage('starter')!.limits!;
   const family = planFamily(plan.id);
@@ -38,7 +43,11 @@ export function computeEntitlements(input: { planPackageId: string; addons: read
     monthly_story_allowance: {
       unlimited: unlimitedStories,
       per_member: perMember,
-      total: unlimitedStories ? null : perMember !== null ? perMember * Math.max(1, input.memberCount) : limits.monthlyStories,
+      total: unlimitedStories
+        ? null
+        : perMember !== null
+          ? perMember * Math.max(1, input.memberCount)
+          : limits.monthlyStories,
     },
     features: {
       sso: family === 'business',

@@ -3,7 +3,9 @@ import type { RouteSpec } from './registry';
 
 type JsonSchema = Record<string, unknown>;
 
-const errorSchema = z.object({ error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) });
+const errorSchema = z.object({
+  error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+});
 
 function jsonSchema(schema: z.ZodType, io: 'input' | 'output'): JsonSchema {
   const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: 'any' }) as JsonSchema;
@@ -14,7 +16,10 @@ function parameters(schema: z.ZodType | undefined, location: 'query' | 'path'): 
   if (!schema) return [];
   const json = jsonSchema(schema, 'input') as { properties?: Record<string, JsonSchema>; required?: string[] };
   return Object.entries(json.properties ?? {}).map(([name, s]) => ({
-    name, in: location, required: location === 'path' || (json.required ?? []).includes(name), schema: s,
+    name,
+    in: location,
+    required: location === 'path' || (json.required ?? []).includes(name),
+    schema: s,
   }));
 }
 
@@ -24,25 +29,43 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], serverUrl: st
   for (const route of routes) {
     const responses: Record<string, JsonSchema> = {};
     for (const [status, r] of Object.entries(route.responses)) {
-      responses[status] = r.schema ? { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } } : { description: r.description };
+      responses[status] = r.schema
+        ? { description: r.description, content: { 'application/json': { schema: jsonSchema(r.schema, 'output') } } }
+        : { description: r.description };
     }
     for (const status of route.auth === 'user' || route.auth === 'platform_admin' ? ['401', '403'] : []) {
-      responses[status] ??= { description: status === '401' ? 'Missing or invalid credentials' : 'Not allowed for this role', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+      responses[status] ??= {
+        description: status === '401' ? 'Missing or invalid credentials' : 'Not allowed for this role',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
     }
-    responses['400'] ??= { description: 'Invalid input', content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } } };
+    responses['400'] ??= {
+      description: 'Invalid input',
+      content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+    };
     const operation: JsonSchema = {
       summary: route.summary,
       operationId: `${route.method}${route.path.replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,
       parameters: [...parameters(route.params, 'path'), ...parameters(route.query, 'query')],
       responses,
-      security: route.auth === 'user' || route.auth === 'platform_admin' ? [{ bearerToken: [] }, { sessionCookie: [] }] : [],
+      security:
+        route.auth === 'user' || route.auth === 'platform_admin' ? [{ bearerToken: [] }, { sessionCookie: [] }] : [],
     };
-    if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: jsonSchema(route.body, 'input') } } };
+    if (route.body)
+      operation.requestBody = {
+        required: true,
+        content: { 'application/json': { schema: jsonSchema(route.body, 'input') } },
+      };
     (paths[route.path] ??= {})[route.method] = operation;
   }
   return {
     openapi: '3.1.0',
-    info: { title: 'AgileForge Packages API', version: '1.0.0', description: 'Plans, credit packs, add-ons and AI story credits. Amounts are integer minor units with a currency.' },
+    info: {
+      title: 'AgileForge Packages API',
+      version: '1.0.0',
+      description:
+        'Plans, credit packs, add-ons and AI story credits. Amounts are integer minor units with a currency.',
+    },
     servers: [{ url: serverUrl }],
     paths,
     components: {

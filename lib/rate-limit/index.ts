@@ -13,7 +13,11 @@ export interface RateLimitRule {
  * Counts one hit against `rule` for `subject` in a fixed window kept in PostgreSQL, so every
  * app instance shares the count. Throws RateLimited (429, Retry-After) past the limit.
  */
-export async function hitRateLimit(deps: { db: DbOrTx; clock: Clock }, rule: RateLimitRule, subject: string): Promise<void> {
+export async function hitRateLimit(
+  deps: { db: DbOrTx; clock: Clock },
+  rule: RateLimitRule,
+  subject: string,
+): Promise<void> {
   const nowMs = deps.clock.now().getTime();
   const windowMs = rule.windowSeconds * 1000;
   const windowStart = new Date(Math.floor(nowMs / windowMs) * windowMs);
@@ -25,7 +29,9 @@ export async function hitRateLimit(deps: { db: DbOrTx; clock: Clock }, rule: Rat
   const count = Number(rows[0]?.count ?? 0);
   // Old windows are useless; trimming them now and then keeps the table small.
   if (count === 1 && Math.random() < 0.01) {
-    await deps.db.execute(sql`DELETE FROM rate_limits WHERE window_start < ${new Date(nowMs - 86_400_000).toISOString()}`);
+    await deps.db.execute(
+      sql`DELETE FROM rate_limits WHERE window_start < ${new Date(nowMs - 86_400_000).toISOString()}`,
+    );
   }
   if (count > rule.limit) {
     throw new RateLimited(Math.max(1, Math.ceil((windowStart.getTime() + windowMs - nowMs) / 1000)));

@@ -22,7 +22,9 @@ export function getAppContext(): AppContext {
   if (holder.__afContext) return holder.__afContext;
   const env = getEnv();
   if (!env.DATABASE_URL) {
-    throw new Error('DATABASE_URL is not set: start the app with `npm run dev`, which runs the embedded database for you');
+    throw new Error(
+      'DATABASE_URL is not set: start the app with `npm run dev`, which runs the embedded database for you',
+    );
   }
   holder.__afDb ??= connectDatabase(env.DATABASE_URL, { max: env.DATABASE_POOL_MAX });
   holder.__afContext = {

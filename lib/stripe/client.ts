@@ -5,7 +5,10 @@ import type { StripeMode } from '@/lib/config/env';
  * The one place a Stripe client is made. In emulator mode every request goes to the
  * local Stripe at `apiBase`; with a real key and no base it talks to api.stripe.com.
  */
-export function createStripeClient(mode: StripeMode, options: { maxNetworkRetries?: number; timeoutMs?: number } = {}): Stripe {
+export function createStripeClient(
+  mode: StripeMode,
+  options: { maxNetworkRetries?: number; timeoutMs?: number } = {},
+): Stripe {
   const config: Stripe.StripeConfig = {
     maxNetworkRetries: options.maxNetworkRetries ?? 2,
     timeout: options.timeoutMs ?? 20_000,

@@ -12,11 +12,21 @@ import { Conflict, NotFound, PackageNotFound } from '@/lib/errors';
 import type { Logger } from '@/lib/logger';
 import { syncSubscription } from './sync';
 
-export interface BillingDeps { db: Database; stripe: Stripe; clock: Clock; env: Env; logger: Logger }
+export interface BillingDeps {
+  db: Database;
+  stripe: Stripe;
+  clock: Clock;
+  env: Env;
+  logger: Logger;
+}
 
-async function requireLivePlan(deps: BillingDeps, teamId: string): Promise<TeamPlanState & { stripeSubscriptionId: string }> {
+async function requireLivePlan(
+  deps: BillingDeps,
+  teamId: string,
+): Promise<TeamPlanState & { stripeSubscriptionId: string }> {
   const plan = await getTeamPlanState(deps.db, teamId);
-  if (!plan.stripeSubscriptionId) throw new Conflict('This needs a paid plan: buy Professional or Business first', 'no_paid_plan');
+  if (!plan.stripeSubscriptionId)
+    throw new Conflict('This needs a paid plan: buy Professional or Business first', 'no_paid_plan');
   return plan as TeamPlanState & { stripeSubscriptionId: string };
 }
 
@@ -37,47 +47,94 @@ async function mirror(deps: BillingDeps, subscriptionId: string): Promise<void> 
  * `error_if_incomplete` Stripe refuses the change when the payment fails, so an item that
  * exists was paid for; the add-on stays pending until the subscription shows it.
  */
-export async function addAddon(deps: BillingDeps, teamId: string, packageId: string): Promise<{ package_id: string; status: string }> {
+export async function addAddon(
+  deps: BillingDeps,
+  teamId: string,
+  packageId: string,
+): Promise<{ package_id: string; status: string }> {
   const row = await catalogRow(deps, packageId, 'addon');
   const plan = await requireLivePlan(deps, teamId);
-  const [existing] = await deps.db.select({ id: subscriptionAddons.id }).from(subscriptionAddons)
-    .where(and(eq(subscriptionAddons.teamId, teamId), eq(subscriptionAddons.packageId, packageId), inArray(subscriptionAddons.status, ['pending', 'active'])));
+  const [existing] = await deps.db
+    .select({ id: subscriptionAddons.id })
+    .from(subscriptionAddons)
+    .where(
+      and(
+        eq(subscriptionAddons.teamId, teamId),
+        eq(subscriptionAddons.packageId, packageId),
+        inArray(subscriptionAddons.status, ['pending', 'active']),
+      ),
+    );
   if (existing) throw new Conflict(`Your team already has ${row.name}`, 'addon_active');
-  const [pending] = await deps.db.insert(subscriptionAddons).values({ teamId, subscriptionId: plan.subscriptionId!, packageId, status: 'pending' }).returning({ id: subscriptionAddons.id });
+  const [pending] = await deps.db
+    .insert(subscriptionAddons)
+    .values({ teamId, subscriptionId: plan.subscriptionId!, packageId, status: 'pending' })
+    .returning({ id: subscriptionAddons.id });
   try {
-    await deps.stripe.subscriptionItems.create({
-      subscription: plan.stripeSubscriptionId, price: row.stripePriceId!, quantity: 1,
-      proration_behavior: 'always_invoice', payment_behavior: 'error_if_incomplete', metadata: { team_id: teamId, package_id: packageId },
-    }, { idempotencyKey: `addon-${pending!.id}` });
+    await deps.stripe.subscriptionItems.create(
+      {
+        subscription: plan.stripeSubscriptionId,
+        price: row.stripePriceId!,
+        quantity: 1,
+        proration_behavior: 'always_invoice',
+        payment_behavior: 'error_if_incomplete',
+        metadata: { team_id: teamId, package_id: packageId },
+      },
+      { idempotencyKey: `addon-${pending!.id}` },
+    );
   } catch (err) {
     await deps.db.delete(subscriptionAddons).where(eq(subscriptionAddons.id, pending!.id));
-    if ((err as { type?: string }).type === 'StripeCardError') throw new Conflict(`The payment for ${row.name} failed: ${(err as Error).message}`, 'payment_failed');
+    if ((err as { type?: string }).type === 'StripeCardError')
+      throw new Conflict(`The payment for ${row.name} failed: ${(err as Error).message}`, 'payment_failed');
     throw err;
   }
   await mirror(deps, plan.stripeSubscriptionId);
-  const [after] = await deps.db.select({ status: subscriptionAddons.status }).from(subscriptionAddons).where(eq(subscriptionAddons.id, pending!.id));
+  const [after] = await deps.db
+    .select({ status: subscriptionAddons.status })
+    .from(subscriptionAddons)
+    .where(eq(subscriptionAddons.id, pending!.id));
   return { package_id: packageId, status: after?.status ?? 'pending' };
 }
 
-export async function removeAddon(deps: BillingDeps, teamId: string, packageId: string): Promise<{ package_id: string; status: 'removed' }> {
-  const [addon] = await deps.db.select().from(subscriptionAddons)
-    .where(and(eq(subscriptionAddons.teamId, teamId), eq(subscriptionAddons.packageId, packageId), eq(subscriptionAddons.status, 'active')));
-  if (!addon?.stripeSubscriptionItemId) throw new NotFound(`Your team does not have the add-on '${packageId}'`, 'addon_not_found');
+export async function removeAddon(
+  deps: BillingDeps,
+  teamId: string,
+  packageId: string,
+): Promise<{ package_id: string; status: 'removed' }> {
+  const [addon] = await deps.db
+    .select()
+    .from(subscriptionAddons)
+    .where(
+      and(
+        eq(subscriptionAddons.teamId, teamId),
+        eq(subscriptionAddons.packageId, packageId),
+        eq(subscriptionAddons.status, 'active'),
+      ),
+    );
+  if (!addon?.stripeSubscriptionItemId)
+    throw new NotFound(`Your team does not have the add-on '${packageId}'`, 'addon_not_found');
   const plan = await requireLivePlan(deps, teamId);
   await deps.stripe.subscriptionItems.del(addon.stripeSubscriptionItemId, { proration_behavior: 'create_prorations' });
   await mirror(deps, plan.stripeSubscriptionId);
   return { package_id: packageId, status: 'removed' };
 }
 
-export type SubscriptionAction = { action: 'change_plan'; package_id: string } | { action: 'cancel' } | { action: 'resume' };
+export type SubscriptionAction =
+  { action: 'change_plan'; package_id: string } | { action: 'cancel' } | { action: 'resume' };
 
 /** Plan changes with proration, cancellation at period end, and resuming. */
-export async function changeSubscription(deps: BillingDeps, teamId: string, request: SubscriptionAction): Promise<TeamPlanState> {
+export async function changeSubscription(
+  deps: BillingDeps,
+  teamId: string,
+  request: SubscriptionAction,
+): Promise<TeamPlanState> {
   const plan = await requireLivePlan(deps, teamId);
   if (request.action === 'cancel' || request.action === 'resume') {
-    await deps.stripe.subscriptions.update(plan.stripeSubscriptionId, { cancel_at_period_end: request.action === 'cancel' });
+    await deps.stripe.subscriptions.update(plan.stripeSubscriptionId, {
+      cancel_at_period_end: request.action === 'cancel',
+    });
   } else {
-    if (request.package_id === 'starter') throw new Conflict('To go back to Starter, cancel your plan at the end of its period', 'use_cancel');
+    if (request.package_id === 'starter')
+      throw new Conflict('To go back to Starter, cancel your plan at the end of its period', 'use_cancel');
     const target = await catalogRow(deps, request.package_id, 'subscription');
     if (target.id === plan.packageId) throw new Conflict(`Your team is already on ${target.name}`, 'same_plan');
     const current = await deps.stripe.subscriptions.retrieve(plan.stripeSubscriptionId);
@@ -97,10 +154,15 @@ export async function changeSubscription(deps: BillingDeps, teamId: string, requ
   return getTeamPlanState(deps.db, teamId);
 }
 
-export async function createPortalSession(deps: BillingDeps, teamId: string, returnUrl: string): Promise<{ url: string }> {
+export async function createPortalSession(
+  deps: BillingDeps,
+  teamId: string,
+  returnUrl: string,
+): Promise<{ url: string }> {
   assertAllowedRedirect('return_url', returnUrl, allowedOrigins(deps.env.APP_URL, deps.env.REDIRECT_ALLOWLIST));
   const [team] = await deps.db.select({ customer: teams.stripeCustomerId }).from(teams).where(eq(teams.id, teamId));
-  if (!team?.customer) throw new Conflict('Your team has no billing account yet: buy a plan or a pack first', 'no_customer');
+  if (!team?.customer)
+    throw new Conflict('Your team has no billing account yet: buy a plan or a pack first', 'no_customer');
   const session = await deps.stripe.billingPortal.sessions.create({ customer: team.customer, return_url: returnUrl });
   return { url: session.url };
 }

@@ -10,6 +10,12 @@ export const subscriptionActionBody = z.discriminatedUnion('action', [
 export const portalBody = z.object({ return_url: z.string().min(1).max(2048) }).strict();
 
 export const planStateSchema = z.object({
-  package_id: z.string(), status: z.string().nullable(), currency: z.string().nullable(), current_period_start: z.string().nullable(),
-  current_period_end: z.string().nullable(), cancel_at_period_end: z.boolean(), trial_end: z.string().nullable(), addons: z.array(z.string()),
+  package_id: z.string(),
+  status: z.string().nullable(),
+  currency: z.string().nullable(),
+  current_period_start: z.string().nullable(),
+  current_period_end: z.string().nullable(),
+  cancel_at_period_end: z.boolean(),
+  trial_end: z.string().nullable(),
+  addons: z.array(z.string()),
 });

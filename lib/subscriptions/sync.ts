@@ -7,7 +7,11 @@ import { LIVE_SUBSCRIPTION_STATUSES } from '@/lib/billing/team-plan';
 import { fromUnix, idOf } from '@/lib/stripe/ids';
 
 /** Which team a Stripe object belongs to: our metadata first, then the team's customer id. */
-export async function teamForStripe(tx: DbOrTx, metadata: Stripe.Metadata | null | undefined, customer: string | { id: string } | null): Promise<string | null> {
+export async function teamForStripe(
+  tx: DbOrTx,
+  metadata: Stripe.Metadata | null | undefined,
+  customer: string | { id: string } | null,
+): Promise<string | null> {
   const fromMeta = metadata?.team_id;
   if (fromMeta) {
     const [t] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, fromMeta));
@@ -24,7 +28,11 @@ export async function teamForStripe(tx: DbOrTx, metadata: Stripe.Metadata | null
  * outcome does not depend on the order events arrive in. Add-ons are the items whose price
  * sells an add-on; items that disappeared are removed.
  */
-export async function syncSubscription(tx: DbOrTx, sub: Stripe.Subscription, now: Date): Promise<{ teamId: string; subscriptionId: string } | null> {
+export async function syncSubscription(
+  tx: DbOrTx,
+  sub: Stripe.Subscription,
+  now: Date,
+): Promise<{ teamId: string; subscriptionId: string } | null> {
   const teamId = await teamForStripe(tx, sub.metadata, sub.customer);
   if (!teamId) return null;
   let planItem: Stripe.SubscriptionItem | undefined;
@@ -56,34 +64,87 @@ export async function syncSubscription(tx: DbOrTx, sub: Stripe.Subscription, now
     updatedAt: now,
   };
   const { teamId: _t, stripeSubscriptionId: _s, ...update } = values;
-  const [row] = await tx.insert(subscriptions).values(values).onConflictDoUpdate({ target: subscriptions.stripeSubscriptionId, set: update }).returning({ id: subscriptions.id });
+  const [row] = await tx
+    .insert(subscriptions)
+    .values(values)
+    .onConflictDoUpdate({ target: subscriptions.stripeSubscriptionId, set: update })
+    .returning({ id: subscriptions.id });
   const subscriptionId = row!.id;
 
   const live = (LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(sub.status);
   const keepItemIds = live ? addonItems.map((a) => a.item.id) : [];
   for (const { item, packageId } of live ? addonItems : []) {
-    const [existing] = await tx.select({ id: subscriptionAddons.id }).from(subscriptionAddons).where(eq(subscriptionAddons.stripeSubscriptionItemId, item.id));
+    const [existing] = await tx
+      .select({ id: subscriptionAddons.id })
+      .from(subscriptionAddons)
+      .where(eq(subscriptionAddons.stripeSubscriptionItemId, item.id));
     if (existing) {
-      await tx.update(subscriptionAddons).set({ status: 'active', quantity: item.quantity ?? 1, activatedAt: sql`COALESCE(${subscriptionAddons.activatedAt}, ${now.toISOString()}::timestamptz)` }).where(eq(subscriptionAddons.id, existing.id));
+      await tx
+        .update(subscriptionAddons)
+        .set({
+          status: 'active',
+          quantity: item.quantity ?? 1,
+          activatedAt: sql`COALESCE(${subscriptionAddons.activatedAt}, ${now.toISOString()}::timestamptz)`,
+        })
+        .where(eq(subscriptionAddons.id, existing.id));
     } else {
       // A pending row for the same add-on (written when it was requested) becomes this item.
-      const [pending] = await tx.select({ id: subscriptionAddons.id }).from(subscriptionAddons)
-        .where(and(eq(subscriptionAddons.teamId, teamId), eq(subscriptionAddons.packageId, packageId), inArray(subscriptionAddons.status, ['pending', 'active'])));
+      const [pending] = await tx
+        .select({ id: subscriptionAddons.id })
+        .from(subscriptionAddons)
+        .where(
+          and(
+            eq(subscriptionAddons.teamId, teamId),
+            eq(subscriptionAddons.packageId, packageId),
+            inArray(subscriptionAddons.status, ['pending', 'active']),
+          ),
+        );
       if (pending) {
-        await tx.update(subscriptionAddons).set({ status: 'active', subscriptionId, stripeSubscriptionItemId: item.id, quantity: item.quantity ?? 1, activatedAt: now }).where(eq(subscriptionAddons.id, pending.id));
+        await tx
+          .update(subscriptionAddons)
+          .set({
+            status: 'active',
+            subscriptionId,
+            stripeSubscriptionItemId: item.id,
+            quantity: item.quantity ?? 1,
+            activatedAt: now,
+          })
+          .where(eq(subscriptionAddons.id, pending.id));
       } else {
-        await tx.insert(subscriptionAddons).values({ teamId, subscriptionId, packageId, stripeSubscriptionItemId: item.id, status: 'active', quantity: item.quantity ?? 1, activatedAt: now });
+        await tx.insert(subscriptionAddons).values({
+          teamId,
+          subscriptionId,
+          packageId,
+          stripeSubscriptionItemId: item.id,
+          status: 'active',
+          quantity: item.quantity ?? 1,
+          activatedAt: now,
+        });
       }
     }
   }
-  const stale = and(eq(subscriptionAddons.subscriptionId, subscriptionId), inArray(subscriptionAddons.status, ['active', 'pending']),
-    keepItemIds.length ? sql`(${subscriptionAddons.stripeSubscriptionItemId} IS NULL OR ${notInArray(subscriptionAddons.stripeSubscriptionItemId, keepItemIds)})` : undefined);
+  const stale = and(
+    eq(subscriptionAddons.subscriptionId, subscriptionId),
+    inArray(subscriptionAddons.status, ['active', 'pending']),
+    keepItemIds.length
+      ? sql`(${subscriptionAddons.stripeSubscriptionItemId} IS NULL OR ${notInArray(subscriptionAddons.stripeSubscriptionItemId, keepItemIds)})`
+      : undefined,
+  );
   // Pending rows without an item yet are left alone while the subscription is live: their payment is in flight.
-  await tx.update(subscriptionAddons).set({ status: 'removed', removedAt: now })
+  await tx
+    .update(subscriptionAddons)
+    .set({ status: 'removed', removedAt: now })
     .where(live ? and(stale, sql`${subscriptionAddons.stripeSubscriptionItemId} IS NOT NULL`) : stale);
-  if (sub.trial_end) await tx.update(teams).set({ trialUsedAt: sql`COALESCE(${teams.trialUsedAt}, ${now.toISOString()}::timestamptz)` }).where(eq(teams.id, teamId));
+  if (sub.trial_end)
+    await tx
+      .update(teams)
+      .set({ trialUsedAt: sql`COALESCE(${teams.trialUsedAt}, ${now.toISOString()}::timestamptz)` })
+      .where(eq(teams.id, teamId));
   if (sub.status !== 'incomplete' && sub.status !== 'incomplete_expired') {
-    await tx.update(teams).set({ billingCurrency: sql`COALESCE(${teams.billingCurrency}, ${sub.currency})` }).where(eq(teams.id, teamId));
+    await tx
+      .update(teams)
+      .set({ billingCurrency: sql`COALESCE(${teams.billingCurrency}, ${sub.currency})` })
+      .where(eq(teams.id, teamId));
   }
   return { teamId, subscriptionId };
 }

@@ -7,7 +7,10 @@ import { AppError } from '@/lib/errors';
 import { getAppContext } from '@/lib/server/context';
 import { acceptInvitation, createTeam, inviteMember, removeMember, switchTeam } from './index';
 
-export interface InviteState { acceptUrl: string | null; error: string | null }
+export interface InviteState {
+  acceptUrl: string | null;
+  error: string | null;
+}
 
 export async function inviteAction(_prev: InviteState, form: FormData): Promise<InviteState> {
   const user = await requireUser('/account/team');
@@ -15,7 +18,12 @@ export async function inviteAction(_prev: InviteState, form: FormData): Promise<
   const app = getAppContext();
   const role = form.get('role') === 'admin' ? 'admin' : 'member';
   try {
-    const inv = await inviteMember(app, { teamId: user.team.id, inviterId: user.id, email: String(form.get('email') ?? ''), role });
+    const inv = await inviteMember(app, {
+      teamId: user.team.id,
+      inviterId: user.id,
+      email: String(form.get('email') ?? ''),
+      role,
+    });
     revalidatePath('/account/team');
     return { acceptUrl: new URL(inv.acceptPath, app.env.APP_URL).toString(), error: null };
   } catch (err) {
@@ -27,7 +35,11 @@ export async function inviteAction(_prev: InviteState, form: FormData): Promise<
 export async function removeMemberAction(form: FormData): Promise<void> {
   const user = await requireUser('/account/team');
   if (!user.team) return;
-  await removeMember(getAppContext(), { teamId: user.team.id, actorId: user.id, userId: String(form.get('user_id') ?? '') });
+  await removeMember(getAppContext(), {
+    teamId: user.team.id,
+    actorId: user.id,
+    userId: String(form.get('user_id') ?? ''),
+  });
   revalidatePath('/account/team');
 }
 

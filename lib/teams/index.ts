@@ -10,13 +10,20 @@ import { roleAtLeast, type TeamRole } from './membership';
 
 export { resolveCurrentTeam, roleAtLeast, type ActiveTeam, type TeamRole } from './membership';
 
-interface TeamDeps { db: Database; clock: Clock; logger?: Logger }
+interface TeamDeps {
+  db: Database;
+  clock: Clock;
+  logger?: Logger;
+}
 
 const INVITATION_DAYS = 7;
 const hash = (token: string) => createHash('sha256').update(token).digest('hex');
 
 async function roleIn(db: DbOrTx, teamId: string, userId: string): Promise<TeamRole | null> {
-  const [m] = await db.select({ role: teamMembers.role }).from(teamMembers).where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
+  const [m] = await db
+    .select({ role: teamMembers.role })
+    .from(teamMembers)
+    .where(and(eq(teamMembers.teamId, teamId), eq(teamMembers.userId, userId)));
   return m?.role ?? null;
 }
 
@@ -37,23 +44,55 @@ export async function switchTeam(db: DbOrTx, userId: string, teamId: string): Pr
 }
 
 export async function listUserTeams(db: DbOrTx, userId: string) {
-  return db.select({ id: teams.id, name: teams.name, role: teamMembers.role }).from(teamMembers)
-    .innerJoin(teams, eq(teams.id, teamMembers.teamId)).where(eq(teamMembers.userId, userId)).orderBy(asc(teamMembers.createdAt));
+  return db
+    .select({ id: teams.id, name: teams.name, role: teamMembers.role })
+    .from(teamMembers)
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(eq(teamMembers.userId, userId))
+    .orderBy(asc(teamMembers.createdAt));
 }
 
 export async function listMembers(db: DbOrTx, teamId: string) {
-  return db.select({ userId: users.id, email: users.email, name: users.name, role: teamMembers.role, joinedAt: teamMembers.createdAt })
-    .from(teamMembers).innerJoin(users, eq(users.id, teamMembers.userId)).where(eq(teamMembers.teamId, teamId)).orderBy(asc(teamMembers.createdAt));
+  return db
+    .select({
+      userId: users.id,
+      email: users.email,
+      name: users.name,
+      role: teamMembers.role,
+      joinedAt: teamMembers.createdAt,
+    })
+    .from(teamMembers)
+    .innerJoin(users, eq(users.id, teamMembers.userId))
+    .where(eq(teamMembers.teamId, teamId))
+    .orderBy(asc(teamMembers.createdAt));
 }
 
 export async function listPendingInvitations(deps: { db: DbOrTx; clock: Clock }, teamId: string) {
-  return deps.db.select({ id: teamInvitations.id, email: teamInvitations.email, role: teamInvitations.role, expiresAt: teamInvitations.expiresAt })
+  return deps.db
+    .select({
+      id: teamInvitations.id,
+      email: teamInvitations.email,
+      role: teamInvitations.role,
+      expiresAt: teamInvitations.expiresAt,
+    })
     .from(teamInvitations)
-    .where(and(eq(teamInvitations.teamId, teamId), isNull(teamInvitations.acceptedAt), isNull(teamInvitations.revokedAt), gt(teamInvitations.expiresAt, sql`${deps.clock.now().toISOString()}::timestamptz`)));
+    .where(
+      and(
+        eq(teamInvitations.teamId, teamId),
+        isNull(teamInvitations.acceptedAt),
+        isNull(teamInvitations.revokedAt),
+        gt(teamInvitations.expiresAt, sql`${deps.clock.now().toISOString()}::timestamptz`),
+      ),
+    );
 }
 
 /** Members plus open invitations must stay within the plan's member limit. */
-async function assertSeatAvailable(deps: TeamDeps, tx: DbOrTx, teamId: string, countInvitations: boolean): Promise<void> {
+async function assertSeatAvailable(
+  deps: TeamDeps,
+  tx: DbOrTx,
+  teamId: string,
+  countInvitations: boolean,
+): Promise<void> {
   const entitlements = await getTeamEntitlements({ db: tx, clock: deps.clock }, teamId);
   if (entitlements.member_limit === null) return;
   const [members] = await tx.select({ n: count() }).from(teamMembers).where(eq(teamMembers.teamId, teamId));
@@ -61,14 +100,23 @@ async function assertSeatAvailable(deps: TeamDeps, tx: DbOrTx, teamId: string, c
   if ((members?.n ?? 0) + pending >= entitlements.member_limit) {
     throw new Conflict(
       `Your plan allows up to ${entitlements.member_limit} team members. Upgrade to ${upgradeTargetFor(entitlements.plan)} for unlimited members.`,
-      'member_limit_reached', { member_limit: entitlements.member_limit, upgrade_to: upgradeTargetFor(entitlements.plan) },
+      'member_limit_reached',
+      { member_limit: entitlements.member_limit, upgrade_to: upgradeTargetFor(entitlements.plan) },
     );
   }
 }
 
-export interface CreatedInvitation { id: string; email: string; token: string; acceptPath: string }
+export interface CreatedInvitation {
+  id: string;
+  email: string;
+  token: string;
+  acceptPath: string;
+}
 
-export async function inviteMember(deps: TeamDeps, input: { teamId: string; inviterId: string; email: string; role: TeamRole }): Promise<CreatedInvitation> {
+export async function inviteMember(
+  deps: TeamDeps,
+  input: { teamId: string; inviterId: string; email: string; role: TeamRole },
+): Promise<CreatedInvitation> {
   const email = input.email.trim().toLowerCase();
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ValidationFailed('email: must be a valid email address');
   if (input.role === 'owner') throw new ValidationFailed('role: a team has one owner; invite as admin or member');
@@ -77,15 +125,25 @@ export async function inviteMember(deps: TeamDeps, input: { teamId: string; invi
     await tx.execute(sql`SELECT id FROM teams WHERE id = ${input.teamId} FOR UPDATE`);
     const role = await roleIn(tx, input.teamId, input.inviterId);
     if (!role || !roleAtLeast(role, 'admin')) throw new Forbidden('Only team owners and admins can invite members');
-    const [already] = await tx.select({ id: users.id }).from(teamMembers).innerJoin(users, eq(users.id, teamMembers.userId))
+    const [already] = await tx
+      .select({ id: users.id })
+      .from(teamMembers)
+      .innerJoin(users, eq(users.id, teamMembers.userId))
       .where(and(eq(teamMembers.teamId, input.teamId), eq(sql`lower(${users.email})`, email)));
     if (already) throw new Conflict(`${email} is already a member of this team`, 'already_member');
     await assertSeatAvailable(deps, tx, input.teamId, true);
     const token = randomBytes(24).toString('base64url');
-    const [row] = await tx.insert(teamInvitations).values({
-      teamId: input.teamId, email, role: input.role, tokenHash: hash(token), invitedBy: input.inviterId,
-      expiresAt: new Date(deps.clock.now().getTime() + INVITATION_DAYS * 86_400_000),
-    }).returning({ id: teamInvitations.id });
+    const [row] = await tx
+      .insert(teamInvitations)
+      .values({
+        teamId: input.teamId,
+        email,
+        role: input.role,
+        tokenHash: hash(token),
+        invitedBy: input.inviterId,
+        expiresAt: new Date(deps.clock.now().getTime() + INVITATION_DAYS * 86_400_000),
+      })
+      .returning({ id: teamInvitations.id });
     const acceptPath = `/account/invitations/${token}`;
     // No mail server is assumed: the link is logged and shown to the inviter.
     deps.logger?.info({ teamId: input.teamId, email, acceptPath }, 'Team invitation created');
@@ -93,12 +151,21 @@ export async function inviteMember(deps: TeamDeps, input: { teamId: string; invi
   });
 }
 
-export async function acceptInvitation(deps: TeamDeps, input: { token: string; userId: string }): Promise<{ teamId: string }> {
+export async function acceptInvitation(
+  deps: TeamDeps,
+  input: { token: string; userId: string },
+): Promise<{ teamId: string }> {
   return deps.db.transaction(async (tx) => {
-    const [inv] = await tx.select().from(teamInvitations).where(eq(teamInvitations.tokenHash, hash(input.token))).for('update');
-    if (!inv || inv.revokedAt || inv.acceptedAt || inv.expiresAt <= deps.clock.now()) throw new NotFound('This invitation is invalid or has expired', 'invitation_invalid');
+    const [inv] = await tx
+      .select()
+      .from(teamInvitations)
+      .where(eq(teamInvitations.tokenHash, hash(input.token)))
+      .for('update');
+    if (!inv || inv.revokedAt || inv.acceptedAt || inv.expiresAt <= deps.clock.now())
+      throw new NotFound('This invitation is invalid or has expired', 'invitation_invalid');
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, input.userId));
-    if (!user || user.email.toLowerCase() !== inv.email) throw new Forbidden(`This invitation was sent to ${inv.email}; sign in with that address to accept it`);
+    if (!user || user.email.toLowerCase() !== inv.email)
+      throw new Forbidden(`This invitation was sent to ${inv.email}; sign in with that address to accept it`);
     await tx.execute(sql`SELECT id FROM teams WHERE id = ${inv.teamId} FOR UPDATE`);
     if (!(await roleIn(tx, inv.teamId, input.userId))) {
       await assertSeatAvailable(deps, tx, inv.teamId, false);
@@ -110,13 +177,20 @@ export async function acceptInvitation(deps: TeamDeps, input: { token: string; u
   });
 }
 
-export async function removeMember(deps: TeamDeps, input: { teamId: string; actorId: string; userId: string }): Promise<void> {
+export async function removeMember(
+  deps: TeamDeps,
+  input: { teamId: string; actorId: string; userId: string },
+): Promise<void> {
   const actorRole = await roleIn(deps.db, input.teamId, input.actorId);
   const targetRole = await roleIn(deps.db, input.teamId, input.userId);
   if (!actorRole || !targetRole) throw new NotFound('Member not found');
   if (targetRole === 'owner') throw new Conflict('The team owner cannot be removed', 'owner_cannot_leave');
   const leavingThemselves = input.actorId === input.userId;
-  if (!leavingThemselves && !roleAtLeast(actorRole, 'admin')) throw new Forbidden('Only team owners and admins can remove members');
-  if (!leavingThemselves && targetRole === 'admin' && actorRole !== 'owner') throw new Forbidden('Only the owner can remove an admin');
-  await deps.db.delete(teamMembers).where(and(eq(teamMembers.teamId, input.teamId), eq(teamMembers.userId, input.userId)));
+  if (!leavingThemselves && !roleAtLeast(actorRole, 'admin'))
+    throw new Forbidden('Only team owners and admins can remove members');
+  if (!leavingThemselves && targetRole === 'admin' && actorRole !== 'owner')
+    throw new Forbidden('Only the owner can remove an admin');
+  await deps.db
+    .delete(teamMembers)
+    .where(and(eq(teamMembers.teamId, input.teamId), eq(teamMembers.userId, input.userId)));
 }

@@ -20,14 +20,25 @@ export interface ActiveTeam {
 export async function resolveCurrentTeam(db: DbOrTx, userId: string): Promise<ActiveTeam | null> {
   const [user] = await db.select({ currentTeamId: users.currentTeamId }).from(users).where(eq(users.id, userId));
   if (!user) return null;
-  const memberships = await db.select({ id: teams.id, name: teams.name, role: teamMembers.role, billingCurrency: teams.billingCurrency })
-    .from(teamMembers).innerJoin(teams, eq(teams.id, teamMembers.teamId))
-    .where(user.currentTeamId ? and(eq(teamMembers.userId, userId), eq(teamMembers.teamId, user.currentTeamId)) : eq(teamMembers.userId, userId))
-    .orderBy(asc(teamMembers.createdAt)).limit(1);
+  const memberships = await db
+    .select({ id: teams.id, name: teams.name, role: teamMembers.role, billingCurrency: teams.billingCurrency })
+    .from(teamMembers)
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(
+      user.currentTeamId
+        ? and(eq(teamMembers.userId, userId), eq(teamMembers.teamId, user.currentTeamId))
+        : eq(teamMembers.userId, userId),
+    )
+    .orderBy(asc(teamMembers.createdAt))
+    .limit(1);
   if (memberships[0]) return memberships[0];
   if (!user.currentTeamId) return null;
-  const [fallback] = await db.select({ id: teams.id, name: teams.name, role: teamMembers.role, billingCurrency: teams.billingCurrency })
-    .from(teamMembers).innerJoin(teams, eq(teams.id, teamMembers.teamId)).where(eq(teamMembers.userId, userId))
-    .orderBy(asc(teamMembers.createdAt)).limit(1);
+  const [fallback] = await db
+    .select({ id: teams.id, name: teams.name, role: teamMembers.role, billingCurrency: teams.billingCurrency })
+    .from(teamMembers)
+    .innerJoin(teams, eq(teams.id, teamMembers.teamId))
+    .where(eq(teamMembers.userId, userId))
+    .orderBy(asc(teamMembers.createdAt))
+    .limit(1);
   return fallback ?? null;
 }

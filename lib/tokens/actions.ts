@@ -6,13 +6,19 @@ import { AppError } from '@/lib/errors';
 import { getAppContext } from '@/lib/server/context';
 import { createApiToken, revokeApiToken } from './index';
 
-export interface CreateTokenState { token: string | null; error: string | null }
+export interface CreateTokenState {
+  token: string | null;
+  error: string | null;
+}
 
 export async function createTokenAction(_prev: CreateTokenState, form: FormData): Promise<CreateTokenState> {
   const user = await requireUser('/account/tokens');
   const days = String(form.get('expires_in_days') ?? '');
   try {
-    const created = await createApiToken(getAppContext(), user.id, { name: String(form.get('name') ?? ''), expiresInDays: days ? Number(days) : null });
+    const created = await createApiToken(getAppContext(), user.id, {
+      name: String(form.get('name') ?? ''),
+      expiresInDays: days ? Number(days) : null,
+    });
     revalidatePath('/account/tokens');
     return { token: created.token, error: null };
   } catch (err) {

@@ -21,39 +21,77 @@ export interface CreatedToken {
   expiresAt: Date | null;
 }
 
-export async function createApiToken(deps: { db: DbOrTx; clock: Clock }, userId: string, input: { name: string; expiresInDays?: number | null }): Promise<CreatedToken> {
+export async function createApiToken(
+  deps: { db: DbOrTx; clock: Clock },
+  userId: string,
+  input: { name: string; expiresInDays?: number | null },
+): Promise<CreatedToken> {
   const name = input.name.trim();
   if (!name || name.length > 100) throw new ValidationFailed('name: must be 1 to 100 characters');
-  if (input.expiresInDays != null && (!Number.isInteger(input.expiresInDays) || input.expiresInDays < 1 || input.expiresInDays > 3650)) {
+  if (
+    input.expiresInDays != null &&
+    (!Number.isInteger(input.expiresInDays) || input.expiresInDays < 1 || input.expiresInDays > 3650)
+  ) {
     throw new ValidationFailed('expires_in_days: must be a whole number of days from 1 to 3650');
   }
   const token = `${TOKEN_PREFIX}${randomBytes(32).toString('base64url')}`;
-  const expiresAt = input.expiresInDays ? new Date(deps.clock.now().getTime() + input.expiresInDays * 86_400_000) : null;
+  const expiresAt = input.expiresInDays
+    ? new Date(deps.clock.now().getTime() + input.expiresInDays * 86_400_000)
+    : null;
   const displayPrefix = token.slice(0, TOKEN_PREFIX.length + 6);
-  const [row] = await deps.db.insert(apiTokens).values({ userId, name, displayPrefix, tokenHash: hashToken(token), expiresAt }).returning({ id: apiTokens.id });
+  const [row] = await deps.db
+    .insert(apiTokens)
+    .values({ userId, name, displayPrefix, tokenHash: hashToken(token), expiresAt })
+    .returning({ id: apiTokens.id });
   return { id: row!.id, name, token, displayPrefix, expiresAt };
 }
 
 /** The user a bearer token belongs to, or null when it is unknown, revoked or expired. */
-export async function authenticateToken(deps: { db: DbOrTx; clock: Clock }, token: string): Promise<{ userId: string; tokenId: string } | null> {
+export async function authenticateToken(
+  deps: { db: DbOrTx; clock: Clock },
+  token: string,
+): Promise<{ userId: string; tokenId: string } | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const now = deps.clock.now();
-  const [row] = await deps.db.select({ id: apiTokens.id, userId: apiTokens.userId, expiresAt: apiTokens.expiresAt, revokedAt: apiTokens.revokedAt })
-    .from(apiTokens).where(eq(apiTokens.tokenHash, hashToken(token)));
+  const [row] = await deps.db
+    .select({
+      id: apiTokens.id,
+      userId: apiTokens.userId,
+      expiresAt: apiTokens.expiresAt,
+      revokedAt: apiTokens.revokedAt,
+    })
+    .from(apiTokens)
+    .where(eq(apiTokens.tokenHash, hashToken(token)));
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
   await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
   return { userId: row.userId, tokenId: row.id };
 }
 
 export async function listApiTokens(db: DbOrTx, userId: string) {
-  return db.select({ id: apiTokens.id, name: apiTokens.name, displayPrefix: apiTokens.displayPrefix, createdAt: apiTokens.createdAt,
-    lastUsedAt: apiTokens.lastUsedAt, expiresAt: apiTokens.expiresAt })
-    .from(apiTokens).where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt))).orderBy(desc(apiTokens.createdAt));
+  return db
+    .select({
+      id: apiTokens.id,
+      name: apiTokens.name,
+      displayPrefix: apiTokens.displayPrefix,
+      createdAt: apiTokens.createdAt,
+      lastUsedAt: apiTokens.lastUsedAt,
+      expiresAt: apiTokens.expiresAt,
+    })
+    .from(apiTokens)
+    .where(and(eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .orderBy(desc(apiTokens.createdAt));
 }
 
-export async function revokeApiToken(deps: { db: DbOrTx; clock: Clock }, userId: string, tokenId: string): Promise<void> {
-  const revoked = await deps.db.update(apiTokens).set({ revokedAt: deps.clock.now() })
-    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt))).returning({ id: apiTokens.id });
+export async function revokeApiToken(
+  deps: { db: DbOrTx; clock: Clock },
+  userId: string,
+  tokenId: string,
+): Promise<void> {
+  const revoked = await deps.db
+    .update(apiTokens)
+    .set({ revokedAt: deps.clock.now() })
+    .where(and(eq(apiTokens.id, tokenId), eq(apiTokens.userId, userId), isNull(apiTokens.revokedAt)))
+    .returning({ id: apiTokens.id });
   if (revoked.length === 0) throw new NotFound('Token not found');
 }
 

@@ -20,8 +20,16 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
   const handler = WEBHOOK_HANDLERS[event.type];
   const fetched = await handler.fetch(deps, event);
   const outcome = await deps.db.transaction(async (tx) => {
-    const recorded = await tx.insert(stripeEvents).values({ id: event.id, type: event.type, stripeCreatedAt: fromUnix(event.created)!, processedAt: deps.clock.now() })
-      .onConflictDoNothing().returning({ id: stripeEvents.id });
+    const recorded = await tx
+      .insert(stripeEvents)
+      .values({
+        id: event.id,
+        type: event.type,
+        stripeCreatedAt: fromUnix(event.created)!,
+        processedAt: deps.clock.now(),
+      })
+      .onConflictDoNothing()
+      .returning({ id: stripeEvents.id });
     if (recorded.length === 0) return 'duplicate' as const;
     await handler.apply(tx, deps, event, fetched);
     return 'processed' as const;
@@ -30,7 +38,11 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
   return outcome;
 }
 
-export async function handleStripeWebhook(deps: WebhookDeps & { secret: string | undefined }, rawBody: string, signature: string | null): Promise<WebhookOutcome> {
+export async function handleStripeWebhook(
+  deps: WebhookDeps & { secret: string | undefined },
+  rawBody: string,
+  signature: string | null,
+): Promise<WebhookOutcome> {
   const event = verifyStripeEvent(deps.stripe, rawBody, signature, deps.secret);
   return processStripeEvent(deps, event);
 }

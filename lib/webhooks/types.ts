@@ -3,7 +3,12 @@ import type { Database, Tx } from '@/db/client';
 import type { Clock } from '@/lib/clock';
 import type { Logger } from '@/lib/logger';
 
-export interface WebhookDeps { db: Database; stripe: Stripe; clock: Clock; logger: Logger }
+export interface WebhookDeps {
+  db: Database;
+  stripe: Stripe;
+  clock: Clock;
+  logger: Logger;
+}
 
 /**
  * One event type's handling: `fetch` reads what it needs from Stripe outside any database

@@ -8,7 +8,12 @@ export class InvalidWebhookSignature extends AppError {
 }
 
 /** Verifies Stripe's signature over the raw body (and its timestamp tolerance) and parses the event. */
-export function verifyStripeEvent(stripe: Stripe, rawBody: string, signature: string | null, secret: string | undefined): Stripe.Event {
+export function verifyStripeEvent(
+  stripe: Stripe,
+  rawBody: string,
+  signature: string | null,
+  secret: string | undefined,
+): Stripe.Event {
   if (!secret) throw new InvalidWebhookSignature('Webhook signing secret is not configured');
   if (!signature) throw new InvalidWebhookSignature('Missing Stripe-Signature header');
   try {

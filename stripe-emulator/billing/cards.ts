@@ -43,14 +43,24 @@ export function cardBehavior(number: string): CardBehavior {
     case TEST_CARDS.declined:
       return { kind: 'decline', code: 'card_declined', decline: 'generic_decline', message: DECLINED };
     case TEST_CARDS.insufficientFunds:
-      return { kind: 'decline', code: 'card_declined', decline: 'insufficient_funds', message: 'Your card has insufficient funds.' };
+      return {
+        kind: 'decline',
+        code: 'card_declined',
+        decline: 'insufficient_funds',
+        message: 'Your card has insufficient funds.',
+      };
     case TEST_CARDS.threeDSecure:
       return { kind: 'three_d_secure' };
     case TEST_CARDS.chargeFailsLater:
       return { kind: 'attach_ok_charge_fails' };
   }
   if (!luhnValid(number)) {
-    return { kind: 'decline', code: 'incorrect_number', decline: 'incorrect_number', message: 'Your card number is incorrect.' };
+    return {
+      kind: 'decline',
+      code: 'incorrect_number',
+      decline: 'incorrect_number',
+      message: 'Your card number is incorrect.',
+    };
   }
   return { kind: 'ok' };
 }
@@ -63,7 +73,12 @@ function brandOf(number: string): string {
 }
 
 /** Saves the card as a payment method (kept internal; only its pm_ id is exposed). */
-export function saveCard(ctx: Ctx, number: string, customer: string | null, exp?: { month: number; year: number }): CardRecord {
+export function saveCard(
+  ctx: Ctx,
+  number: string,
+  customer: string | null,
+  exp?: { month: number; year: number },
+): CardRecord {
   const card: CardRecord = {
     id: newId('pm'),
     number,

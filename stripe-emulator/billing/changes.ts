@@ -17,7 +17,8 @@ import {
 import { remainingTimeLine, unusedTimeLine } from './proration.js';
 
 export type ProrationBehavior = 'create_prorations' | 'always_invoice' | 'none';
-export type PaymentBehavior = 'allow_incomplete' | 'error_if_incomplete' | 'default_incomplete' | 'pending_if_incomplete';
+export type PaymentBehavior =
+  'allow_incomplete' | 'error_if_incomplete' | 'default_incomplete' | 'pending_if_incomplete';
 
 export interface ItemChange {
   id?: string;
@@ -52,7 +53,10 @@ export function changeSubscription(
   opts: { proration: ProrationBehavior; payment: PaymentBehavior; apply?: (sub: Stripe.Subscription) => void },
 ): ChangeResult {
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
-    throw invalidRequest(`A canceled subscription can only update its cancellation_details and metadata.`, 'subscription');
+    throw invalidRequest(
+      `A canceled subscription can only update its cancellation_details and metadata.`,
+      'subscription',
+    );
   }
   const now = ctx.store.now();
   // Validate everything first so a rejected request changes nothing.
@@ -75,7 +79,10 @@ export function changeSubscription(
   }
   const finalPrices = [...resulting.values(), ...newPrices];
   if (finalPrices.length === 0) {
-    throw invalidRequest('A subscription must have at least one active plan. To cancel a subscription, please use the cancel API endpoint.', 'items');
+    throw invalidRequest(
+      'A subscription must have at least one active plan. To cancel a subscription, please use the cancel API endpoint.',
+      'items',
+    );
   }
   checkIntervals(sub.billing_mode.type === 'flexible' ? 'flexible' : 'classic', finalPrices, 'items');
 
@@ -116,7 +123,15 @@ export function changeSubscription(
     const peer = sub.items.data.find((i) => sameInterval(i.price, price));
     const start = peer ? peer.current_period_start : now;
     const end = peer ? peer.current_period_end : addInterval(now, rec.interval, rec.interval_count);
-    const created = newItem(ctx, sub.id, ctx.store.get('prices', price.id) ?? price, c.quantity ?? 1, start, end, c.metadata ?? {});
+    const created = newItem(
+      ctx,
+      sub.id,
+      ctx.store.get('prices', price.id) ?? price,
+      c.quantity ?? 1,
+      start,
+      end,
+      c.metadata ?? {},
+    );
     sub.items.data.push(created);
     added.push(created);
     if (peer) {
@@ -137,7 +152,10 @@ export function changeSubscription(
       voidInvoice(ctx, billed.invoice);
       Object.assign(sub, before);
       ctx.changed();
-      const err = cardDeclined(billed.outcome.error.message, billed.outcome.error.decline_code ?? billed.outcome.error.code);
+      const err = cardDeclined(
+        billed.outcome.error.message,
+        billed.outcome.error.decline_code ?? billed.outcome.error.code,
+      );
       err.body.payment_intent = billed.outcome.paymentIntent;
       throw err;
     }
@@ -148,7 +166,14 @@ export function changeSubscription(
     if (billable.length) {
       const pending = ctx.store.pendingLines.get(sub.id) ?? [];
       for (const l of billable) {
-        pending.push({ price: l.price.id, quantity: l.quantity, amount: l.amount, description: l.description, period: l.period, subscription_item: l.subscriptionItem });
+        pending.push({
+          price: l.price.id,
+          quantity: l.quantity,
+          amount: l.amount,
+          description: l.description,
+          period: l.period,
+          subscription_item: l.subscriptionItem,
+        });
       }
       ctx.store.pendingLines.set(sub.id, pending);
     }

@@ -21,7 +21,14 @@ export interface CheckoutPayment {
 export type CheckoutResult =
   | { kind: 'complete'; session: Stripe.Checkout.Session; redirect: string | null }
   | { kind: 'requires_action'; session: Stripe.Checkout.Session }
-  | { kind: 'failed'; session: Stripe.Checkout.Session; code: string; declineCode?: string; message: string; paymentIntent: string | null };
+  | {
+      kind: 'failed';
+      session: Stripe.Checkout.Session;
+      code: string;
+      declineCode?: string;
+      message: string;
+      paymentIntent: string | null;
+    };
 
 export function successRedirect(session: Stripe.Checkout.Session): string | null {
   return session.success_url ? session.success_url.split('{CHECKOUT_SESSION_ID}').join(session.id) : null;
@@ -36,8 +43,15 @@ function setDefaultCard(ctx: Ctx, customer: Stripe.Customer, card: CardRecord): 
 }
 
 /** A payment waiting for 3-D Secure: Stripe reports it with payment_intent.requires_action. */
-function markRequiresAction(ctx: Ctx, session: Stripe.Checkout.Session, metadata: Record<string, string>, email: string | null): void {
-  const existing = session.payment_intent ? ctx.store.get('payment_intents', session.payment_intent as string) : undefined;
+function markRequiresAction(
+  ctx: Ctx,
+  session: Stripe.Checkout.Session,
+  metadata: Record<string, string>,
+  email: string | null,
+): void {
+  const existing = session.payment_intent
+    ? ctx.store.get('payment_intents', session.payment_intent as string)
+    : undefined;
   const pi =
     existing ??
     newPaymentIntent(ctx, {
@@ -49,22 +63,31 @@ function markRequiresAction(ctx: Ctx, session: Stripe.Checkout.Session, metadata
     });
   session.payment_intent = pi.id;
   pi.status = 'requires_action';
-  pi.next_action = { type: 'use_stripe_sdk', use_stripe_sdk: { type: 'three_d_secure_redirect' } } as Stripe.PaymentIntent.NextAction;
+  pi.next_action = {
+    type: 'use_stripe_sdk',
+    use_stripe_sdk: { type: 'three_d_secure_redirect' },
+  } as Stripe.PaymentIntent.NextAction;
   ctx.emit('payment_intent.requires_action', pi);
 }
 
 /** Pays a Checkout Session as the hosted page does; shared by the page and the test helper. */
 export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay: CheckoutPayment): CheckoutResult {
-  if (session.status === 'expired') throw invalidRequest('This Checkout Session is no longer active.', 'session', 'checkout_session_expired');
-  if (session.status === 'complete') throw invalidRequest('This Checkout Session has already been completed.', 'session', 'checkout_session_completed');
+  if (session.status === 'expired')
+    throw invalidRequest('This Checkout Session is no longer active.', 'session', 'checkout_session_expired');
+  if (session.status === 'complete')
+    throw invalidRequest('This Checkout Session has already been completed.', 'session', 'checkout_session_completed');
   const extras = ctx.store.checkoutExtras.get(session.id);
   if (!extras) throw invalidRequest('Checkout Session data is missing.', 'session');
   const number = normalizeCardNumber(pay.card);
   const trialNoCard =
-    !number && session.mode === 'subscription' && session.payment_method_collection === 'if_required' && (extras.subscription_data?.trial_period_days ?? 0) > 0;
+    !number &&
+    session.mode === 'subscription' &&
+    session.payment_method_collection === 'if_required' &&
+    (extras.subscription_data?.trial_period_days ?? 0) > 0;
   if (!number && !trialNoCard) throw invalidRequest('Your card number is incomplete.', 'card', 'incomplete_number');
   const behavior = trialNoCard ? ({ kind: 'ok' } as const) : cardBehavior(number);
-  const existingCustomer = typeof session.customer === 'string' ? ctx.store.get('customers', session.customer) : undefined;
+  const existingCustomer =
+    typeof session.customer === 'string' ? ctx.store.get('customers', session.customer) : undefined;
   const email = pay.email || session.customer_email || existingCustomer?.email || null;
   if (behavior.kind === 'three_d_secure' && !pay.threeDSecure && !pay.autoAuthenticate) {
     extras.pending_3ds = { card: number, email };
@@ -85,7 +108,9 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
   };
 
   if (session.mode === 'payment') {
-    const existingPi = session.payment_intent ? ctx.store.get('payment_intents', session.payment_intent as string) : undefined;
+    const existingPi = session.payment_intent
+      ? ctx.store.get('payment_intents', session.payment_intent as string)
+      : undefined;
     const outcome = attemptPayment(ctx, {
       paymentIntent: existingPi,
       amount,
@@ -98,7 +123,8 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
       authenticationFailed: authFailed,
     });
     session.payment_intent = outcome.paymentIntent.id;
-    if (outcome.error) return fail(outcome.error.code, outcome.error.message, outcome.error.decline_code, outcome.paymentIntent.id);
+    if (outcome.error)
+      return fail(outcome.error.code, outcome.error.message, outcome.error.decline_code, outcome.paymentIntent.id);
     let customer = existingCustomer;
     if (!customer && session.customer_creation === 'always') {
       customer = createCustomer(ctx, { email, name: pay.name ?? null });
@@ -112,8 +138,17 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
     // Subscription mode: a card that cannot pay never yields a subscription.
     if (behavior.kind === 'decline' || authFailed || (!trial && behavior.kind === 'attach_ok_charge_fails')) {
       if (trial) {
-        const message = authFailed ? 'We are unable to authenticate your payment method.' : behavior.kind === 'decline' ? behavior.message : 'Your card was declined.';
-        return fail(authFailed ? 'setup_intent_authentication_failure' : 'card_declined', message, behavior.kind === 'decline' ? behavior.decline : undefined, null);
+        const message = authFailed
+          ? 'We are unable to authenticate your payment method.'
+          : behavior.kind === 'decline'
+            ? behavior.message
+            : 'Your card was declined.';
+        return fail(
+          authFailed ? 'setup_intent_authentication_failure' : 'card_declined',
+          message,
+          behavior.kind === 'decline' ? behavior.decline : undefined,
+          null,
+        );
       }
       const outcome = attemptPayment(ctx, {
         amount,

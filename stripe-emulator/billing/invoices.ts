@@ -248,7 +248,12 @@ export function billNow(
 ): { invoice: Stripe.Invoice; outcome: PaymentOutcome | null } {
   const invoice = createInvoice(ctx, sub, lines, reason);
   finalizeInvoice(ctx, invoice);
-  const description = reason === 'subscription_create' ? 'Subscription creation' : reason === 'subscription_cycle' ? 'Subscription cycle' : 'Subscription update';
+  const description =
+    reason === 'subscription_create'
+      ? 'Subscription creation'
+      : reason === 'subscription_cycle'
+        ? 'Subscription cycle'
+        : 'Subscription update';
   const outcome = payInvoice(ctx, invoice, { forceFail: opts.forceFail, description });
   sub.latest_invoice = invoice.id;
   return { invoice, outcome };

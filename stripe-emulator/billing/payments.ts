@@ -30,7 +30,14 @@ export interface PaymentOutcome {
 
 export function newPaymentIntent(
   ctx: Ctx,
-  a: { amount: number; currency: string; customer: string | null; metadata?: Record<string, string>; description?: string | null; receiptEmail?: string | null },
+  a: {
+    amount: number;
+    currency: string;
+    customer: string | null;
+    metadata?: Record<string, string>;
+    description?: string | null;
+    receiptEmail?: string | null;
+  },
 ): Stripe.PaymentIntent {
   const id = newId('pi');
   const pi: Stripe.PaymentIntent = {
@@ -64,7 +71,9 @@ export function newPaymentIntent(
     on_behalf_of: null,
     payment_method: null,
     payment_method_configuration_details: null,
-    payment_method_options: { card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' } },
+    payment_method_options: {
+      card: { installments: null, mandate_options: null, network: null, request_three_d_secure: 'automatic' },
+    },
     payment_method_types: ['card'],
     payment_record: null,
     processing: null,
@@ -84,7 +93,12 @@ export function newPaymentIntent(
   return pi;
 }
 
-function newCharge(ctx: Ctx, pi: Stripe.PaymentIntent, card: CardRecord | null, error: PaymentOutcome['error']): Stripe.Charge {
+function newCharge(
+  ctx: Ctx,
+  pi: Stripe.PaymentIntent,
+  card: CardRecord | null,
+  error: PaymentOutcome['error'],
+): Stripe.Charge {
   const ok = error === null;
   const id = newId('ch');
   const charge: Stripe.Charge = {
@@ -192,7 +206,8 @@ export function attemptPayment(ctx: Ctx, a: PaymentAttempt): PaymentOutcome {
   if (a.authenticationFailed) {
     error = {
       code: 'payment_intent_authentication_failure',
-      message: 'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
+      message:
+        'We are unable to authenticate your payment method. Please choose a different payment method and try again.',
     };
   } else if (!a.card) {
     error = { code: 'payment_method_missing', message: 'No payment method is available for this payment.' };
@@ -201,7 +216,8 @@ export function attemptPayment(ctx: Ctx, a: PaymentAttempt): PaymentOutcome {
   } else {
     const b = cardBehavior(a.card.number);
     if (b.kind === 'decline') error = { code: b.code, decline_code: b.decline, message: b.message };
-    if (b.kind === 'attach_ok_charge_fails') error = { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' };
+    if (b.kind === 'attach_ok_charge_fails')
+      error = { code: 'card_declined', decline_code: 'generic_decline', message: 'Your card was declined.' };
   }
   // Authentication failures never reach the card network, so no charge exists for them.
   const charge = error?.code === 'payment_intent_authentication_failure' ? null : newCharge(ctx, pi, a.card, error);

@@ -55,12 +55,23 @@ export function priceAmountIn(ctx: Ctx, price: Stripe.Price, currency: string, p
 
 export function requireRecurring(price: Stripe.Price, param: string): Stripe.Price.Recurring {
   if (!price.recurring) {
-    throw invalidRequest(`The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`, param);
+    throw invalidRequest(
+      `The price specified is set to \`type=one_time\` but this field only accepts prices with \`type=recurring\`.`,
+      param,
+    );
   }
   return price.recurring;
 }
 
-export function newItem(ctx: Ctx, subId: string, price: Stripe.Price, quantity: number, start: number, end: number, metadata: Record<string, string> = {}): Stripe.SubscriptionItem {
+export function newItem(
+  ctx: Ctx,
+  subId: string,
+  price: Stripe.Price,
+  quantity: number,
+  start: number,
+  end: number,
+  metadata: Record<string, string> = {},
+): Stripe.SubscriptionItem {
   return {
     id: newId('si', 14),
     object: 'subscription_item',
@@ -84,7 +95,12 @@ export function describeLine(price: Stripe.Price, quantity: number, currency: st
   return `${quantity} × ${product?.name ?? priceProductId(price)} (at ${(unitAmountIn(ctx.store.get('prices', price.id) ?? price, currency) ?? 0) / 100} ${currency.toUpperCase()} / ${price.recurring?.interval ?? 'one time'})`;
 }
 
-export function fullLine(ctx: Ctx, sub: Stripe.Subscription, item: Stripe.SubscriptionItem, description?: string): LineSpec {
+export function fullLine(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  item: Stripe.SubscriptionItem,
+  description?: string,
+): LineSpec {
   return {
     price: item.price,
     quantity: item.quantity ?? 1,
@@ -119,11 +135,18 @@ export function checkIntervals(mode: 'classic' | 'flexible', prices: Stripe.Pric
   }
 }
 
-export function createSubscription(ctx: Ctx, input: CreateSubscriptionInput): { sub: Stripe.Subscription; outcome: PaymentOutcome | null } {
+export function createSubscription(
+  ctx: Ctx,
+  input: CreateSubscriptionInput,
+): { sub: Stripe.Subscription; outcome: PaymentOutcome | null } {
   const now = ctx.store.now();
   const id = newId('sub');
   const trialEnd = input.trialDays ? now + input.trialDays * 86_400 : null;
-  checkIntervals(input.billingMode, input.items.map((i) => i.price), 'line_items');
+  checkIntervals(
+    input.billingMode,
+    input.items.map((i) => i.price),
+    'line_items',
+  );
   const items = input.items.map(({ price, quantity }) => {
     const rec = requireRecurring(price, 'items');
     const end = trialEnd ?? addInterval(now, rec.interval, rec.interval_count);
@@ -137,9 +160,10 @@ export function createSubscription(ctx: Ctx, input: CreateSubscriptionInput): { 
     automatic_tax: { disabled_reason: null, enabled: false, liability: null },
     billing_cycle_anchor: trialEnd ?? now,
     billing_cycle_anchor_config: null,
-    billing_mode: input.billingMode === 'flexible'
-      ? { type: 'flexible', flexible: { proration_discounts: 'included' }, updated_at: now }
-      : { type: 'classic', flexible: null },
+    billing_mode:
+      input.billingMode === 'flexible'
+        ? { type: 'flexible', flexible: { proration_discounts: 'included' }, updated_at: now }
+        : { type: 'classic', flexible: null },
     billing_schedules: [],
     billing_thresholds: null,
     cancel_at: null,
@@ -158,7 +182,13 @@ export function createSubscription(ctx: Ctx, input: CreateSubscriptionInput): { 
     description: input.description,
     discounts: [],
     ended_at: null,
-    invoice_settings: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: { type: 'self' } },
+    invoice_settings: {
+      account_tax_ids: null,
+      custom_fields: null,
+      description: null,
+      footer: null,
+      issuer: { type: 'self' },
+    },
     items: { object: 'list', data: items, has_more: false, url: `/v1/subscription_items?subscription=${id}` },
     latest_invoice: null,
     livemode: false,
@@ -183,7 +213,11 @@ export function createSubscription(ctx: Ctx, input: CreateSubscriptionInput): { 
   ctx.store.put('subscriptions', sub);
   const lines = items.map((item) =>
     trialEnd
-      ? { ...fullLine(ctx, sub, item), amount: 0, description: `Trial period for ${describeLine(item.price, item.quantity ?? 1, sub.currency, ctx)}` }
+      ? {
+          ...fullLine(ctx, sub, item),
+          amount: 0,
+          description: `Trial period for ${describeLine(item.price, item.quantity ?? 1, sub.currency, ctx)}`,
+        }
       : fullLine(ctx, sub, item),
   );
   ctx.emit('customer.subscription.created', sub);
@@ -226,7 +260,17 @@ function takePendingLines(ctx: Ctx, sub: Stripe.Subscription): LineSpec[] {
   return pending.flatMap((p) => {
     const price = ctx.store.get('prices', p.price);
     if (!price) return [];
-    return [{ price: embeddedPrice(price), quantity: p.quantity, amount: p.amount, description: p.description, period: p.period, subscriptionItem: p.subscription_item, proration: true }];
+    return [
+      {
+        price: embeddedPrice(price),
+        quantity: p.quantity,
+        amount: p.amount,
+        description: p.description,
+        period: p.period,
+        subscriptionItem: p.subscription_item,
+        proration: true,
+      },
+    ];
   });
 }
 

@@ -47,7 +47,10 @@ function helperRoutes(core: EmulatorCore): Router {
   r.add('POST', '/_emulator/subscriptions/:id/end_trial', ({ ctx, path }) =>
     advanceSubscription(ctx, mustGet(ctx, 'subscriptions', path[0] ?? ''), { endTrialNow: true }),
   );
-  r.add('GET', '/_emulator/clock', ({ ctx }) => ({ now: ctx.store.now(), offset_seconds: ctx.store.clockOffsetSeconds }));
+  r.add('GET', '/_emulator/clock', ({ ctx }) => ({
+    now: ctx.store.now(),
+    offset_seconds: ctx.store.clockOffsetSeconds,
+  }));
   r.add('POST', '/_emulator/clock/advance', ({ ctx, params: p }) => {
     const seconds = p.reqInt('seconds', { min: 0 });
     advanceClock(ctx, seconds);
@@ -79,7 +82,13 @@ function helperRoutes(core: EmulatorCore): Router {
 
 const routers = new WeakMap<EmulatorCore, Router>();
 
-export async function handleHelpers(core: EmulatorCore, req: IncomingMessage, res: ServerResponse, url: URL, raw: string): Promise<void> {
+export async function handleHelpers(
+  core: EmulatorCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  raw: string,
+): Promise<void> {
   let router = routers.get(core);
   if (!router) routers.set(core, (router = helperRoutes(core)));
   const method = req.method ?? 'GET';
@@ -90,7 +99,11 @@ export async function handleHelpers(core: EmulatorCore, req: IncomingMessage, re
   try {
     const form = method === 'POST' ? parseBody(raw, req.headers['content-type']) : parseForm(url.search.slice(1));
     const match = router.match(method, url.pathname);
-    if (!match) throw new ApiError(404, { type: 'invalid_request_error', message: `Unknown emulator helper (${method} ${url.pathname}).` });
+    if (!match)
+      throw new ApiError(404, {
+        type: 'invalid_request_error',
+        message: `Unknown emulator helper (${method} ${url.pathname}).`,
+      });
     // Like Stripe's automatic actions (renewals, Checkout), helper-driven events carry no API request.
     const ctx = core.ctx(null);
     sweepExpiredSessions(ctx);

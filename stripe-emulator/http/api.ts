@@ -26,15 +26,19 @@ function authenticate(req: IncomingMessage): string {
   const header = req.headers.authorization ?? '';
   let key = '';
   if (header.startsWith('Bearer ')) key = header.slice(7).trim();
-  else if (header.startsWith('Basic ')) key = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')[0] ?? '';
+  else if (header.startsWith('Basic '))
+    key = Buffer.from(header.slice(6), 'base64').toString('utf8').split(':')[0] ?? '';
   if (!key) {
     throw authError(
-      'You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. \'Authorization: Bearer YOUR_SECRET_KEY\').',
+      "You did not provide an API key. You need to provide your API key in the Authorization header, using Bearer auth (e.g. 'Authorization: Bearer YOUR_SECRET_KEY').",
     );
   }
   if (!key.startsWith('sk_test_')) {
     // Stripe echoes only the start and the last four characters of a rejected key.
-    const masked = key.length > 12 ? `${key.slice(0, 8)}${'*'.repeat(key.length - 12)}${key.slice(-4)}` : `${key.slice(0, 3)}${'*'.repeat(Math.max(0, key.length - 3))}`;
+    const masked =
+      key.length > 12
+        ? `${key.slice(0, 8)}${'*'.repeat(key.length - 12)}${key.slice(-4)}`
+        : `${key.slice(0, 3)}${'*'.repeat(Math.max(0, key.length - 3))}`;
     throw authError(`Invalid API Key provided: ${masked}`);
   }
   return key;
@@ -63,7 +67,9 @@ export async function handleApi(
     let storeKey = '';
     if (idemKey) {
       storeKey = `${createHash('sha256').update(apiKey).digest('hex').slice(0, 16)}:${idemKey}`;
-      fingerprint = createHash('sha256').update(`${method} ${url.pathname}\n${JSON.stringify(form)}`).digest('hex');
+      fingerprint = createHash('sha256')
+        .update(`${method} ${url.pathname}\n${JSON.stringify(form)}`)
+        .digest('hex');
       const saved = core.store.idempotency.get(storeKey);
       if (saved) {
         if (saved.fingerprint !== fingerprint) {

@@ -1,10 +1,6 @@
 /** Stripe's error envelope: `{ error: { type, code, param, message, doc_url } }`. */
 export type StripeErrorType =
-  | 'invalid_request_error'
-  | 'card_error'
-  | 'api_error'
-  | 'idempotency_error'
-  | 'authentication_error';
+  'invalid_request_error' | 'card_error' | 'api_error' | 'idempotency_error' | 'authentication_error';
 
 export interface StripeErrorBody {
   type: StripeErrorType;

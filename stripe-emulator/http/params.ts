@@ -66,10 +66,7 @@ export class Params {
     const v = this.str(key);
     if (v === undefined || v === '') return undefined;
     if (!(allowed as readonly string[]).includes(v)) {
-      throw parameterInvalid(
-        this.name(key),
-        `Invalid ${this.name(key)}: must be one of ${allowed.join(', ')}`,
-      );
+      throw parameterInvalid(this.name(key), `Invalid ${this.name(key)}: must be one of ${allowed.join(', ')}`);
     }
     return v as T;
   }
@@ -77,7 +74,8 @@ export class Params {
   obj(key: string): Params | undefined {
     const v = this.raw[key];
     if (v === undefined || v === '') return undefined;
-    if (typeof v !== 'object' || Array.isArray(v)) throw parameterInvalid(this.name(key), `Invalid object: ${this.name(key)}`);
+    if (typeof v !== 'object' || Array.isArray(v))
+      throw parameterInvalid(this.name(key), `Invalid object: ${this.name(key)}`);
     return new Params(v, this.name(key));
   }
 

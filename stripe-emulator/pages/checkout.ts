@@ -13,7 +13,9 @@ function lineRows(ctx: Ctx, session: Stripe.Checkout.Session): string {
     .map((li) => {
       const price = li.price as Stripe.Price;
       const product = ctx.store.get('products', priceProductId(price));
-      const every = price.recurring ? ` per ${price.recurring.interval_count > 1 ? `${price.recurring.interval_count} ` : ''}${price.recurring.interval}` : '';
+      const every = price.recurring
+        ? ` per ${price.recurring.interval_count > 1 ? `${price.recurring.interval_count} ` : ''}${price.recurring.interval}`
+        : '';
       return `<tr><td>${esc(product?.name ?? li.description)}${li.quantity && li.quantity > 1 ? ` × ${li.quantity}` : ''}</td><td class="amount">${esc(money(li.amount_total, li.currency))}${esc(every)}</td></tr>`;
     })
     .join('');
@@ -30,15 +32,36 @@ function summary(ctx: Ctx, session: Stripe.Checkout.Session): string {
 }
 
 function statusPage(title: string, message: string, link: string | null, linkText: string): string {
-  return page(title, `<h1>${esc(title)}</h1><p>${esc(message)}</p>${link ? `<p><a href="${esc(link)}">${esc(linkText)}</a></p>` : ''}`);
+  return page(
+    title,
+    `<h1>${esc(title)}</h1><p>${esc(message)}</p>${link ? `<p><a href="${esc(link)}">${esc(linkText)}</a></p>` : ''}`,
+  );
 }
 
 export function renderCheckout(ctx: Ctx, res: ServerResponse, session: Stripe.Checkout.Session): void {
   if (session.status === 'expired') {
-    return sendHtml(res, 410, statusPage('This checkout session has expired', 'This checkout page is no longer available. Start again to make a purchase.', session.cancel_url, 'Return to the merchant'));
+    return sendHtml(
+      res,
+      410,
+      statusPage(
+        'This checkout session has expired',
+        'This checkout page is no longer available. Start again to make a purchase.',
+        session.cancel_url,
+        'Return to the merchant',
+      ),
+    );
   }
   if (session.status === 'complete') {
-    return sendHtml(res, 200, statusPage('Payment complete', 'Thanks! This checkout session is already complete.', successRedirect(session), 'Continue'));
+    return sendHtml(
+      res,
+      200,
+      statusPage(
+        'Payment complete',
+        'Thanks! This checkout session is already complete.',
+        successRedirect(session),
+        'Continue',
+      ),
+    );
   }
   const extras = ctx.store.checkoutExtras.get(session.id);
   const action = `/checkout/${encodeURIComponent(session.id)}`;
@@ -62,7 +85,11 @@ export function renderCheckout(ctx: Ctx, res: ServerResponse, session: Stripe.Ch
   const cardOptional = trial && session.payment_method_collection === 'if_required';
   const req = cardOptional ? '' : ' required';
   const cur = session.currency ?? 'usd';
-  const button = trial ? 'Start trial' : session.mode === 'subscription' ? `Subscribe and pay ${money(session.amount_total ?? 0, cur)}` : `Pay ${money(session.amount_total ?? 0, cur)}`;
+  const button = trial
+    ? 'Start trial'
+    : session.mode === 'subscription'
+      ? `Subscribe and pay ${money(session.amount_total ?? 0, cur)}`
+      : `Pay ${money(session.amount_total ?? 0, cur)}`;
   const error = extras?.last_error ? `<p class="error" role="alert">${esc(extras.last_error)}</p>` : '';
   sendHtml(
     res,
@@ -98,7 +125,13 @@ function parseExpiry(v: string | undefined): boolean {
 }
 
 /** Form submit from the hosted page: validate like Stripe.js would, then pay. */
-export function submitCheckout(ctx: Ctx, res: ServerResponse, session: Stripe.Checkout.Session, p: Params, threeDS?: 'complete' | 'fail'): void {
+export function submitCheckout(
+  ctx: Ctx,
+  res: ServerResponse,
+  session: Stripe.Checkout.Session,
+  p: Params,
+  threeDS?: 'complete' | 'fail',
+): void {
   const extras = ctx.store.checkoutExtras.get(session.id);
   const back = `/checkout/${encodeURIComponent(session.id)}`;
   if (session.status !== 'open' || !extras) return redirect(res, back);
@@ -112,7 +145,9 @@ export function submitCheckout(ctx: Ctx, res: ServerResponse, session: Stripe.Ch
     card = (p.str('cardNumber') ?? '').replace(/\s/g, '');
     email = p.str('email') ?? null;
     const cardOptional =
-      session.payment_method_collection === 'if_required' && (extras.subscription_data?.trial_period_days ?? 0) > 0 && card === '';
+      session.payment_method_collection === 'if_required' &&
+      (extras.subscription_data?.trial_period_days ?? 0) > 0 &&
+      card === '';
     const problem = !email
       ? 'Your email is incomplete.'
       : cardOptional
@@ -130,7 +165,12 @@ export function submitCheckout(ctx: Ctx, res: ServerResponse, session: Stripe.Ch
     }
   }
   try {
-    const result = completeCheckout(ctx, session, { card, email, name: p.str('billingName') ?? null, threeDSecure: threeDS });
+    const result = completeCheckout(ctx, session, {
+      card,
+      email,
+      name: p.str('billingName') ?? null,
+      threeDSecure: threeDS,
+    });
     if (result.kind === 'complete') return redirect(res, result.redirect ?? back);
     return redirect(res, back);
   } catch (e) {

@@ -7,10 +7,17 @@ import { renderCheckout, submitCheckout } from './checkout.js';
 import { flashFor, portalAction, renderPortal } from './portal.js';
 import { esc, money, page, sendHtml } from './html.js';
 
-const notFound = (what: string) => page('Not found', `<h1>${esc(what)} not found</h1><p>Check the link and try again.</p>`);
+const notFound = (what: string) =>
+  page('Not found', `<h1>${esc(what)} not found</h1><p>Check the link and try again.</p>`);
 
 /** Hosted pages: Checkout, the billing portal, receipts and invoices. */
-export async function handlePages(core: EmulatorCore, req: IncomingMessage, res: ServerResponse, url: URL, raw: string): Promise<void> {
+export async function handlePages(
+  core: EmulatorCore,
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  raw: string,
+): Promise<void> {
   const method = req.method ?? 'GET';
   const ctx = core.ctx(null);
   sweepExpiredSessions(ctx);
@@ -39,16 +46,36 @@ export async function handlePages(core: EmulatorCore, req: IncomingMessage, res:
   if (kind === 'receipts' && id && method === 'GET') {
     const charge = ctx.store.get('charges', id);
     if (!charge) return sendHtml(res, 404, notFound('Receipt'));
-    return sendHtml(res, 200, page('Receipt', `<h1>Receipt</h1><p>Amount paid: ${esc(money(charge.amount, charge.currency))}</p><p>Refunded: ${esc(money(charge.amount_refunded, charge.currency))}</p>`));
+    return sendHtml(
+      res,
+      200,
+      page(
+        'Receipt',
+        `<h1>Receipt</h1><p>Amount paid: ${esc(money(charge.amount, charge.currency))}</p><p>Refunded: ${esc(money(charge.amount_refunded, charge.currency))}</p>`,
+      ),
+    );
   }
   if (kind === 'invoices' && id && method === 'GET') {
     const invoice = ctx.store.get('invoices', id);
     if (!invoice) return sendHtml(res, 404, notFound('Invoice'));
-    const lines = invoice.lines.data.map((l) => `<tr><td>${esc(l.description)}</td><td class="amount">${esc(money(l.amount, l.currency))}</td></tr>`).join('');
-    return sendHtml(res, 200, page(`Invoice ${invoice.number ?? invoice.id}`, `<h1>Invoice ${esc(invoice.number ?? invoice.id)}</h1><p>Status: ${esc(invoice.status)}</p><table><tbody>${lines}</tbody><tfoot><tr><th>Total</th><td class="amount">${esc(money(invoice.total, invoice.currency))}</td></tr></tfoot></table>`));
+    const lines = invoice.lines.data
+      .map((l) => `<tr><td>${esc(l.description)}</td><td class="amount">${esc(money(l.amount, l.currency))}</td></tr>`)
+      .join('');
+    return sendHtml(
+      res,
+      200,
+      page(
+        `Invoice ${invoice.number ?? invoice.id}`,
+        `<h1>Invoice ${esc(invoice.number ?? invoice.id)}</h1><p>Status: ${esc(invoice.status)}</p><table><tbody>${lines}</tbody><tfoot><tr><th>Total</th><td class="amount">${esc(money(invoice.total, invoice.currency))}</td></tr></tfoot></table>`,
+      ),
+    );
   }
   if (url.pathname === '/' && method === 'GET') {
-    return sendHtml(res, 200, page('Stripe emulator', `<h1>Local Stripe emulator</h1><p>API base: <code>${esc(core.baseUrl)}</code></p>`));
+    return sendHtml(
+      res,
+      200,
+      page('Stripe emulator', `<h1>Local Stripe emulator</h1><p>API base: <code>${esc(core.baseUrl)}</code></p>`),
+    );
   }
   sendHtml(res, 404, notFound('Page'));
 }

@@ -42,23 +42,31 @@ function subscriptionCard(ctx: Ctx, sessionId: string, sub: Stripe.Subscription)
     })
     .join('');
   const periodEnd = Math.min(...sub.items.data.map((i) => i.current_period_end));
-  const status = sub.cancel_at_period_end || sub.cancel_at
-    ? `<p>Cancels on ${esc(dateText(sub.cancel_at ?? periodEnd))}</p>`
-    : sub.status === 'trialing' && sub.trial_end
-      ? `<p>Trial ends on ${esc(dateText(sub.trial_end))}</p>`
-      : `<p>Renews on ${esc(dateText(periodEnd))}</p>`;
+  const status =
+    sub.cancel_at_period_end || sub.cancel_at
+      ? `<p>Cancels on ${esc(dateText(sub.cancel_at ?? periodEnd))}</p>`
+      : sub.status === 'trialing' && sub.trial_end
+        ? `<p>Trial ends on ${esc(dateText(sub.trial_end))}</p>`
+        : `<p>Renews on ${esc(dateText(periodEnd))}</p>`;
   const actions = sub.cancel_at_period_end
     ? `<form method="post" action="${base}/resume"><button type="submit">Renew subscription</button></form>`
     : `<form method="post" action="${base}/cancel"><button type="submit" class="danger">Cancel subscription</button></form>`;
   return `<section class="sub" aria-label="Subscription ${esc(sub.id)}"><h2>Current plan</h2><p>Status: <span data-testid="status">${esc(sub.status)}</span></p><ul>${rows}</ul>${status}${actions}</section>`;
 }
 
-export function renderPortal(ctx: Ctx, res: ServerResponse, session: Stripe.BillingPortal.Session, flash: string | null): void {
+export function renderPortal(
+  ctx: Ctx,
+  res: ServerResponse,
+  session: Stripe.BillingPortal.Session,
+  flash: string | null,
+): void {
   const customer = ctx.store.get('customers', session.customer);
   const subs = ctx.store
     .all('subscriptions')
     .filter((s) => s.customer === session.customer && s.status !== 'canceled' && s.status !== 'incomplete_expired');
-  const list = subs.length ? subs.map((s) => subscriptionCard(ctx, session.id, s)).join('') : '<p>You have no active subscriptions.</p>';
+  const list = subs.length
+    ? subs.map((s) => subscriptionCard(ctx, session.id, s)).join('')
+    : '<p>You have no active subscriptions.</p>';
   sendHtml(
     res,
     200,
@@ -89,7 +97,8 @@ export function portalAction(
 ): void {
   const back = `/portal/${encodeURIComponent(session.id)}`;
   const sub = ctx.store.get('subscriptions', subId);
-  if (!sub || sub.customer !== session.customer) return sendHtml(res, 404, page('Not found', '<h1>Subscription not found</h1>'));
+  if (!sub || sub.customer !== session.customer)
+    return sendHtml(res, 404, page('Not found', '<h1>Subscription not found</h1>'));
   try {
     if (action === 'cancel' || action === 'resume') {
       const before = structuredClone(sub);
@@ -101,7 +110,10 @@ export function portalAction(
       const item = sub.items.data.find((i) => i.id === itemId) ?? sub.items.data[0];
       const target = item ? siblingPrice(ctx, item.price) : null;
       if (!item || !target) return redirect(res, back);
-      changeSubscription(ctx, sub, [{ id: item.id, price: target, param: 'items[0]' }], { proration: 'create_prorations', payment: 'allow_incomplete' });
+      changeSubscription(ctx, sub, [{ id: item.id, price: target, param: 'items[0]' }], {
+        proration: 'create_prorations',
+        payment: 'allow_incomplete',
+      });
     } else {
       return sendHtml(res, 404, page('Not found', '<h1>Unknown action</h1>'));
     }

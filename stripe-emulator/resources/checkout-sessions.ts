@@ -14,16 +14,26 @@ import { priceProductId, unitAmountIn } from './prices.js';
 import { embeddedPrice, checkIntervals } from '../billing/subscriptions.js';
 import { expireSession } from '../billing/expiry.js';
 
-function buildLineItems(ctx: Ctx, p: Params, mode: string, currency: string | undefined): { items: Stripe.LineItem[]; currency: string } {
+function buildLineItems(
+  ctx: Ctx,
+  p: Params,
+  mode: string,
+  currency: string | undefined,
+): { items: Stripe.LineItem[]; currency: string } {
   const list = p.list('line_items');
   if (!list || list.length === 0) throw parameterMissing('line_items');
   const prices: Stripe.Price[] = [];
   const items: Array<{ price: Stripe.Price; quantity: number; param: string }> = [];
   for (const [i, li] of list.entries()) {
     const param = `line_items[${i}][price]`;
-    if (li.has('price_data')) throw invalidRequest('price_data is not supported by the emulator; create a Price first.', `line_items[${i}][price_data]`);
+    if (li.has('price_data'))
+      throw invalidRequest(
+        'price_data is not supported by the emulator; create a Price first.',
+        `line_items[${i}][price_data]`,
+      );
     const price = mustGet(ctx, 'prices', li.reqStr('price'), param);
-    if (!price.active) throw invalidRequest('The price specified is inactive. This field only accepts active prices.', param);
+    if (!price.active)
+      throw invalidRequest('The price specified is inactive. This field only accepts active prices.', param);
     if (mode === 'payment' && price.type === 'recurring') {
       throw invalidRequest(
         'You specified `payment` mode but passed a recurring price. Either switch to `subscription` mode or use only one-time prices.',
@@ -34,12 +44,19 @@ function buildLineItems(ctx: Ctx, p: Params, mode: string, currency: string | un
     items.push({ price, quantity: li.int('quantity', { min: 1 }) ?? 1, param });
   }
   if (mode === 'subscription' && !prices.some((x) => x.type === 'recurring')) {
-    throw invalidRequest('You must provide at least one recurring price in `subscription` mode when using prices.', 'line_items');
+    throw invalidRequest(
+      'You must provide at least one recurring price in `subscription` mode when using prices.',
+      'line_items',
+    );
   }
   const cur = (currency ?? prices[0]?.currency ?? 'usd').toLowerCase();
   const out = items.map(({ price, quantity, param }) => {
     const unit = unitAmountIn(price, cur);
-    if (unit === null) throw invalidRequest(`The price \`${price.id}\` does not have a \`${cur}\` amount (add it with currency_options).`, param);
+    if (unit === null)
+      throw invalidRequest(
+        `The price \`${price.id}\` does not have a \`${cur}\` amount (add it with currency_options).`,
+        param,
+      );
     const total = unit * quantity;
     const product = ctx.store.get('products', priceProductId(price));
     const item: Stripe.LineItem = {
@@ -63,8 +80,12 @@ function buildLineItems(ctx: Ctx, p: Params, mode: string, currency: string | un
 
 function parseSubscriptionData(p: Params, mode: string): CheckoutExtras['subscription_data'] {
   const sd = p.obj('subscription_data');
-  if (!sd) return mode === 'subscription' ? { trial_period_days: null, metadata: {}, billing_mode: 'classic', description: null } : null;
-  if (mode !== 'subscription') throw invalidRequest('`subscription_data` can only be used in `subscription` mode.', 'subscription_data');
+  if (!sd)
+    return mode === 'subscription'
+      ? { trial_period_days: null, metadata: {}, billing_mode: 'classic', description: null }
+      : null;
+  if (mode !== 'subscription')
+    throw invalidRequest('`subscription_data` can only be used in `subscription` mode.', 'subscription_data');
   const billingMode = sd.obj('billing_mode')?.oneOf('type', ['classic', 'flexible'] as const) ?? 'classic';
   return {
     trial_period_days: sd.int('trial_period_days', { min: 1, max: 730 }) ?? null,
@@ -87,16 +108,26 @@ export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Sess
   const customer = customerId ? mustGet(ctx, 'customers', customerId, 'customer') : null;
   const { items, currency } = buildLineItems(ctx, p, mode, p.str('currency'));
   const subscriptionData = parseSubscriptionData(p, mode);
-  if (mode === 'subscription') checkIntervals(subscriptionData?.billing_mode ?? 'classic', items.map((i) => i.price as Stripe.Price).filter((x) => x.recurring), 'line_items');
+  if (mode === 'subscription')
+    checkIntervals(
+      subscriptionData?.billing_mode ?? 'classic',
+      items.map((i) => i.price as Stripe.Price).filter((x) => x.recurring),
+      'line_items',
+    );
   const pid = p.obj('payment_intent_data');
-  if (pid && mode !== 'payment') throw invalidRequest('`payment_intent_data` can only be used in `payment` mode.', 'payment_intent_data');
+  if (pid && mode !== 'payment')
+    throw invalidRequest('`payment_intent_data` can only be used in `payment` mode.', 'payment_intent_data');
   const now = ctx.store.now();
   const expiresAt = p.int('expires_at') ?? now + 24 * 3600;
   if (expiresAt < now + 30 * 60 - 5 || expiresAt > now + 24 * 3600 + 5) {
-    throw parameterInvalid('expires_at', 'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.');
+    throw parameterInvalid(
+      'expires_at',
+      'The `expires_at` timestamp must be between 30 minutes and 24 hours from Checkout Session creation.',
+    );
   }
   const customerCreation = p.oneOf('customer_creation', ['always', 'if_required'] as const);
-  if (customerCreation && mode !== 'payment') throw invalidRequest('`customer_creation` can only be used in `payment` mode.', 'customer_creation');
+  if (customerCreation && mode !== 'payment')
+    throw invalidRequest('`customer_creation` can only be used in `payment` mode.', 'customer_creation');
   const clientRef = p.str('client_reference_id');
   if (clientRef && clientRef.length > 200) throw parameterInvalid('client_reference_id');
   const subtotal = items.reduce((s, i) => s + i.amount_subtotal, 0);
@@ -127,13 +158,38 @@ export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Sess
     customer: customer?.id ?? null,
     customer_account: null,
     customer_creation: mode === 'payment' && !customer ? (customerCreation ?? 'if_required') : null,
-    customer_details: customer ? { address: null, business_name: null, email: customer.email, individual_name: null, name: customer.name ?? null, phone: null, tax_exempt: 'none', tax_ids: [] } : null,
+    customer_details: customer
+      ? {
+          address: null,
+          business_name: null,
+          email: customer.email,
+          individual_name: null,
+          name: customer.name ?? null,
+          phone: null,
+          tax_exempt: 'none',
+          tax_ids: [],
+        }
+      : null,
     customer_email: customerEmail ?? null,
     discounts: [],
     expires_at: expiresAt,
     integration_identifier: null,
     invoice: null,
-    invoice_creation: mode === 'payment' ? { enabled: false, invoice_data: { account_tax_ids: null, custom_fields: null, description: null, footer: null, issuer: null, metadata: {}, rendering_options: null } } : null,
+    invoice_creation:
+      mode === 'payment'
+        ? {
+            enabled: false,
+            invoice_data: {
+              account_tax_ids: null,
+              custom_fields: null,
+              description: null,
+              footer: null,
+              issuer: null,
+              metadata: {},
+              rendering_options: null,
+            },
+          }
+        : null,
     livemode: false,
     locale: (p.str('locale') as Stripe.Checkout.Session.Locale | undefined) ?? null,
     managed_payments: null,
@@ -144,7 +200,9 @@ export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Sess
     payment_link: null,
     payment_method_collection: p.oneOf('payment_method_collection', ['always', 'if_required'] as const) ?? 'always',
     payment_method_configuration_details: null,
-    payment_method_options: { card: { request_three_d_secure: 'automatic' } } as Stripe.Checkout.Session.PaymentMethodOptions,
+    payment_method_options: {
+      card: { request_three_d_secure: 'automatic' },
+    } as Stripe.Checkout.Session.PaymentMethodOptions,
     payment_method_types: ['card'],
     payment_status: 'unpaid',
     permissions: null,
@@ -183,10 +241,17 @@ function lineItemsList(ctx: Ctx, sessionId: string): Stripe.LineItem[] {
 export function registerCheckoutSessions(r: Router): void {
   registerVirtualField('checkout.session', 'line_items', (ctx, obj) => {
     const items = lineItemsList(ctx, String(obj.id));
-    return { object: 'list', data: items.slice(0, 10), has_more: items.length > 10, url: `/v1/checkout/sessions/${String(obj.id)}/line_items` };
+    return {
+      object: 'list',
+      data: items.slice(0, 10),
+      has_more: items.length > 10,
+      url: `/v1/checkout/sessions/${String(obj.id)}/line_items`,
+    };
   });
   r.add('POST', '/v1/checkout/sessions', ({ ctx, params }) => createCheckoutSession(ctx, params));
-  r.add('GET', '/v1/checkout/sessions/:id', ({ ctx, path }) => mustGet(ctx, 'checkout_sessions', path[0] ?? '', 'session'));
+  r.add('GET', '/v1/checkout/sessions/:id', ({ ctx, path }) =>
+    mustGet(ctx, 'checkout_sessions', path[0] ?? '', 'session'),
+  );
   r.add('GET', '/v1/checkout/sessions/:id/line_items', ({ ctx, path, params, url }) => {
     const s = mustGet(ctx, 'checkout_sessions', path[0] ?? '', 'session');
     return paginate(lineItemsList(ctx, s.id), params, url);
@@ -194,7 +259,10 @@ export function registerCheckoutSessions(r: Router): void {
   r.add('POST', '/v1/checkout/sessions/:id/expire', ({ ctx, path }) => {
     const s = mustGet(ctx, 'checkout_sessions', path[0] ?? '', 'session');
     if (s.status !== 'open') {
-      throw invalidRequest(`Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${s.status}".`, 'session');
+      throw invalidRequest(
+        `Only Checkout Sessions with a status in ["open"] can be expired. This Checkout Session has a status of "${s.status}".`,
+        'session',
+      );
     }
     expireSession(ctx, s.id);
     return s;
@@ -210,7 +278,8 @@ export function registerCheckoutSessions(r: Router): void {
     const sub = p.str('subscription');
     const status = p.oneOf('status', ['open', 'complete', 'expired'] as const);
     const items = ctx.store
-      .all('checkout_sessions').filter(createdFilter(p))
+      .all('checkout_sessions')
+      .filter(createdFilter(p))
       .filter((s) => !customer || s.customer === customer)
       .filter((s) => !pi || s.payment_intent === pi)
       .filter((s) => !sub || s.subscription === sub)

@@ -11,7 +11,13 @@ import { KNOWN } from './known-params.js';
 
 export function createCustomer(
   ctx: Ctx,
-  fields: { email?: string | null; name?: string | null; metadata?: Record<string, string>; description?: string | null; phone?: string | null },
+  fields: {
+    email?: string | null;
+    name?: string | null;
+    metadata?: Record<string, string>;
+    description?: string | null;
+    phone?: string | null;
+  },
 ): Stripe.Customer {
   const customer: Stripe.Customer = {
     id: newId('cus', 14),
@@ -77,7 +83,10 @@ export function registerCustomers(r: Router): void {
   });
   r.add('GET', '/v1/customers', ({ ctx, params: p, url }) => {
     const email = p.str('email');
-    const items = ctx.store.all('customers').filter(createdFilter(p)).filter((c) => !email || c.email === email);
+    const items = ctx.store
+      .all('customers')
+      .filter(createdFilter(p))
+      .filter((c) => !email || c.email === email);
     return paginate(newestFirst(items), p, url);
   });
 }

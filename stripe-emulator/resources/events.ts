@@ -10,7 +10,8 @@ export function registerEvents(r: Router): void {
     // `type` accepts a `*` wildcard, e.g. `invoice.*`.
     const typeRe = type ? new RegExp(`^${type.replace(/\./g, '\\.').replace(/\*/g, '.*')}$`) : null;
     const items = ctx.store
-      .all('events').filter(createdFilter(p))
+      .all('events')
+      .filter(createdFilter(p))
       .filter((e) => !typeRe || typeRe.test(e.type))
       .filter((e) => !types || types.includes(e.type));
     return paginate(newestFirst(items), p, url);

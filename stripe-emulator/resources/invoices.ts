@@ -39,12 +39,14 @@ export function registerInvoices(r: Router): void {
   r.add('POST', '/v1/invoices/:id/pay', ({ ctx, path, params: p }) => {
     p.allowOnly(['forgive', 'mandate', 'off_session', 'paid_out_of_band', 'payment_method', 'source']);
     const invoice = mustGet(ctx, 'invoices', path[0] ?? '', 'invoice');
-    if (invoice.status !== 'open') throw invalidRequest(`Invoice is already ${invoice.status}.`, undefined, 'invoice_not_open');
+    if (invoice.status !== 'open')
+      throw invalidRequest(`Invoice is already ${invoice.status}.`, undefined, 'invoice_not_open');
     const pm = p.str('payment_method');
     const customer = typeof invoice.customer === 'string' ? invoice.customer : null;
     if (pm) {
       const card = ctx.store.cards.get(pm);
-      if (!card || !customer) throw invalidRequest(`No such PaymentMethod: '${pm}'`, 'payment_method', 'resource_missing');
+      if (!card || !customer)
+        throw invalidRequest(`No such PaymentMethod: '${pm}'`, 'payment_method', 'resource_missing');
       attachCard(ctx, card, customer);
     }
     const subId = invoice.parent?.subscription_details?.subscription;
@@ -72,7 +74,8 @@ export function registerInvoices(r: Router): void {
     const subscription = p.str('subscription');
     const status = p.oneOf('status', ['draft', 'open', 'paid', 'uncollectible', 'void'] as const);
     const items = ctx.store
-      .all('invoices').filter(createdFilter(p))
+      .all('invoices')
+      .filter(createdFilter(p))
       .filter((i) => !customer || i.customer === customer)
       .filter((i) => !subscription || i.parent?.subscription_details?.subscription === subscription)
       .filter((i) => !status || i.status === status);

@@ -4,7 +4,9 @@ import { mustGet } from './util.js';
 
 /** Cards saved by Checkout; read-only (the hosted page is the only way to add one). */
 export function registerPaymentMethods(r: Router): void {
-  r.add('GET', '/v1/payment_methods/:id', ({ ctx, path }) => mustGet(ctx, 'payment_methods', path[0] ?? '', 'payment_method'));
+  r.add('GET', '/v1/payment_methods/:id', ({ ctx, path }) =>
+    mustGet(ctx, 'payment_methods', path[0] ?? '', 'payment_method'),
+  );
   r.add('GET', '/v1/payment_methods', ({ ctx, params: p, url }) => {
     const customer = p.str('customer');
     const items = ctx.store.all('payment_methods').filter((pm) => !customer || pm.customer === customer);

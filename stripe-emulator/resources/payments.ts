@@ -7,7 +7,10 @@ export function registerPaymentIntentsAndCharges(r: Router): void {
   r.add('GET', '/v1/payment_intents/:id', ({ ctx, path }) => mustGet(ctx, 'payment_intents', path[0] ?? '', 'intent'));
   r.add('GET', '/v1/payment_intents', ({ ctx, params: p, url }) => {
     const customer = p.str('customer');
-    const items = ctx.store.all('payment_intents').filter(createdFilter(p)).filter((x) => !customer || x.customer === customer);
+    const items = ctx.store
+      .all('payment_intents')
+      .filter(createdFilter(p))
+      .filter((x) => !customer || x.customer === customer);
     return paginate(newestFirst(items), p, url);
   });
   // `refunds` on charges is includable (no longer returned by default).

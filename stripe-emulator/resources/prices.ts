@@ -156,7 +156,11 @@ export function registerPrices(r: Router): void {
       price.currency_options = { ...(price.currency_options ?? {}), ...parseCurrencyOptions(p, price.currency) };
     }
     price.metadata = mergeMetadata(price.metadata, p.metadata());
-    if (p.has('unit_amount')) throw parameterInvalid('unit_amount', 'Received unknown parameter: unit_amount. Prices are immutable: create a new price instead.');
+    if (p.has('unit_amount'))
+      throw parameterInvalid(
+        'unit_amount',
+        'Received unknown parameter: unit_amount. Prices are immutable: create a new price instead.',
+      );
     const prev = diff(before, price);
     if (prev) ctx.emit('price.updated', price, prev);
     return withCurrencyOptions(price, expandOf(p));
@@ -168,7 +172,8 @@ export function registerPrices(r: Router): void {
     const type = p.oneOf('type', ['one_time', 'recurring'] as const);
     const lookupKeys = p.strList('lookup_keys');
     const items = ctx.store
-      .all('prices').filter(createdFilter(p))
+      .all('prices')
+      .filter(createdFilter(p))
       .filter((x) => active === undefined || x.active === active)
       .filter((x) => !product || x.product === product)
       .filter((x) => !currency || x.currency === currency)

@@ -77,7 +77,8 @@ export function registerProducts(r: Router): void {
     const active = p.bool('active');
     const ids = p.strList('ids');
     const items = ctx.store
-      .all('products').filter(createdFilter(p))
+      .all('products')
+      .filter(createdFilter(p))
       .filter((x) => active === undefined || x.active === active)
       .filter((x) => !ids || ids.includes(x.id));
     return paginate(newestFirst(items), p, url);

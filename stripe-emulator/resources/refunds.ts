@@ -18,17 +18,28 @@ export function registerRefunds(r: Router): void {
     let charge: Stripe.Charge;
     if (chargeId) {
       charge = mustGet(ctx, 'charges', chargeId, 'charge');
-      if (piId && charge.payment_intent !== piId) throw invalidRequest('The charge does not belong to that payment_intent.', 'payment_intent');
+      if (piId && charge.payment_intent !== piId)
+        throw invalidRequest('The charge does not belong to that payment_intent.', 'payment_intent');
     } else {
       const pi = mustGet(ctx, 'payment_intents', piId as string, 'payment_intent');
       if (pi.status !== 'succeeded' || !pi.latest_charge) {
-        throw invalidRequest(`This PaymentIntent (${pi.id}) does not have a successful charge to refund.`, 'payment_intent', 'charge_not_refundable');
+        throw invalidRequest(
+          `This PaymentIntent (${pi.id}) does not have a successful charge to refund.`,
+          'payment_intent',
+          'charge_not_refundable',
+        );
       }
       charge = mustGet(ctx, 'charges', pi.latest_charge as string, 'payment_intent');
     }
-    if (!charge.paid) throw invalidRequest(`Charge ${charge.id} has not been paid and cannot be refunded.`, 'charge', 'charge_not_refundable');
+    if (!charge.paid)
+      throw invalidRequest(
+        `Charge ${charge.id} has not been paid and cannot be refunded.`,
+        'charge',
+        'charge_not_refundable',
+      );
     const remaining = charge.amount - charge.amount_refunded;
-    if (remaining <= 0) throw invalidRequest(`Charge ${charge.id} has already been refunded.`, 'charge', 'charge_already_refunded');
+    if (remaining <= 0)
+      throw invalidRequest(`Charge ${charge.id} has already been refunded.`, 'charge', 'charge_already_refunded');
     const amount = p.int('amount', { min: 1 }) ?? remaining;
     if (amount > remaining) {
       throw invalidRequest(
@@ -47,7 +58,10 @@ export function registerRefunds(r: Router): void {
       currency: charge.currency,
       customer: charge.customer,
       customer_account: null,
-      destination_details: { type: 'card', card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' } } as Stripe.Refund.DestinationDetails,
+      destination_details: {
+        type: 'card',
+        card: { reference_status: 'pending', reference_type: 'acquirer_reference_number', type: 'refund' },
+      } as Stripe.Refund.DestinationDetails,
       metadata: mergeMetadata(null, p.metadata()),
       payment_intent: charge.payment_intent,
       payment_method: charge.payment_method,
@@ -76,7 +90,8 @@ export function registerRefunds(r: Router): void {
     const charge = p.str('charge');
     const pi = p.str('payment_intent');
     const items = ctx.store
-      .all('refunds').filter(createdFilter(p))
+      .all('refunds')
+      .filter(createdFilter(p))
       .filter((x) => !charge || x.charge === charge)
       .filter((x) => !pi || x.payment_intent === pi);
     return paginate(newestFirst(items), p, url);

@@ -25,7 +25,10 @@ export function registerSubscriptionItems(r: Router): void {
       ctx,
       sub,
       [{ price, quantity: p.int('quantity', { min: 1 }) ?? 1, metadata: p.metadata() ?? undefined, param: 'price' }],
-      { proration: p.oneOf('proration_behavior', PRORATION) ?? 'create_prorations', payment: p.oneOf('payment_behavior', PAYMENT) ?? 'allow_incomplete' },
+      {
+        proration: p.oneOf('proration_behavior', PRORATION) ?? 'create_prorations',
+        payment: p.oneOf('payment_behavior', PAYMENT) ?? 'allow_incomplete',
+      },
     );
     return added[0];
   });
@@ -37,8 +40,19 @@ export function registerSubscriptionItems(r: Router): void {
     changeSubscription(
       ctx,
       sub,
-      [{ id: item.id, price: priceId ? mustGet(ctx, 'prices', priceId, 'price') : undefined, quantity: p.int('quantity', { min: 1 }), metadata: p.metadata() ?? undefined, param: 'item' }],
-      { proration: p.oneOf('proration_behavior', PRORATION) ?? 'create_prorations', payment: p.oneOf('payment_behavior', PAYMENT) ?? 'allow_incomplete' },
+      [
+        {
+          id: item.id,
+          price: priceId ? mustGet(ctx, 'prices', priceId, 'price') : undefined,
+          quantity: p.int('quantity', { min: 1 }),
+          metadata: p.metadata() ?? undefined,
+          param: 'item',
+        },
+      ],
+      {
+        proration: p.oneOf('proration_behavior', PRORATION) ?? 'create_prorations',
+        payment: p.oneOf('payment_behavior', PAYMENT) ?? 'allow_incomplete',
+      },
     );
     return findItem(ctx, item.id).item;
   });

@@ -7,21 +7,43 @@ import { invalidRequest } from '../http/errors.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import { mustGet } from './util.js';
-import { changeSubscription, type ItemChange, type PaymentBehavior, type ProrationBehavior } from '../billing/changes.js';
+import {
+  changeSubscription,
+  type ItemChange,
+  type PaymentBehavior,
+  type ProrationBehavior,
+} from '../billing/changes.js';
 import { advanceSubscription, cancelNow } from '../billing/subscriptions.js';
 import { KNOWN } from './known-params.js';
 
 export const PRORATION = ['create_prorations', 'always_invoice', 'none'] as const;
-export const PAYMENT = ['allow_incomplete', 'error_if_incomplete', 'default_incomplete', 'pending_if_incomplete'] as const;
+export const PAYMENT = [
+  'allow_incomplete',
+  'error_if_incomplete',
+  'default_incomplete',
+  'pending_if_incomplete',
+] as const;
 
-const FEEDBACK = ['customer_service', 'low_quality', 'missing_features', 'other', 'switched_service', 'too_complex', 'too_expensive', 'unused'] as const;
+const FEEDBACK = [
+  'customer_service',
+  'low_quality',
+  'missing_features',
+  'other',
+  'switched_service',
+  'too_complex',
+  'too_expensive',
+  'unused',
+] as const;
 
 export function setCancelAtPeriodEnd(ctx: Ctx, sub: Stripe.Subscription, value: boolean): void {
   sub.cancel_at_period_end = value;
   if (value) {
     sub.cancel_at = Math.max(...sub.items.data.map((i) => i.current_period_end));
     sub.canceled_at = ctx.store.now();
-    sub.cancellation_details = { ...(sub.cancellation_details ?? { comment: null, feedback: null, feedback_option: null }), reason: 'cancellation_requested' };
+    sub.cancellation_details = {
+      ...(sub.cancellation_details ?? { comment: null, feedback: null, feedback_option: null }),
+      reason: 'cancellation_requested',
+    };
   } else {
     sub.cancel_at = null;
     sub.canceled_at = null;
@@ -50,13 +72,17 @@ export function updateSubscription(ctx: Ctx, sub: Stripe.Subscription, p: Params
   const description = p.nullableStr('description');
   const trialEnd = p.str('trial_end');
   const dpm = p.nullableStr('default_payment_method');
-  if (dpm && !ctx.store.cards.has(dpm)) throw invalidRequest(`No such PaymentMethod: '${dpm}'`, 'default_payment_method', 'resource_missing');
+  if (dpm && !ctx.store.cards.has(dpm))
+    throw invalidRequest(`No such PaymentMethod: '${dpm}'`, 'default_payment_method', 'resource_missing');
   const details = p.obj('cancellation_details');
 
   if (sub.status === 'canceled') {
     // Stripe only lets canceled subscriptions change metadata and cancellation details.
     if (changes.length || cancelAtPeriodEnd !== undefined) {
-      throw invalidRequest('A canceled subscription can only update its cancellation_details and metadata.', 'subscription');
+      throw invalidRequest(
+        'A canceled subscription can only update its cancellation_details and metadata.',
+        'subscription',
+      );
     }
     const before = structuredClone(sub);
     sub.metadata = mergeMetadata(sub.metadata, metadata);
@@ -87,7 +113,8 @@ export function updateSubscription(ctx: Ctx, sub: Stripe.Subscription, p: Params
     ctx.store.defaultCards.set(customer, dpm);
   }
   if (trialEnd === 'now' && sub.status === 'trialing') advanceSubscription(ctx, sub, { endTrialNow: true });
-  else if (trialEnd !== undefined && trialEnd !== 'now') throw invalidRequest('The emulator supports only `trial_end=now` on update.', 'trial_end');
+  else if (trialEnd !== undefined && trialEnd !== 'now')
+    throw invalidRequest('The emulator supports only `trial_end=now` on update.', 'trial_end');
   return sub;
 }
 
@@ -100,7 +127,10 @@ export function registerSubscriptions(r: Router): void {
     const sub = mustGet(ctx, 'subscriptions', path[0] ?? '');
     p.allowOnly(KNOWN.subscriptionCancel);
     if (sub.status === 'canceled') {
-      throw invalidRequest(`A canceled subscription can only update its cancellation_details and metadata.`, 'subscription');
+      throw invalidRequest(
+        `A canceled subscription can only update its cancellation_details and metadata.`,
+        'subscription',
+      );
     }
     const details = p.obj('cancellation_details');
     cancelNow(ctx, sub, { comment: details?.nullableStr('comment'), feedback: details?.oneOf('feedback', FEEDBACK) });
@@ -109,9 +139,21 @@ export function registerSubscriptions(r: Router): void {
   r.add('GET', '/v1/subscriptions', ({ ctx, params: p, url }) => {
     const customer = p.str('customer');
     const price = p.str('price');
-    const status = p.oneOf('status', ['active', 'all', 'canceled', 'ended', 'incomplete', 'incomplete_expired', 'past_due', 'paused', 'trialing', 'unpaid'] as const);
+    const status = p.oneOf('status', [
+      'active',
+      'all',
+      'canceled',
+      'ended',
+      'incomplete',
+      'incomplete_expired',
+      'past_due',
+      'paused',
+      'trialing',
+      'unpaid',
+    ] as const);
     const items = ctx.store
-      .all('subscriptions').filter(createdFilter(p))
+      .all('subscriptions')
+      .filter(createdFilter(p))
       .filter((s) => !customer || s.customer === customer)
       .filter((s) => !price || s.items.data.some((i) => i.price.id === price))
       .filter((s) => {

@@ -31,8 +31,12 @@ export function registerTestClocks(r: Router): void {
     ctx.changed();
     return clock;
   });
-  r.add('GET', '/v1/test_helpers/test_clocks/:id', ({ ctx, path }) => mustGet(ctx, 'test_clocks', path[0] ?? '', 'test_clock'));
-  r.add('GET', '/v1/test_helpers/test_clocks', ({ ctx, params, url }) => paginate(newestFirst(ctx.store.all('test_clocks')), params, url));
+  r.add('GET', '/v1/test_helpers/test_clocks/:id', ({ ctx, path }) =>
+    mustGet(ctx, 'test_clocks', path[0] ?? '', 'test_clock'),
+  );
+  r.add('GET', '/v1/test_helpers/test_clocks', ({ ctx, params, url }) =>
+    paginate(newestFirst(ctx.store.all('test_clocks')), params, url),
+  );
   r.add('DELETE', '/v1/test_helpers/test_clocks/:id', ({ ctx, path }) => {
     const clock = mustGet(ctx, 'test_clocks', path[0] ?? '', 'test_clock');
     ctx.store.delete('test_clocks', clock.id);

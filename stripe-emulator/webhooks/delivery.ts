@@ -174,10 +174,13 @@ export class WebhookDispatcher {
     }
     const nextDue = Math.min(...this.tasks.map((t) => t.dueAt));
     if (this.timer) clearTimeout(this.timer);
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.kick();
-    }, Math.max(0, nextDue - Date.now()));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.kick();
+      },
+      Math.max(0, nextDue - Date.now()),
+    );
   }
 
   private notifyIdle(): void {

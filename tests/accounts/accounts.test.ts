@@ -5,8 +5,12 @@ import { resolveCurrentTeam } from '@/lib/teams';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 let t: TestDatabase;
-beforeAll(async () => { t = await createTestDatabase(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('accounts', () => {
   it('signs up with a personal team owned by the user, storing only an argon2id hash', async () => {
@@ -27,7 +31,10 @@ describe('accounts', () => {
       [{ email: 'not-an-email', password: 'good-password-1' }, 400, /^email:/],
     ];
     for (const [input, status, message] of cases) {
-      const err = (await createUser(t.db, input).then(() => null, (e: unknown) => e)) as AppError;
+      const err = (await createUser(t.db, input).then(
+        () => null,
+        (e: unknown) => e,
+      )) as AppError;
       expect(err).toBeInstanceOf(AppError);
       expect(err.status).toBe(status);
       expect(err.message).toMatch(message);
@@ -36,7 +43,10 @@ describe('accounts', () => {
 
   it('signs in with the right password only, without telling a wrong email from a wrong password', async () => {
     const user = await createUser(t.db, { email: 'grace@example.com', password: 'compiler-pioneer-1952' });
-    expect(await verifyCredentials(t.db, 'GRACE@example.com', 'compiler-pioneer-1952')).toEqual({ id: user.id, email: 'grace@example.com' });
+    expect(await verifyCredentials(t.db, 'GRACE@example.com', 'compiler-pioneer-1952')).toEqual({
+      id: user.id,
+      email: 'grace@example.com',
+    });
     expect(await verifyCredentials(t.db, 'grace@example.com', 'wrong-password-1')).toBeNull();
     expect(await verifyCredentials(t.db, 'nobody@example.com', 'compiler-pioneer-1952')).toBeNull();
   });

@@ -5,8 +5,12 @@ import { apiRequest, createUserWithToken } from '../helpers/app';
 import { startBillingHarness, type BillingHarness } from '../helpers/billing';
 
 let h: BillingHarness;
-beforeAll(async () => { h = await startBillingHarness(); }, 60_000);
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startBillingHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+});
 
 async function report(token: string): Promise<PackagePerformance[]> {
   const res = await analytics(apiRequest('/api/packages/admin/analytics', { token }));
@@ -31,10 +35,20 @@ describe('GET /api/packages/admin/analytics', () => {
     const rows = await report(admin.token);
     const gbp = rows.find((r) => r.package_id === 'credits_50' && r.currency === 'gbp');
     const usd = rows.find((r) => r.package_id === 'credits_50' && r.currency === 'usd');
-    expect(gbp).toMatchObject({ total_purchases: 2, total_revenue: 500 + 500 - 200, checkouts_started: 4, checkouts_completed: 3, conversion_rate: 0.75 });
+    expect(gbp).toMatchObject({
+      total_purchases: 2,
+      total_revenue: 500 + 500 - 200,
+      checkouts_started: 4,
+      checkouts_completed: 3,
+      conversion_rate: 0.75,
+    });
     expect(usd).toMatchObject({ total_purchases: 1, total_revenue: 600 });
     // Packages nobody bought are still listed, without a currency.
-    expect(rows.find((r) => r.package_id === 'business_annual')).toMatchObject({ currency: null, total_purchases: 0, total_revenue: 0 });
+    expect(rows.find((r) => r.package_id === 'business_annual')).toMatchObject({
+      currency: null,
+      total_purchases: 0,
+      total_revenue: 0,
+    });
   });
 
   it('is refused with 403 to everyone else, team owners included', async () => {

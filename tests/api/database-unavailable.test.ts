@@ -26,7 +26,16 @@ describe('an unreachable database', () => {
 
   it.each([
     ['GET /api/packages/', () => listPackages(apiRequest('/api/packages/', { token: 'afk_whatever' }))],
-    ['POST /api/packages/user/credits/deduct', () => deduct(apiRequest('/api/packages/user/credits/deduct', { token: 'afk_whatever', body: { credit_type: 'ai_stories', amount: 1, reference_id: 'story-1' } }))],
+    [
+      'POST /api/packages/user/credits/deduct',
+      () =>
+        deduct(
+          apiRequest('/api/packages/user/credits/deduct', {
+            token: 'afk_whatever',
+            body: { credit_type: 'ai_stories', amount: 1, reference_id: 'story-1' },
+          }),
+        ),
+    ],
   ])('%s answers 503 with Retry-After and no stack trace', async (_name, call) => {
     const res = await call();
     expect(res.status).toBe(503);

@@ -5,14 +5,26 @@ import { setSessionResolver } from '@/lib/api/credentials';
 import { upsertCatalogRows } from '@/lib/catalog/db-sync';
 import { PACKAGES } from '@/lib/catalog/packages';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { apiRequest, createUserWithToken, installTestContext, routeParams, TEST_APP_URL, type TestUser } from '../helpers/app';
+import {
+  apiRequest,
+  createUserWithToken,
+  installTestContext,
+  routeParams,
+  TEST_APP_URL,
+  type TestUser,
+} from '../helpers/app';
 
 // Authenticated by something other than a user: Stripe's signature, or public by design.
 const PUBLIC_ROUTES = new Set(['webhook', 'openapi.json']);
 const METHODS = ['GET', 'POST', 'PUT', 'PATCH', 'DELETE'] as const;
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
-interface DiscoveredRoute { name: string; file: string; params: Record<string, string>; method: string }
+interface DiscoveredRoute {
+  name: string;
+  file: string;
+  params: Record<string, string>;
+  method: string;
+}
 
 /** Every handler under app/api/packages, found on disk so new routes are covered without edits here. */
 function discoverRoutes(): DiscoveredRoute[] {
@@ -25,7 +37,9 @@ function discoverRoutes(): DiscoveredRoute[] {
       else if (entry.name === 'route.ts') {
         const segments = path.relative(root, dir).split(path.sep).filter(Boolean);
         if (PUBLIC_ROUTES.has(segments[0] ?? '')) continue;
-        const params = Object.fromEntries(segments.filter((s) => s.startsWith('[')).map((s) => [s.slice(1, -1), 'professional_monthly']));
+        const params = Object.fromEntries(
+          segments.filter((s) => s.startsWith('[')).map((s) => [s.slice(1, -1), 'professional_monthly']),
+        );
         const source = fs.readFileSync(full, 'utf8');
         for (const method of METHODS) {
           if (new RegExp(`export (async )?function ${method}\\b|export const ${method}\\b`).test(source)) {
@@ -53,12 +67,22 @@ beforeAll(async () => {
   teamA = await createUserWithToken(t.db);
   teamB = await createUserWithToken(t.db);
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
-async function call(route: DiscoveredRoute, init: { token?: string; headers?: Record<string, string>; body?: unknown }): Promise<Response> {
+async function call(
+  route: DiscoveredRoute,
+  init: { token?: string; headers?: Record<string, string>; body?: unknown },
+): Promise<Response> {
   const mod = (await import(/* @vite-ignore */ route.file)) as Record<string, Handler>;
   const url = route.name.split(' ')[1]!.replace(/\[([^\]]+)\]/g, (_, k: string) => route.params[k]!);
-  const req = apiRequest(url, { method: route.method, token: init.token, headers: init.headers, body: route.method === 'GET' ? undefined : (init.body ?? {}) });
+  const req = apiRequest(url, {
+    method: route.method,
+    token: init.token,
+    headers: init.headers,
+    body: route.method === 'GET' ? undefined : (init.body ?? {}),
+  });
   return mod[route.method]!(req, routeParams(route.params));
 }
 
@@ -67,34 +91,43 @@ describe('every /api/packages route', () => {
     expect(routes.length).toBeGreaterThanOrEqual(6);
   });
 
-  it.each(routes.map((r) => [r.name, r] as const))('%s answers 401 with a JSON error without credentials', async (_name, route) => {
-    const res = await call(route, {});
-    expect(res.status).toBe(401);
-    expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
-    const bad = await call(route, { token: 'afk_forged' });
-    expect(bad.status).toBe(401);
-  });
+  it.each(routes.map((r) => [r.name, r] as const))(
+    '%s answers 401 with a JSON error without credentials',
+    async (_name, route) => {
+      const res = await call(route, {});
+      expect(res.status).toBe(401);
+      expect(((await res.json()) as { error: { code: string } }).error.code).toBe('unauthenticated');
+      const bad = await call(route, { token: 'afk_forged' });
+      expect(bad.status).toBe(401);
+    },
+  );
 
-  it.each(routes.filter((r) => r.method === 'GET').map((r) => [r.name, r] as const))('%s never returns another team\'s data', async (_name, route) => {
-    const res = await call(route, { token: teamB.token });
-    expect(res.status).toBeLessThan(500);
-    const text = await res.text();
-    expect(text).not.toContain(teamA.teamId);
-    expect(text).not.toContain(teamA.email);
-  });
+  it.each(routes.filter((r) => r.method === 'GET').map((r) => [r.name, r] as const))(
+    "%s never returns another team's data",
+    async (_name, route) => {
+      const res = await call(route, { token: teamB.token });
+      expect(res.status).toBeLessThan(500);
+      const text = await res.text();
+      expect(text).not.toContain(teamA.teamId);
+      expect(text).not.toContain(teamA.email);
+    },
+  );
 
-  it.each(routes.filter((r) => r.method !== 'GET').map((r) => [r.name, r] as const))('%s refuses a cookie-authenticated cross-site request (CSRF)', async (_name, route) => {
-    sessionUser = teamA.userId;
-    try {
-      const res = await call(route, { headers: { origin: 'https://evil.example' } });
-      expect(res.status).toBe(403);
-      const sameSite = await call(route, { headers: { origin: TEST_APP_URL } });
-      expect(sameSite.status).not.toBe(401);
-      expect(sameSite.status).not.toBe(403);
-    } finally {
-      sessionUser = null;
-    }
-  });
+  it.each(routes.filter((r) => r.method !== 'GET').map((r) => [r.name, r] as const))(
+    '%s refuses a cookie-authenticated cross-site request (CSRF)',
+    async (_name, route) => {
+      sessionUser = teamA.userId;
+      try {
+        const res = await call(route, { headers: { origin: 'https://evil.example' } });
+        expect(res.status).toBe(403);
+        const sameSite = await call(route, { headers: { origin: TEST_APP_URL } });
+        expect(sameSite.status).not.toBe(401);
+        expect(sameSite.status).not.toBe(403);
+      } finally {
+        sessionUser = null;
+      }
+    },
+  );
 
   it('accepts the session cookie in place of a token', async () => {
     sessionUser = teamA.userId;

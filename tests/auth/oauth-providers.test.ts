@@ -11,6 +11,13 @@ describe('OAuth providers', () => {
     expect(ids({ AUTH_GOOGLE_SECRET: 'g-secret' })).toEqual([]);
     expect(ids({ AUTH_GITHUB_ID: 'gh-id', AUTH_GITHUB_SECRET: '' })).toEqual([]);
     expect(ids({ AUTH_GITHUB_ID: 'gh-id', AUTH_GITHUB_SECRET: 'gh-secret' })).toEqual(['github']);
-    expect(ids({ AUTH_GITHUB_ID: 'gh-id', AUTH_GITHUB_SECRET: 'gh-secret', AUTH_GOOGLE_ID: 'g-id', AUTH_GOOGLE_SECRET: 'g-secret' })).toEqual(['github', 'google']);
+    expect(
+      ids({
+        AUTH_GITHUB_ID: 'gh-id',
+        AUTH_GITHUB_SECRET: 'gh-secret',
+        AUTH_GOOGLE_ID: 'g-id',
+        AUTH_GOOGLE_SECRET: 'g-secret',
+      }),
+    ).toEqual(['github', 'google']);
   });
 });

@@ -11,7 +11,11 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 let t: TestDatabase;
 let emulator: StripeEmulator;
 const logger = createLogger({ level: 'silent' });
-const stripe = () => createStripeClient({ kind: 'emulator', apiBase: emulator.url, secretKey: 'sk_test_emulator' }, { maxNetworkRetries: 0 });
+const stripe = () =>
+  createStripeClient(
+    { kind: 'emulator', apiBase: emulator.url, secretKey: 'sk_test_emulator' },
+    { maxNetworkRetries: 0 },
+  );
 
 beforeAll(async () => {
   [t, emulator] = await Promise.all([createTestDatabase(), startStripeEmulator({ port: 0 })]);
@@ -28,7 +32,14 @@ describe('init:packages', () => {
     expect(report.pricesCreated).toBe(paid.length);
 
     const [pack] = await t.db.select().from(stripeProducts).where(eq(stripeProducts.id, 'credits_250'));
-    expect(pack).toMatchObject({ amount: 2000, currency: 'gbp', credits: 250, validityDays: 120, stripeProductId: 'af_credits_250', lookupKey: 'credits_250' });
+    expect(pack).toMatchObject({
+      amount: 2000,
+      currency: 'gbp',
+      credits: 250,
+      validityDays: 120,
+      stripeProductId: 'af_credits_250',
+      lookupKey: 'credits_250',
+    });
     const price = await stripe().prices.retrieve(pack!.stripePriceId!, { expand: ['currency_options'] });
     expect(price.unit_amount).toBe(2000);
     expect(price.currency_options?.usd?.unit_amount).toBe(2500);
@@ -47,7 +58,9 @@ describe('init:packages', () => {
   });
 
   it('archives the old price and moves the lookup key when an amount changes', async () => {
-    const changed: PackageDefinition[] = PACKAGES.map((p) => (p.id === 'credits_50' ? { ...p, amount: 550, prices: { ...p.prices, gbp: 550 } } : p));
+    const changed: PackageDefinition[] = PACKAGES.map((p) =>
+      p.id === 'credits_50' ? { ...p, amount: 550, prices: { ...p.prices, gbp: 550 } } : p,
+    );
     const [old] = await t.db.select().from(stripeProducts).where(eq(stripeProducts.id, 'credits_50'));
     const report = await initPackages({ db: t.db, stripe: stripe(), logger }, changed);
     expect(report).toMatchObject({ productsCreated: 0, pricesCreated: 1, pricesArchived: 1 });
@@ -66,11 +79,21 @@ describe('init:packages', () => {
     const capture = createLogger({ level: 'info', destination: { write: (l: string) => lines.push(l) } });
     const fresh = await startStripeEmulator({ port: 0 });
     try {
-      await initPackages({ db: t.db, stripe: createStripeClient({ kind: 'emulator', apiBase: fresh.url, secretKey: 'sk_test_emulator' }), logger: capture });
+      await initPackages({
+        db: t.db,
+        stripe: createStripeClient({ kind: 'emulator', apiBase: fresh.url, secretKey: 'sk_test_emulator' }),
+        logger: capture,
+      });
     } finally {
       await fresh.close();
     }
-    const created = lines.map((l) => JSON.parse(l) as { msg: string; packageId?: string }).filter((l) => l.msg === 'Created Stripe product');
-    expect(created.map((l) => l.packageId).sort()).toEqual(PACKAGES.filter((p) => p.amount).map((p) => p.id).sort());
+    const created = lines
+      .map((l) => JSON.parse(l) as { msg: string; packageId?: string })
+      .filter((l) => l.msg === 'Created Stripe product');
+    expect(created.map((l) => l.packageId).sort()).toEqual(
+      PACKAGES.filter((p) => p.amount)
+        .map((p) => p.id)
+        .sort(),
+    );
   });
 });

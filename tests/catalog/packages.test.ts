@@ -44,8 +44,18 @@ describe('catalog', () => {
 
   it('has the seed limits for each plan', () => {
     expect(findPackage('starter')!.limits).toMatchObject({ members: 3, monthlyStories: 25, projects: 5, storageGb: 1 });
-    expect(findPackage('professional_monthly')!.limits).toMatchObject({ members: null, monthlyStories: 200, storiesPerMember: true, projects: null, storageGb: 50 });
-    expect(findPackage('business_annual')!.limits).toMatchObject({ members: null, monthlyStories: null, storageGb: 200 });
+    expect(findPackage('professional_monthly')!.limits).toMatchObject({
+      members: null,
+      monthlyStories: 200,
+      storiesPerMember: true,
+      projects: null,
+      storageGb: 50,
+    });
+    expect(findPackage('business_annual')!.limits).toMatchObject({
+      members: null,
+      monthlyStories: null,
+      storageGb: 200,
+    });
     expect(findPackage('credits_250')!.priorityProcessing).toBe(true);
     expect(findPackage('credits_100')!.priorityProcessing).toBe(false);
   });

@@ -3,9 +3,24 @@ import { formatMoney, presentPackage } from '@/lib/catalog/presenter';
 import type { CatalogRow } from '@/lib/catalog/queries';
 
 const row: CatalogRow = {
-  id: 'credits_50', packageType: 'credit_pack', name: '50 AI Stories', description: 'd', features: ['f'], limits: null,
-  credits: 50, validityDays: 90, interval: null, currency: 'gbp', amount: 500, prices: { usd: 600, gbp: 500 },
-  stripeProductId: 'af_credits_50', stripePriceId: 'price_1', lookupKey: 'credits_50', active: true, sortOrder: 1, updatedAt: new Date(),
+  id: 'credits_50',
+  packageType: 'credit_pack',
+  name: '50 AI Stories',
+  description: 'd',
+  features: ['f'],
+  limits: null,
+  credits: 50,
+  validityDays: 90,
+  interval: null,
+  currency: 'gbp',
+  amount: 500,
+  prices: { usd: 600, gbp: 500 },
+  stripeProductId: 'af_credits_50',
+  stripePriceId: 'price_1',
+  lookupKey: 'credits_50',
+  active: true,
+  sortOrder: 1,
+  updatedAt: new Date(),
 };
 
 describe('presentPackage', () => {
@@ -15,7 +30,13 @@ describe('presentPackage', () => {
       { amount: 500, currency: 'gbp', interval: null, team_currency: false },
       { amount: 600, currency: 'usd', interval: null, team_currency: true },
     ]);
-    expect(out).toMatchObject({ id: 'credits_50', package_type: 'credit_pack', credits: 50, validity_days: 90, contact_sales: false });
+    expect(out).toMatchObject({
+      id: 'credits_50',
+      package_type: 'credit_pack',
+      credits: 50,
+      validity_days: 90,
+      contact_sales: false,
+    });
   });
 
   it('marks no currency for a team that has not paid yet', () => {

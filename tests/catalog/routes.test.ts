@@ -14,7 +14,13 @@ import { apiRequest, createUserWithToken, installTestContext, routeParams, type 
 
 let t: TestDatabase;
 let user: TestUser;
-type Pkg = { id: string; package_type: string; prices: { amount: number; currency: string; team_currency: boolean }[]; credits: number | null; validity_days: number | null };
+type Pkg = {
+  id: string;
+  package_type: string;
+  prices: { amount: number; currency: string; team_currency: boolean }[];
+  credits: number | null;
+  validity_days: number | null;
+};
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -22,7 +28,9 @@ beforeAll(async () => {
   await upsertCatalogRows(t.db, PACKAGES);
   user = await createUserWithToken(t.db);
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('catalog routes', () => {
   it('GET /api/packages lists every package from the database', async () => {
@@ -42,15 +50,32 @@ describe('catalog routes', () => {
 
   it('serves plans, add-ons and credit packs on their own routes', async () => {
     const ids = async (res: Response) => ((await res.json()) as Pkg[]).map((p) => p.id);
-    expect(await ids(await listPlans(apiRequest('/api/packages/subscriptions', { token: user.token })))).toEqual(['starter', 'professional_monthly', 'professional_annual', 'business_monthly', 'business_annual']);
-    expect(await ids(await listAddons(apiRequest('/api/packages/addons', { token: user.token })))).toEqual(['addon_storage', 'addon_priority_support', 'addon_integrations']);
+    expect(await ids(await listPlans(apiRequest('/api/packages/subscriptions', { token: user.token })))).toEqual([
+      'starter',
+      'professional_monthly',
+      'professional_annual',
+      'business_monthly',
+      'business_annual',
+    ]);
+    expect(await ids(await listAddons(apiRequest('/api/packages/addons', { token: user.token })))).toEqual([
+      'addon_storage',
+      'addon_priority_support',
+      'addon_integrations',
+    ]);
     const packs = (await (await listPacks(apiRequest('/api/packages/credits', { token: user.token }))).json()) as Pkg[];
-    expect(packs.map((p) => [p.id, p.credits, p.validity_days])).toEqual([['credits_50', 50, 90], ['credits_100', 100, 90], ['credits_250', 250, 120]]);
+    expect(packs.map((p) => [p.id, p.credits, p.validity_days])).toEqual([
+      ['credits_50', 50, 90],
+      ['credits_100', 100, 90],
+      ['credits_250', 250, 120],
+    ]);
   });
 
   it('GET /api/packages/{id} returns one package with prices in every currency, marking the team currency', async () => {
     await t.db.update(teams).set({ billingCurrency: 'gbp' }).where(eq(teams.id, user.teamId));
-    const res = await getOne(apiRequest('/api/packages/professional_annual', { token: user.token }), routeParams({ package_id: 'professional_annual' }));
+    const res = await getOne(
+      apiRequest('/api/packages/professional_annual', { token: user.token }),
+      routeParams({ package_id: 'professional_annual' }),
+    );
     expect(res.status).toBe(200);
     const pkg = (await res.json()) as Pkg;
     expect(pkg.prices).toEqual([
@@ -60,12 +85,23 @@ describe('catalog routes', () => {
   });
 
   it('answers 404 for an unknown or inactive package', async () => {
-    const unknown = await getOne(apiRequest('/api/packages/nope', { token: user.token }), routeParams({ package_id: 'nope' }));
+    const unknown = await getOne(
+      apiRequest('/api/packages/nope', { token: user.token }),
+      routeParams({ package_id: 'nope' }),
+    );
     expect(unknown.status).toBe(404);
-    expect(await unknown.json()).toEqual({ error: { code: 'package_not_found', message: "Package 'nope' does not exist or is not available" } });
-    await t.db.update(stripeProducts).set({ active: false, updatedAt: new Date(Date.now() + 1000) }).where(eq(stripeProducts.id, 'credits_100'));
+    expect(await unknown.json()).toEqual({
+      error: { code: 'package_not_found', message: "Package 'nope' does not exist or is not available" },
+    });
+    await t.db
+      .update(stripeProducts)
+      .set({ active: false, updatedAt: new Date(Date.now() + 1000) })
+      .where(eq(stripeProducts.id, 'credits_100'));
     invalidateCatalogCache();
-    const inactive = await getOne(apiRequest('/api/packages/credits_100', { token: user.token }), routeParams({ package_id: 'credits_100' }));
+    const inactive = await getOne(
+      apiRequest('/api/packages/credits_100', { token: user.token }),
+      routeParams({ package_id: 'credits_100' }),
+    );
     expect(inactive.status).toBe(404);
     await t.db.update(stripeProducts).set({ active: true }).where(eq(stripeProducts.id, 'credits_100'));
     invalidateCatalogCache();

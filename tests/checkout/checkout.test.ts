@@ -6,8 +6,12 @@ import { apiRequest, createUserWithToken, TEST_APP_URL } from '../helpers/app';
 import { startBillingHarness, type BillingHarness } from '../helpers/billing';
 
 let h: BillingHarness;
-beforeAll(async () => { h = await startBillingHarness(); }, 60_000);
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startBillingHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+});
 
 type ErrorBody = { error: { code: string; message: string; details?: Record<string, unknown> } };
 
@@ -20,13 +24,24 @@ describe('POST /api/packages/checkout', () => {
     expect(body.session_id).toMatch(/^cs_test_/);
     expect(body.url).toContain(body.session_id);
     const session = await h.app.stripe.checkout.sessions.retrieve(body.session_id);
-    expect(session).toMatchObject({ mode: 'payment', client_reference_id: user.teamId, currency: 'gbp', amount_total: 900, metadata: { team_id: user.teamId, package_id: 'credits_100' } });
-    const plan = (await (await h.checkout(user, { package_id: 'business_annual', trial_days: 14 })).json()) as { session_id: string };
+    expect(session).toMatchObject({
+      mode: 'payment',
+      client_reference_id: user.teamId,
+      currency: 'gbp',
+      amount_total: 900,
+      metadata: { team_id: user.teamId, package_id: 'credits_100' },
+    });
+    const plan = (await (await h.checkout(user, { package_id: 'business_annual', trial_days: 14 })).json()) as {
+      session_id: string;
+    };
     const planSession = await h.app.stripe.checkout.sessions.retrieve(plan.session_id);
     // A trial charges nothing today, as on Stripe.
     expect(planSession).toMatchObject({ mode: 'subscription', currency: 'usd', amount_total: 0 });
     const rows = await h.t.db.select().from(checkoutSessions).where(eq(checkoutSessions.teamId, user.teamId));
-    expect(rows.map((r) => [r.packageId, r.mode, r.status]).sort()).toEqual([['business_annual', 'subscription', 'open'], ['credits_100', 'payment', 'open']]);
+    expect(rows.map((r) => [r.packageId, r.mode, r.status]).sort()).toEqual([
+      ['business_annual', 'subscription', 'open'],
+      ['credits_100', 'payment', 'open'],
+    ]);
     // Both reuse the team's one Stripe customer.
     expect(planSession.customer).toBe(session.customer);
     const [team] = await h.t.db.select().from(teams).where(eq(teams.id, user.teamId));
@@ -38,7 +53,9 @@ describe('POST /api/packages/checkout', () => {
     const a = (await (await h.checkout(user, { package_id: 'credits_50' })).json()) as { session_id: string };
     const b = (await (await h.checkout(user, { package_id: 'credits_50' })).json()) as { session_id: string };
     expect(b.session_id).toBe(a.session_id);
-    expect((await h.t.db.select().from(checkoutSessions).where(eq(checkoutSessions.teamId, user.teamId))).length).toBe(1);
+    expect((await h.t.db.select().from(checkoutSessions).where(eq(checkoutSessions.teamId, user.teamId))).length).toBe(
+      1,
+    );
   });
 
   it('opens a new session when the team buys the same pack again right after paying', async () => {
@@ -55,8 +72,13 @@ describe('POST /api/packages/checkout', () => {
   it('prices in the requested currency, and then keeps the team in it', async () => {
     const user = await createUserWithToken(h.t.db);
     await h.buy(user, 'credits_50', { currency: 'usd' });
-    const plan = (await (await h.checkout(user, { package_id: 'professional_monthly' })).json()) as { session_id: string };
-    expect(await h.app.stripe.checkout.sessions.retrieve(plan.session_id)).toMatchObject({ currency: 'usd', amount_total: 1000 });
+    const plan = (await (await h.checkout(user, { package_id: 'professional_monthly' })).json()) as {
+      session_id: string;
+    };
+    expect(await h.app.stripe.checkout.sessions.retrieve(plan.session_id)).toMatchObject({
+      currency: 'usd',
+      amount_total: 1000,
+    });
     const gbp = await h.checkout(user, { package_id: 'credits_100', currency: 'gbp' });
     expect(gbp.status).toBe(409);
     expect(((await gbp.json()) as ErrorBody).error.code).toBe('currency_fixed');
@@ -80,14 +102,17 @@ describe('POST /api/packages/checkout', () => {
       expect(res.status, JSON.stringify(body)).toBe(400);
       expect(((await res.json()) as ErrorBody).error.message).toMatch(message);
     }
-    const missing = await checkoutRoute(apiRequest('/api/packages/checkout', { token: user.token, body: { package_id: 'credits_50' } }));
+    const missing = await checkoutRoute(
+      apiRequest('/api/packages/checkout', { token: user.token, body: { package_id: 'credits_50' } }),
+    );
     expect(missing.status).toBe(400);
   });
 
   it('answers 404 for unknown packages and 409 for starter, enterprise, add-ons and a second plan', async () => {
     const user = await createUserWithToken(h.t.db);
     expect((await h.checkout(user, { package_id: 'platinum' })).status).toBe(404);
-    const codes = async (id: string) => ((await (await h.checkout(user, { package_id: id })).json()) as ErrorBody).error;
+    const codes = async (id: string) =>
+      ((await (await h.checkout(user, { package_id: id })).json()) as ErrorBody).error;
     expect((await codes('starter')).code).toBe('free_plan');
     const enterprise = await codes('enterprise');
     expect(enterprise.code).toBe('contact_sales');
@@ -112,7 +137,13 @@ describe('POST /api/packages/checkout', () => {
     const statuses: number[] = [];
     let last: Response | undefined;
     for (let i = 0; i < 12; i++) {
-      last = await checkoutRoute(apiRequest('/api/packages/checkout', { token: user.token, headers: { 'x-forwarded-for': `198.51.100.${i}` }, body: { package_id: 'credits_50', success_url: `${TEST_APP_URL}/ok?i=${i}`, cancel_url: `${TEST_APP_URL}/c` } }));
+      last = await checkoutRoute(
+        apiRequest('/api/packages/checkout', {
+          token: user.token,
+          headers: { 'x-forwarded-for': `198.51.100.${i}` },
+          body: { package_id: 'credits_50', success_url: `${TEST_APP_URL}/ok?i=${i}`, cancel_url: `${TEST_APP_URL}/c` },
+        }),
+      );
       statuses.push(last.status);
     }
     expect(statuses.slice(0, 10).every((s) => s === 201)).toBe(true);

@@ -12,7 +12,9 @@ beforeAll(async () => {
   t = await createTestDatabase();
   await upsertCatalogRows(t.db, PACKAGES);
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 // The view reads the database's own now(), so these tests use the real time.
 const deps = () => ({ db: t.db, clock: new ManualClock(new Date()) });
@@ -31,14 +33,25 @@ describe('user_credit_summary: usage per member', () => {
     expect(held.status).toBe('held');
 
     const usage = await memberUsage(t.db, owner.teamId);
-    expect(Object.fromEntries(usage.map((u) => [u.user_id, u.used_this_month]))).toEqual({ [owner.userId]: 3, [member.userId]: 2 + 4 });
+    expect(Object.fromEntries(usage.map((u) => [u.user_id, u.used_this_month]))).toEqual({
+      [owner.userId]: 3,
+      [member.userId]: 2 + 4,
+    });
   });
 
   it('counts usage on an unlimited plan, where nothing is deducted', async () => {
     const owner = await createUserWithToken(t.db);
     const now = new Date();
-    await putTeamOnPlan(t.db, owner.teamId, 'business_monthly', new Date(now.getTime() - 86_400_000), new Date(now.getTime() + 20 * 86_400_000));
+    await putTeamOnPlan(
+      t.db,
+      owner.teamId,
+      'business_monthly',
+      new Date(now.getTime() - 86_400_000),
+      new Date(now.getTime() + 20 * 86_400_000),
+    );
     await deductCredit(deps(), owner.teamId, 'ai_stories', 40, 'big-story', owner.userId);
-    expect(await memberUsage(t.db, owner.teamId)).toEqual([{ user_id: owner.userId, email: owner.email, used_this_month: 40 }]);
+    expect(await memberUsage(t.db, owner.teamId)).toEqual([
+      { user_id: owner.userId, email: owner.email, used_this_month: 40 },
+    ]);
   });
 });

@@ -2,7 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditLedger } from '@/db/schema';
 import { eq } from 'drizzle-orm';
 import { ManualClock } from '@/lib/clock';
-import { commit, deductCredit, getCredits, grantPackCredits, release, releaseExpiredReservations, reserve, voidPackCredits } from '@/lib/credits';
+import {
+  commit,
+  deductCredit,
+  getCredits,
+  grantPackCredits,
+  release,
+  releaseExpiredReservations,
+  reserve,
+  voidPackCredits,
+} from '@/lib/credits';
 import { InsufficientCredits } from '@/lib/errors';
 import { createLogger } from '@/lib/logger';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -11,16 +20,37 @@ import { expectLedgerMatchesGrants } from './helpers';
 
 let t: TestDatabase;
 const DAY = 86_400_000;
-beforeAll(async () => { t = await createTestDatabase(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 function setup(start = '2026-11-10T12:00:00Z') {
   const clock = new ManualClock(start);
   return { clock, deps: { db: t.db, clock } };
 }
 
-async function pack(deps: { db: TestDatabase['db']; clock: ManualClock }, teamId: string, credits: number, days: number, key: string, priority = false) {
-  return t.db.transaction((tx) => grantPackCredits(tx, deps.clock, undefined, { teamId, packageId: `credits_${credits}`, credits, validityDays: days, priority, businessKey: key, sourceRef: key }));
+async function pack(
+  deps: { db: TestDatabase['db']; clock: ManualClock },
+  teamId: string,
+  credits: number,
+  days: number,
+  key: string,
+  priority = false,
+) {
+  return t.db.transaction((tx) =>
+    grantPackCredits(tx, deps.clock, undefined, {
+      teamId,
+      packageId: `credits_${credits}`,
+      credits,
+      validityDays: days,
+      priority,
+      businessKey: key,
+      sourceRef: key,
+    }),
+  );
 }
 
 describe('credit metering', () => {
@@ -28,7 +58,9 @@ describe('credit metering', () => {
     const { deps, clock } = setup();
     const user = await createUserWithToken(t.db);
     await pack(deps, user.teamId, 75, 90, `pack-conc-${user.teamId}`); // + the Starter month's 25 = 100
-    const results = await Promise.allSettled(Array.from({ length: 200 }, (_, i) => deductCredit(deps, user.teamId, 'ai_stories', 1, `story-${i}`)));
+    const results = await Promise.allSettled(
+      Array.from({ length: 200 }, (_, i) => deductCredit(deps, user.teamId, 'ai_stories', 1, `story-${i}`)),
+    );
     const ok = results.filter((r) => r.status === 'fulfilled');
     const failed = results.filter((r): r is PromiseRejectedResult => r.status === 'rejected');
     expect(ok.length).toBe(100);
@@ -42,7 +74,9 @@ describe('credit metering', () => {
     const user = await createUserWithToken(t.db);
     const first = await deductCredit(deps, user.teamId, 'ai_stories', 2, 'story-x');
     expect(first).toMatchObject({ replayed: false, remaining_credits: 23, status: 'committed' });
-    const retries = await Promise.all(Array.from({ length: 5 }, () => deductCredit(deps, user.teamId, 'ai_stories', 2, 'story-x')));
+    const retries = await Promise.all(
+      Array.from({ length: 5 }, () => deductCredit(deps, user.teamId, 'ai_stories', 2, 'story-x')),
+    );
     expect(retries.every((r) => r.replayed && r.remaining_credits === 23)).toBe(true);
     await expect(deductCredit(deps, user.teamId, 'ai_stories', 3, 'story-x')).rejects.toMatchObject({ status: 409 });
     expect(await expectLedgerMatchesGrants(t.db, user.teamId, clock.now())).toBe(23);
@@ -88,19 +122,31 @@ describe('credit metering', () => {
     await deductCredit(deps, user.teamId, 'ai_stories', 25, 'allowance-gone'); // the month's allowance
     const held = await reserve(deps, user.teamId, 90, 'long-story'); // 10 left in the pack
     // 30% refunded: 30 credits owed back, only 10 can be taken now.
-    expect(await t.db.transaction((tx) => voidPackCredits(tx, clock, { businessKey: key, refund: { refunded: 270, paid: 900 } }))).toEqual({ voided: 10, spent: 90 });
+    expect(
+      await t.db.transaction((tx) =>
+        voidPackCredits(tx, clock, { businessKey: key, refund: { refunded: 270, paid: 900 } }),
+      ),
+    ).toEqual({ voided: 10, spent: 90 });
     expect((await getCredits(deps, user.teamId)).ai_stories.remaining_credits).toBe(0);
     // The story fails: of the 90 returned, the 20 still owed go to the refund.
     await release(deps, user.teamId, held.reservation_id);
     expect((await getCredits(deps, user.teamId)).ai_stories.remaining_credits).toBe(70);
     // The same refund reported again takes nothing more; a larger one takes the difference.
-    expect(await t.db.transaction((tx) => voidPackCredits(tx, clock, { businessKey: key, refund: { refunded: 270, paid: 900 } }))).toMatchObject({ voided: 0 });
-    expect(await t.db.transaction((tx) => voidPackCredits(tx, clock, { businessKey: key, refund: { refunded: 450, paid: 900 } }))).toMatchObject({ voided: 20 });
+    expect(
+      await t.db.transaction((tx) =>
+        voidPackCredits(tx, clock, { businessKey: key, refund: { refunded: 270, paid: 900 } }),
+      ),
+    ).toMatchObject({ voided: 0 });
+    expect(
+      await t.db.transaction((tx) =>
+        voidPackCredits(tx, clock, { businessKey: key, refund: { refunded: 450, paid: 900 } }),
+      ),
+    ).toMatchObject({ voided: 20 });
     expect((await getCredits(deps, user.teamId)).ai_stories.remaining_credits).toBe(50);
     await expectLedgerMatchesGrants(t.db, user.teamId, clock.now());
   });
 
-  it('voids a refunded pack\'s remaining credits, keeping what was spent', async () => {
+  it("voids a refunded pack's remaining credits, keeping what was spent", async () => {
     const { deps, clock } = setup();
     const user = await createUserWithToken(t.db);
     await pack(deps, user.teamId, 100, 90, `refund-${user.teamId}`);
@@ -133,11 +179,13 @@ describe('credit metering', () => {
     clock.advance(10 * 60 * 1000);
     expect(await releaseExpiredReservations(deps)).toBeGreaterThanOrEqual(1);
     expect((await getCredits(deps, user.teamId)).ai_stories).toMatchObject({ remaining_credits: 15, held_credits: 0 });
-    await expect(commit(deps, user.teamId, stale.reservation_id)).rejects.toMatchObject({ code: 'reservation_released' });
+    await expect(commit(deps, user.teamId, stale.reservation_id)).rejects.toMatchObject({
+      code: 'reservation_released',
+    });
     await expectLedgerMatchesGrants(t.db, user.teamId, clock.now());
   });
 
-  it('never lets one team touch another team\'s reservation', async () => {
+  it("never lets one team touch another team's reservation", async () => {
     const { deps } = setup();
     const a = await createUserWithToken(t.db);
     const b = await createUserWithToken(t.db);
@@ -163,7 +211,10 @@ describe('credit metering', () => {
     clock.advance(3 * DAY + 1);
     await getCredits(deps, user.teamId);
     await getCredits(deps, user.teamId);
-    expect(lines.filter((l) => l.msg === 'Usage warning').map((l) => l.warning)).toEqual(['allowance_low', 'pack_expiring']);
+    expect(lines.filter((l) => l.msg === 'Usage warning').map((l) => l.warning)).toEqual([
+      'allowance_low',
+      'pack_expiring',
+    ]);
   });
 
   it('validates amount and reference id', async () => {

@@ -3,21 +3,42 @@ import { migrateDatabase } from '@/db/migrate';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 let t: TestDatabase;
-beforeAll(async () => { t = await createTestDatabase(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('migrations', () => {
   it('create every table the system needs', async () => {
-    const rows = await t.sql<{ table_name: string }[]>`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`;
+    const rows = await t.sql<
+      { table_name: string }[]
+    >`SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' AND table_type = 'BASE TABLE'`;
     const tables = rows.map((r) => r.table_name);
-    for (const name of ['stripe_products', 'checkout_sessions', 'user_purchases', 'user_credits', 'subscription_addons',
-      'users', 'teams', 'team_members', 'api_tokens', 'subscriptions', 'stripe_events', 'credit_ledger', 'rate_limits']) {
+    for (const name of [
+      'stripe_products',
+      'checkout_sessions',
+      'user_purchases',
+      'user_credits',
+      'subscription_addons',
+      'users',
+      'teams',
+      'team_members',
+      'api_tokens',
+      'subscriptions',
+      'stripe_events',
+      'credit_ledger',
+      'rate_limits',
+    ]) {
       expect(tables, name).toContain(name);
     }
   });
 
   it('create both views, and they can be queried', async () => {
-    const rows = await t.sql<{ table_name: string }[]>`SELECT table_name FROM information_schema.views WHERE table_schema = 'public'`;
+    const rows = await t.sql<
+      { table_name: string }[]
+    >`SELECT table_name FROM information_schema.views WHERE table_schema = 'public'`;
     expect(rows.map((r) => r.table_name).sort()).toEqual(['package_performance', 'user_credit_summary']);
     await t.sql`SELECT * FROM user_credit_summary`;
     await t.sql`SELECT * FROM package_performance`;

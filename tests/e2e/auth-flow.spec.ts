@@ -37,7 +37,9 @@ test('a visitor signs up, invites a member, creates an API token and uses it', a
 
   await page.getByRole('button', { name: 'Revoke' }).click();
   await expect(page.getByRole('cell', { name: 'e2e token' })).toHaveCount(0);
-  expect((await request.get('/api/packages/user/entitlements', { headers: { Authorization: `Bearer ${token}` } })).status()).toBe(401);
+  expect(
+    (await request.get('/api/packages/user/entitlements', { headers: { Authorization: `Bearer ${token}` } })).status(),
+  ).toBe(401);
 });
 
 test('the demo user signs in (a wrong password gets one message for both mistakes) and signs out', async ({ page }) => {

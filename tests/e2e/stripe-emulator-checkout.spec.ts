@@ -74,7 +74,12 @@ test.describe('hosted checkout: credit pack (payment mode)', () => {
     await pay(page, CARDS.ok);
     await page.waitForURL(`${rx.origin}/success?session_id=${s.id}`);
     const events = await verifiedEventsSince(m);
-    expect(events.map((e) => e.type)).toEqual(['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'checkout.session.completed']);
+    expect(events.map((e) => e.type)).toEqual([
+      'payment_intent.created',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'checkout.session.completed',
+    ]);
     const completed = events.find((e) => e.type === 'checkout.session.completed')!;
     expect((completed.data.object as Stripe.Checkout.Session).id).toBe(s.id);
     expect((completed.data.object as Stripe.Checkout.Session).metadata).toEqual({ package_id: 'credits_50' });
@@ -86,7 +91,11 @@ test.describe('hosted checkout: credit pack (payment mode)', () => {
     await page.goto(s.url!);
     await pay(page, CARDS.declined);
     await expect(page.getByRole('alert')).toHaveText('Your card was declined.');
-    expect((await verifiedEventsSince(m)).map((e) => e.type)).toEqual(['payment_intent.created', 'charge.failed', 'payment_intent.payment_failed']);
+    expect((await verifiedEventsSince(m)).map((e) => e.type)).toEqual([
+      'payment_intent.created',
+      'charge.failed',
+      'payment_intent.payment_failed',
+    ]);
     await pay(page, CARDS.ok);
     await page.waitForURL(/\/success\?session_id=/);
     const types = (await verifiedEventsSince(m)).map((e) => e.type);
@@ -105,7 +114,13 @@ test.describe('hosted checkout: credit pack (payment mode)', () => {
     await pay(page, CARDS.threeDS);
     await page.getByRole('button', { name: 'Complete authentication' }).click();
     await page.waitForURL(/\/success\?session_id=/);
-    expect((await verifiedEventsSince(m)).map((e) => e.type)).toEqual(expect.arrayContaining(['payment_intent.payment_failed', 'payment_intent.succeeded', 'checkout.session.completed']));
+    expect((await verifiedEventsSince(m)).map((e) => e.type)).toEqual(
+      expect.arrayContaining([
+        'payment_intent.payment_failed',
+        'payment_intent.succeeded',
+        'checkout.session.completed',
+      ]),
+    );
   });
 
   test('Cancel returns to cancel_url', async ({ page }) => {
@@ -133,10 +148,21 @@ test.describe('hosted checkout: subscription', () => {
       await page.waitForURL(/\/success\?session_id=/);
       const events = await verifiedEventsSince(m);
       const types = events.map((e) => e.type);
-      expect(types).toEqual(expect.arrayContaining(['customer.created', 'customer.subscription.created', 'invoice.paid', 'invoice.payment_succeeded', 'payment_intent.succeeded', 'checkout.session.completed']));
+      expect(types).toEqual(
+        expect.arrayContaining([
+          'customer.created',
+          'customer.subscription.created',
+          'invoice.paid',
+          'invoice.payment_succeeded',
+          'payment_intent.succeeded',
+          'checkout.session.completed',
+        ]),
+      );
       expect(types.at(-1)).toBe('checkout.session.completed');
       if (name === 'declined') expect(types).toContain('payment_intent.payment_failed');
-      const sub = await stripe.subscriptions.retrieve((await stripe.checkout.sessions.retrieve(s.id)).subscription as string);
+      const sub = await stripe.subscriptions.retrieve(
+        (await stripe.checkout.sessions.retrieve(s.id)).subscription as string,
+      );
       expect(sub.status).toBe('active');
     });
   }
@@ -151,10 +177,17 @@ test('an expired session says so', async ({ page }) => {
 
 test('billing portal: cancel at period end, resume, switch monthly ↔ annual, return', async ({ page }) => {
   const s = await stripe.checkout.sessions.create(sessionParams('subscription'));
-  await fetch(`${emu.url}/_emulator/checkout/sessions/${s.id}/complete`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{}' });
+  await fetch(`${emu.url}/_emulator/checkout/sessions/${s.id}/complete`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: '{}',
+  });
   const done = await stripe.checkout.sessions.retrieve(s.id);
   const subId = done.subscription as string;
-  const portal = await stripe.billingPortal.sessions.create({ customer: done.customer as string, return_url: `${rx.origin}/account` });
+  const portal = await stripe.billingPortal.sessions.create({
+    customer: done.customer as string,
+    return_url: `${rx.origin}/account`,
+  });
   await page.goto(portal.url);
   await expect(page.getByRole('heading', { name: 'Manage your billing' })).toBeVisible();
 

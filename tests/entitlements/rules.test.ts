@@ -5,11 +5,51 @@ const ADDONS = ['addon_storage', 'addon_priority_support', 'addon_integrations']
 const subsets = Array.from({ length: 8 }, (_, mask) => ADDONS.filter((_, i) => mask & (1 << i)));
 
 const plans = {
-  starter: { members: 3, projects: 5, storage: 1, stories: { unlimited: false, per_member: null, total: 25 }, sso: false, integrations: false, support: false },
-  professional_monthly: { members: null, projects: null, storage: 50, stories: { unlimited: false, per_member: 200, total: 800 }, sso: false, integrations: true, support: false },
-  professional_annual: { members: null, projects: null, storage: 50, stories: { unlimited: false, per_member: 200, total: 800 }, sso: false, integrations: true, support: false },
-  business_monthly: { members: null, projects: null, storage: 200, stories: { unlimited: true, per_member: null, total: null }, sso: true, integrations: true, support: true },
-  business_annual: { members: null, projects: null, storage: 200, stories: { unlimited: true, per_member: null, total: null }, sso: true, integrations: true, support: true },
+  starter: {
+    members: 3,
+    projects: 5,
+    storage: 1,
+    stories: { unlimited: false, per_member: null, total: 25 },
+    sso: false,
+    integrations: false,
+    support: false,
+  },
+  professional_monthly: {
+    members: null,
+    projects: null,
+    storage: 50,
+    stories: { unlimited: false, per_member: 200, total: 800 },
+    sso: false,
+    integrations: true,
+    support: false,
+  },
+  professional_annual: {
+    members: null,
+    projects: null,
+    storage: 50,
+    stories: { unlimited: false, per_member: 200, total: 800 },
+    sso: false,
+    integrations: true,
+    support: false,
+  },
+  business_monthly: {
+    members: null,
+    projects: null,
+    storage: 200,
+    stories: { unlimited: true, per_member: null, total: null },
+    sso: true,
+    integrations: true,
+    support: true,
+  },
+  business_annual: {
+    members: null,
+    projects: null,
+    storage: 200,
+    stories: { unlimited: true, per_member: null, total: null },
+    sso: true,
+    integrations: true,
+    support: true,
+  },
 } as const;
 
 describe('entitlements for every plan and add-on combination', () => {
@@ -33,15 +73,32 @@ describe('entitlements for every plan and add-on combination', () => {
   }
 
   it('adds 10 GB per storage add-on unit', () => {
-    expect(computeEntitlements({ planPackageId: 'professional_monthly', addons: ['addon_storage', 'addon_storage'], memberCount: 1, hasPriorityCredits: false }).storage_gb).toBe(70);
+    expect(
+      computeEntitlements({
+        planPackageId: 'professional_monthly',
+        addons: ['addon_storage', 'addon_storage'],
+        memberCount: 1,
+        hasPriorityCredits: false,
+      }).storage_gb,
+    ).toBe(70);
   });
 
   it('grants priority AI processing only while a 250 pack has credits', () => {
-    expect(computeEntitlements({ planPackageId: 'starter', addons: [], memberCount: 1, hasPriorityCredits: true }).features.priority_ai_processing).toBe(true);
+    expect(
+      computeEntitlements({ planPackageId: 'starter', addons: [], memberCount: 1, hasPriorityCredits: true }).features
+        .priority_ai_processing,
+    ).toBe(true);
   });
 
   it('scales the Professional allowance with members', () => {
-    expect(computeEntitlements({ planPackageId: 'professional_annual', addons: [], memberCount: 7, hasPriorityCredits: false }).monthly_story_allowance.total).toBe(1400);
+    expect(
+      computeEntitlements({
+        planPackageId: 'professional_annual',
+        addons: [],
+        memberCount: 7,
+        hasPriorityCredits: false,
+      }).monthly_story_allowance.total,
+    ).toBe(1400);
   });
 
   it('names the plan to upgrade to', () => {

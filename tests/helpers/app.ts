@@ -14,12 +14,26 @@ import type { TestDatabase } from './db';
 export const TEST_APP_URL = 'http://app.test';
 
 /** Installs an AppContext for route handlers called directly in tests. */
-export function installTestContext(t: TestDatabase, options: { stripeBase?: string; clock?: Clock; env?: Record<string, string> } = {}): AppContext {
-  const env = parseEnv({ NODE_ENV: 'test', DATABASE_URL: t.url, APP_URL: TEST_APP_URL, STRIPE_API_BASE: options.stripeBase ?? 'http://127.0.0.1:9', STRIPE_WEBHOOK_SECRET: 'whsec_test_secret', LOG_LEVEL: 'silent', ...options.env });
+export function installTestContext(
+  t: TestDatabase,
+  options: { stripeBase?: string; clock?: Clock; env?: Record<string, string> } = {},
+): AppContext {
+  const env = parseEnv({
+    NODE_ENV: 'test',
+    DATABASE_URL: t.url,
+    APP_URL: TEST_APP_URL,
+    STRIPE_API_BASE: options.stripeBase ?? 'http://127.0.0.1:9',
+    STRIPE_WEBHOOK_SECRET: 'whsec_test_secret',
+    LOG_LEVEL: 'silent',
+    ...options.env,
+  });
   const context: AppContext = {
     env,
     db: t.db,
-    stripe: createStripeClient({ kind: 'emulator', apiBase: env.STRIPE_API_BASE!, secretKey: 'sk_test_emulator' }, { maxNetworkRetries: 0, timeoutMs: 5000 }),
+    stripe: createStripeClient(
+      { kind: 'emulator', apiBase: env.STRIPE_API_BASE!, secretKey: 'sk_test_emulator' },
+      { maxNetworkRetries: 0, timeoutMs: 5000 },
+    ),
     clock: options.clock ?? new ManualClock(new Date()),
     logger: createLogger({ level: 'silent' }),
   };
@@ -38,12 +52,21 @@ export interface TestUser {
 const PASSWORD = 'correct-horse-42';
 
 /** A user with a personal team (owner) and an API token. `joinTeam` adds them to another team instead. */
-export async function createUserWithToken(db: Database, options: { email?: string; isPlatformAdmin?: boolean; joinTeam?: { teamId: string; role: 'owner' | 'admin' | 'member' } } = {}): Promise<TestUser> {
+export async function createUserWithToken(
+  db: Database,
+  options: {
+    email?: string;
+    isPlatformAdmin?: boolean;
+    joinTeam?: { teamId: string; role: 'owner' | 'admin' | 'member' };
+  } = {},
+): Promise<TestUser> {
   const email = options.email ?? `user-${randomBytes(5).toString('hex')}@example.com`;
   const user = await createUser(db, { email, password: PASSWORD, isPlatformAdmin: options.isPlatformAdmin });
   let teamId = user.teamId;
   if (options.joinTeam) {
-    await db.insert(teamMembers).values({ teamId: options.joinTeam.teamId, userId: user.id, role: options.joinTeam.role });
+    await db
+      .insert(teamMembers)
+      .values({ teamId: options.joinTeam.teamId, userId: user.id, role: options.joinTeam.role });
     await db.update(users).set({ currentTeamId: options.joinTeam.teamId }).where(eq(users.id, user.id));
     teamId = options.joinTeam.teamId;
   }
@@ -54,14 +77,22 @@ export async function createUserWithToken(db: Database, options: { email?: strin
 export const TEST_PASSWORD = PASSWORD;
 
 /** A Request to a route handler, authenticated with a bearer token when given. */
-export function apiRequest(path: string, options: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {}): Request {
+export function apiRequest(
+  path: string,
+  options: { method?: string; token?: string; body?: unknown; headers?: Record<string, string> } = {},
+): Request {
   const headers: Record<string, string> = { ...options.headers };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   return new Request(new URL(path, TEST_APP_URL), {
     method: options.method ?? (options.body !== undefined ? 'POST' : 'GET'),
     headers,
-    body: options.body === undefined ? undefined : typeof options.body === 'string' ? options.body : JSON.stringify(options.body),
+    body:
+      options.body === undefined
+        ? undefined
+        : typeof options.body === 'string'
+          ? options.body
+          : JSON.stringify(options.body),
   });
 }
 

@@ -23,7 +23,17 @@ export interface BillingHarness {
   emulator(path: string, body?: unknown): Promise<Response>;
   checkout(user: TestUser, body: Record<string, unknown>): Promise<Response>;
   /** Checkout + payment with a card + webhook delivery; returns the session id. */
-  buy(user: TestUser, packageId: string, options?: { card?: string; trialDays?: number; currency?: string; order?: 'fifo' | 'reverse' | 'shuffled'; duplicate?: boolean }): Promise<string>;
+  buy(
+    user: TestUser,
+    packageId: string,
+    options?: {
+      card?: string;
+      trialDays?: number;
+      currency?: string;
+      order?: 'fifo' | 'reverse' | 'shuffled';
+      duplicate?: boolean;
+    },
+  ): Promise<string>;
   close(): Promise<void>;
 }
 
@@ -33,36 +43,71 @@ export async function startBillingHarness(): Promise<BillingHarness> {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
-      const request = new Request(`${TEST_APP_URL}/api/packages/webhook`, { method: 'POST', headers: req.headers as Record<string, string>, body: Buffer.concat(chunks) });
-      webhookRoute(request).then(async (response) => {
-        res.writeHead(response.status, { 'content-type': 'application/json' });
-        res.end(await response.text());
-      }, () => {
-        res.writeHead(500);
-        res.end();
+      const request = new Request(`${TEST_APP_URL}/api/packages/webhook`, {
+        method: 'POST',
+        headers: req.headers as Record<string, string>,
+        body: Buffer.concat(chunks),
       });
+      webhookRoute(request).then(
+        async (response) => {
+          res.writeHead(response.status, { 'content-type': 'application/json' });
+          res.end(await response.text());
+        },
+        () => {
+          res.writeHead(500);
+          res.end();
+        },
+      );
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
   const receiverUrl = `http://127.0.0.1:${(receiver.address() as AddressInfo).port}/`;
   const [t, emu] = await Promise.all([
     createTestDatabase(),
-    startStripeEmulator({ port: 0, deliveryMode: 'manual', webhookUrls: [receiverUrl], webhookSecret: WEBHOOK_SECRET, retryBaseMs: 20, retryMaxMs: 100, maxAttempts: 4 }),
+    startStripeEmulator({
+      port: 0,
+      deliveryMode: 'manual',
+      webhookUrls: [receiverUrl],
+      webhookSecret: WEBHOOK_SECRET,
+      retryBaseMs: 20,
+      retryMaxMs: 100,
+      maxAttempts: 4,
+    }),
   ]);
   const app = installTestContext(t, { stripeBase: emu.url });
   await initPackages({ db: t.db, stripe: app.stripe, logger: createLogger({ level: 'silent' }) });
   await emu.flushWebhooks();
 
   const harness: BillingHarness = {
-    t, emu, app,
+    t,
+    emu,
+    app,
     deliver: (options) => emu.flushWebhooks(options),
-    emulator: (path, body) => fetch(`${emu.url}/_emulator/${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }),
-    checkout: (user, body) => checkoutRoute(apiRequest('/api/packages/checkout', { token: user.token, headers: { 'x-forwarded-for': `203.0.113.${++clientCounter % 250}` }, body: { success_url: `${TEST_APP_URL}/ok`, cancel_url: `${TEST_APP_URL}/cancel`, ...body } })),
+    emulator: (path, body) =>
+      fetch(`${emu.url}/_emulator/${path}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify(body ?? {}),
+      }),
+    checkout: (user, body) =>
+      checkoutRoute(
+        apiRequest('/api/packages/checkout', {
+          token: user.token,
+          headers: { 'x-forwarded-for': `203.0.113.${++clientCounter % 250}` },
+          body: { success_url: `${TEST_APP_URL}/ok`, cancel_url: `${TEST_APP_URL}/cancel`, ...body },
+        }),
+      ),
     async buy(user, packageId, options = {}) {
-      const res = await harness.checkout(user, { package_id: packageId, ...(options.trialDays ? { trial_days: options.trialDays } : {}), ...(options.currency ? { currency: options.currency } : {}) });
+      const res = await harness.checkout(user, {
+        package_id: packageId,
+        ...(options.trialDays ? { trial_days: options.trialDays } : {}),
+        ...(options.currency ? { currency: options.currency } : {}),
+      });
       if (res.status !== 201) throw new Error(`checkout failed: ${res.status} ${await res.text()}`);
       const { session_id } = (await res.json()) as { session_id: string };
-      const paid = await harness.emulator(`checkout/sessions/${session_id}/complete`, { card: options.card ?? '4242424242424242' });
+      const paid = await harness.emulator(`checkout/sessions/${session_id}/complete`, {
+        card: options.card ?? '4242424242424242',
+      });
       if (!paid.ok) throw new Error(`payment failed: ${paid.status} ${await paid.text()}`);
       await harness.deliver({ order: options.order, duplicate: options.duplicate });
       return session_id;

@@ -7,5 +7,9 @@ export type TestDatabase = ScratchDatabase;
 export async function createTestDatabase(): Promise<TestDatabase> {
   const config = inject('testDatabase');
   if (!config) return createScratchDatabase({ prefix: 'af_test' });
-  return createScratchDatabase({ adminUrl: config.adminUrl, prefix: `af_test_${config.runId}`, template: config.template });
+  return createScratchDatabase({
+    adminUrl: config.adminUrl,
+    prefix: `af_test_${config.runId}`,
+    template: config.template,
+  });
 }

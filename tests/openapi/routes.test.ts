@@ -19,7 +19,10 @@ function routesOnDisk(): string[] {
         const apiPath = ['/api/packages', ...rel.map((s) => s.replace(/^\[(.+)\]$/, '{$1}'))].join('/');
         const source = fs.readFileSync(full, 'utf8');
         for (const m of METHODS) {
-          if (new RegExp(`export (async )?function ${m}\\b|export const ${m}\\b|export \\{[^}]*\\b${m}\\b`).test(source)) found.push(`${m.toLowerCase()} ${apiPath}`);
+          if (
+            new RegExp(`export (async )?function ${m}\\b|export const ${m}\\b|export \\{[^}]*\\b${m}\\b`).test(source)
+          )
+            found.push(`${m.toLowerCase()} ${apiPath}`);
         }
       }
     }
@@ -35,7 +38,10 @@ describe('OpenAPI document', () => {
   });
 
   it('is a valid-looking OpenAPI 3.1 document with request schemas from zod', () => {
-    const doc = buildOpenApiDocument(API_ROUTES, 'http://localhost:3000') as { openapi: string; paths: Record<string, Record<string, { parameters: { name: string }[] }>> };
+    const doc = buildOpenApiDocument(API_ROUTES, 'http://localhost:3000') as {
+      openapi: string;
+      paths: Record<string, Record<string, { parameters: { name: string }[] }>>;
+    };
     expect(doc.openapi).toBe('3.1.0');
     const list = doc.paths['/api/packages']!.get!;
     expect(list.parameters.map((p) => p.name)).toContain('package_type');

@@ -6,8 +6,12 @@ import { connectDatabase } from '@/db/client';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 let t: TestDatabase;
-beforeAll(async () => { t = await createTestDatabase(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('rate limiter', () => {
   const rule = { name: 'test', limit: 3, windowSeconds: 60 };

@@ -34,7 +34,9 @@ export default async function setup(project: TestProject) {
   project.provide('testDatabase', { adminUrl, template, runId });
 
   return async () => {
-    const leftovers = await admin<{ datname: string }[]>`SELECT datname FROM pg_database WHERE datname LIKE ${`af_test_${runId}_%`}`;
+    const leftovers = await admin<
+      { datname: string }[]
+    >`SELECT datname FROM pg_database WHERE datname LIKE ${`af_test_${runId}_%`}`;
     for (const { datname } of leftovers) await admin.unsafe(`DROP DATABASE IF EXISTS "${datname}" WITH (FORCE)`);
     await admin.end();
   };

@@ -11,7 +11,13 @@ afterAll(() => h.close());
 describe('products', () => {
   it('creates with a chosen id, retrieves, updates, lists with active filter', async () => {
     const p = await h.stripe.products.create({ id: 'business', name: 'Business', metadata: { tier: '3' } });
-    expect(p).toMatchObject({ id: 'business', object: 'product', active: true, livemode: false, metadata: { tier: '3' } });
+    expect(p).toMatchObject({
+      id: 'business',
+      object: 'product',
+      active: true,
+      livemode: false,
+      metadata: { tier: '3' },
+    });
     const auto = await h.stripe.products.create({ name: 'Auto id' });
     expect(auto.id).toMatch(/^prod_/);
     expect((await h.stripe.products.retrieve('business')).name).toBe('Business');
@@ -28,7 +34,9 @@ describe('products', () => {
 
   it('rejects a duplicate chosen id', async () => {
     await h.stripe.products.create({ id: 'dup', name: 'A' });
-    await expect(h.stripe.products.create({ id: 'dup', name: 'B' })).rejects.toMatchObject({ code: 'resource_already_exists' });
+    await expect(h.stripe.products.create({ id: 'dup', name: 'B' })).rejects.toMatchObject({
+      code: 'resource_already_exists',
+    });
   });
 });
 
@@ -109,7 +117,10 @@ describe('prices', () => {
     const all: string[] = [];
     for await (const p of h.stripe.prices.list({ product: 'page', limit: 2 })) all.push(p.id);
     expect(all).toEqual(newest);
-    await expect(h.stripe.prices.list({ limit: 101 })).rejects.toMatchObject({ code: 'parameter_invalid', param: 'limit' });
+    await expect(h.stripe.prices.list({ limit: 101 })).rejects.toMatchObject({
+      code: 'parameter_invalid',
+      param: 'limit',
+    });
   });
 });
 
@@ -119,7 +130,10 @@ describe('customers', () => {
     expect(c.id).toMatch(/^cus_/);
     const u = await h.stripe.customers.update(c.id, { name: 'Ada L.' });
     expect(u.name).toBe('Ada L.');
-    expect((await h.stripe.customers.retrieve(c.id)) as Stripe.Customer).toMatchObject({ email: 'a@example.com', name: 'Ada L.' });
+    expect((await h.stripe.customers.retrieve(c.id)) as Stripe.Customer).toMatchObject({
+      email: 'a@example.com',
+      name: 'Ada L.',
+    });
     const updated = await h.stripe.events.list({ type: 'customer.updated', limit: 1 });
     expect(updated.data[0]?.data.object).toMatchObject({ id: c.id, name: 'Ada L.' });
     expect(updated.data[0]?.data.previous_attributes).toEqual({ name: 'Ada' });
@@ -129,7 +143,12 @@ describe('customers', () => {
     expect(since.data.length).toBeGreaterThanOrEqual(2);
     expect((await h.stripe.events.list({ created: { gt: c.created + 10_000 } })).data).toHaveLength(0);
     const evt = await h.stripe.events.retrieve(created.data[1]!.id);
-    expect(evt).toMatchObject({ object: 'event', api_version: '2026-10-28.endive', livemode: false, type: 'customer.created' });
+    expect(evt).toMatchObject({
+      object: 'event',
+      api_version: '2026-10-28.endive',
+      livemode: false,
+      type: 'customer.created',
+    });
     expect(evt.request?.id).toMatch(/^req_/);
   });
 });
@@ -161,7 +180,12 @@ describe('errors', () => {
       param: 'name',
     });
     await expect(
-      h.stripe.prices.create({ product: 'business', currency: 'usd', unit_amount: 1, recurring: { interval: 'fortnight' as 'month' } }),
+      h.stripe.prices.create({
+        product: 'business',
+        currency: 'usd',
+        unit_amount: 1,
+        recurring: { interval: 'fortnight' as 'month' },
+      }),
     ).rejects.toMatchObject({ code: 'parameter_invalid', param: 'recurring[interval]' });
     await expect(h.stripe.prices.create({ product: 'nope', currency: 'usd', unit_amount: 1 })).rejects.toMatchObject({
       code: 'resource_missing',
@@ -182,7 +206,9 @@ describe('idempotency', () => {
     const b = await h.stripe.customers.create({ email: 'idem@example.com' }, { idempotencyKey: 'k-1' });
     expect(b.id).toBe(a.id);
     expect(b.lastResponse.headers['idempotent-replayed']).toBe('true');
-    await expect(h.stripe.customers.create({ email: 'other@example.com' }, { idempotencyKey: 'k-1' })).rejects.toMatchObject({
+    await expect(
+      h.stripe.customers.create({ email: 'other@example.com' }, { idempotencyKey: 'k-1' }),
+    ).rejects.toMatchObject({
       type: 'StripeIdempotencyError',
       statusCode: 400,
     });
@@ -193,7 +219,9 @@ describe('idempotency', () => {
 
 describe('parameter_unknown', () => {
   it('rejects parameters Stripe does not know for the endpoint', async () => {
-    await expect(h.stripe.products.create({ name: 'X', nmae: 'typo' } as Stripe.ProductCreateParams)).rejects.toMatchObject({
+    await expect(
+      h.stripe.products.create({ name: 'X', nmae: 'typo' } as Stripe.ProductCreateParams),
+    ).rejects.toMatchObject({
       statusCode: 400,
       code: 'parameter_unknown',
       param: 'nmae',

@@ -12,8 +12,13 @@ export interface Harness {
    * Plain HTTP against the emulator (for /_emulator helpers and raw wire checks).
    * `json` is deliberately loose: tests assert on arbitrary response shapes.
    */
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  http(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<{ status: number; json: any; headers: Headers }>;
+  http(
+    method: string,
+    path: string,
+    body?: unknown,
+    headers?: Record<string, string>,
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  ): Promise<{ status: number; json: any; headers: Headers }>;
   close(): Promise<void>;
 }
 
@@ -68,7 +73,9 @@ export async function startReceiver(fail: (n: number, event: Stripe.Event) => bo
     req.on('end', () => {
       if (req.method === 'GET') {
         // Doubles as the merchant site for success_url / cancel_url / return_url in browser tests.
-        res.writeHead(200, { 'content-type': 'text/html' }).end(`<!doctype html><title>Merchant</title><h1>Merchant page ${req.url}</h1>`);
+        res
+          .writeHead(200, { 'content-type': 'text/html' })
+          .end(`<!doctype html><title>Merchant</title><h1>Merchant page ${req.url}</h1>`);
         return;
       }
       const body = Buffer.concat(chunks).toString('utf8');

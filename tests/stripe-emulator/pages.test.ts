@@ -10,16 +10,34 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const urls = { success_url: 'http://localhost:3000/success?session_id={CHECKOUT_SESSION_ID}', cancel_url: 'http://localhost:3000/pricing' };
+const urls = {
+  success_url: 'http://localhost:3000/success?session_id={CHECKOUT_SESSION_ID}',
+  cancel_url: 'http://localhost:3000/pricing',
+};
 
 async function post(url: string, fields: Record<string, string>): Promise<Response> {
-  return fetch(url, { method: 'POST', redirect: 'manual', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams(fields).toString() });
+  return fetch(url, {
+    method: 'POST',
+    redirect: 'manual',
+    headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    body: new URLSearchParams(fields).toString(),
+  });
 }
-const card = (n: string) => ({ email: 'page@example.com', cardNumber: n, cardExpiry: '12 / 34', cardCvc: '123', billingName: 'Page Buyer' });
+const card = (n: string) => ({
+  email: 'page@example.com',
+  cardNumber: n,
+  cardExpiry: '12 / 34',
+  cardCvc: '123',
+  billingName: 'Page Buyer',
+});
 
 describe('hosted checkout page (plain HTTP)', () => {
   it('renders line items in the session currency and a cancel link', async () => {
-    const s = await h.stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: cat.credits.id, quantity: 1 }], ...urls });
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: cat.credits.id, quantity: 1 }],
+      ...urls,
+    });
     const html = await (await fetch(s.url!)).text();
     expect(html).toContain('<h1>Checkout</h1>');
     expect(html).toContain('50 AI Stories');
@@ -30,7 +48,11 @@ describe('hosted checkout page (plain HTTP)', () => {
   });
 
   it('declines, shows the message, then succeeds and redirects with the session id', async () => {
-    const s = await h.stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: cat.credits.id }], ...urls });
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: cat.credits.id }],
+      ...urls,
+    });
     const r1 = await post(s.url!, card('4000 0000 0000 0002'));
     expect(r1.status).toBe(303);
     const page = await (await fetch(s.url!)).text();
@@ -41,7 +63,11 @@ describe('hosted checkout page (plain HTTP)', () => {
   });
 
   it('3-D Secure challenge page: fail then complete', async () => {
-    const s = await h.stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: cat.monthly.id }], ...urls });
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: cat.monthly.id }],
+      ...urls,
+    });
     await post(s.url!, card('4000002500003155'));
     expect(await (await fetch(s.url!)).text()).toContain('3D Secure authentication');
     const waiting = await h.stripe.events.list({ type: 'payment_intent.requires_action', limit: 1 });
@@ -51,12 +77,18 @@ describe('hosted checkout page (plain HTTP)', () => {
     await post(s.url!, card('4000002500003155'));
     const done = await post(`${s.url}/3ds`, { action: 'complete' });
     expect(done.headers.get('location')).toContain(s.id);
-    const sub = await h.stripe.subscriptions.retrieve((await h.stripe.checkout.sessions.retrieve(s.id)).subscription as string);
+    const sub = await h.stripe.subscriptions.retrieve(
+      (await h.stripe.checkout.sessions.retrieve(s.id)).subscription as string,
+    );
     expect(sub.status).toBe('active');
   });
 
   it('3-D Secure in payment mode: payment_intent.requires_action, then succeeded on the same intent', async () => {
-    const s = await h.stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: cat.credits.id }], ...urls });
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: cat.credits.id }],
+      ...urls,
+    });
     await post(s.url!, card('4000002500003155'));
     const pending = await h.stripe.checkout.sessions.retrieve(s.id, { expand: ['payment_intent'] });
     const pi = pending.payment_intent as Stripe.PaymentIntent;
@@ -68,10 +100,16 @@ describe('hosted checkout page (plain HTTP)', () => {
   });
 
   it('shows validation errors without charging, and expiry', async () => {
-    const s = await h.stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: cat.credits.id }], ...urls });
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: cat.credits.id }],
+      ...urls,
+    });
     await post(s.url!, { ...card('4242424242424242'), cardCvc: '' });
     expect(await (await fetch(s.url!)).text()).toContain('security code is incomplete');
-    expect((await h.stripe.paymentIntents.list()).data.every((pi) => pi.id !== (s.payment_intent as string))).toBe(true);
+    expect((await h.stripe.paymentIntents.list()).data.every((pi) => pi.id !== (s.payment_intent as string))).toBe(
+      true,
+    );
     await h.stripe.checkout.sessions.expire(s.id);
     const expired = await fetch(s.url!);
     expect(expired.status).toBe(410);
@@ -79,7 +117,12 @@ describe('hosted checkout page (plain HTTP)', () => {
   });
 
   it('trial sessions offer "Start trial"', async () => {
-    const s = await h.stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: cat.monthly.id }], subscription_data: { trial_period_days: 14 }, ...urls });
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: cat.monthly.id }],
+      subscription_data: { trial_period_days: 14 },
+      ...urls,
+    });
     const html = await (await fetch(s.url!)).text();
     expect(html).toContain('Start trial');
     expect(html).toContain('14 days');
@@ -88,11 +131,19 @@ describe('hosted checkout page (plain HTTP)', () => {
 
 describe('billing portal page (plain HTTP)', () => {
   it('cancels at period end, resumes and switches monthly ↔ annual', async () => {
-    const s = await h.stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: cat.monthly.id }], customer_email: 'portal@example.com', ...urls });
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: cat.monthly.id }],
+      customer_email: 'portal@example.com',
+      ...urls,
+    });
     await h.http('POST', `/_emulator/checkout/sessions/${s.id}/complete`, {});
     const session = await h.stripe.checkout.sessions.retrieve(s.id);
     const subId = session.subscription as string;
-    const portal = await h.stripe.billingPortal.sessions.create({ customer: session.customer as string, return_url: 'http://localhost:3000/account' });
+    const portal = await h.stripe.billingPortal.sessions.create({
+      customer: session.customer as string,
+      return_url: 'http://localhost:3000/account',
+    });
     let html = await (await fetch(portal.url)).text();
     expect(html).toContain('Professional');
     expect(html).toContain('Switch to annual billing');

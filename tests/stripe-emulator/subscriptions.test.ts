@@ -10,7 +10,10 @@ beforeAll(async () => {
 });
 afterAll(() => h.close());
 
-const urls = { success_url: 'http://localhost:3000/success?session_id={CHECKOUT_SESSION_ID}', cancel_url: 'http://localhost:3000/pricing' };
+const urls = {
+  success_url: 'http://localhost:3000/success?session_id={CHECKOUT_SESSION_ID}',
+  cancel_url: 'http://localhost:3000/pricing',
+};
 
 async function typesSince(afterId: string | undefined): Promise<string[]> {
   const all: Stripe.Event[] = [];
@@ -27,7 +30,13 @@ async function subscribe(
   opts: Partial<Stripe.Checkout.SessionCreateParams> = {},
   card = '4242424242424242',
 ): Promise<Stripe.Subscription> {
-  const s = await h.stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: price.id, quantity: 1 }], customer_email: 'sub@example.com', ...urls, ...opts });
+  const s = await h.stripe.checkout.sessions.create({
+    mode: 'subscription',
+    line_items: [{ price: price.id, quantity: 1 }],
+    customer_email: 'sub@example.com',
+    ...urls,
+    ...opts,
+  });
   const done = await h.http('POST', `/_emulator/checkout/sessions/${s.id}/complete`, { card });
   expect(done.status).toBe(200);
   return h.stripe.subscriptions.retrieve(done.json.subscription as string);
@@ -47,10 +56,18 @@ describe('subscription lifecycle', () => {
       ...urls,
     });
     await h.http('POST', `/_emulator/checkout/sessions/${s.id}/complete`, { card: '4242424242424242' });
-    const session = await h.stripe.checkout.sessions.retrieve(s.id, { expand: ['subscription', 'customer', 'invoice'] });
+    const session = await h.stripe.checkout.sessions.retrieve(s.id, {
+      expand: ['subscription', 'customer', 'invoice'],
+    });
     expect(session).toMatchObject({ status: 'complete', payment_status: 'paid', payment_intent: null });
     const sub = session.subscription as Stripe.Subscription;
-    expect(sub).toMatchObject({ object: 'subscription', status: 'active', currency: 'usd', metadata: { package_id: 'professional_monthly' }, cancel_at_period_end: false });
+    expect(sub).toMatchObject({
+      object: 'subscription',
+      status: 'active',
+      currency: 'usd',
+      metadata: { package_id: 'professional_monthly' },
+      cancel_at_period_end: false,
+    });
     expect(sub.id).toMatch(/^sub_/);
     const item = sub.items.data[0]!;
     expect(item.id).toMatch(/^si_/);
@@ -58,12 +75,32 @@ describe('subscription lifecycle', () => {
     expect(item.current_period_end - item.current_period_start).toBeGreaterThanOrEqual(28 * 86400);
     expect((session.customer as Stripe.Customer).email).toBe('first@example.com');
     const inv = session.invoice as Stripe.Invoice;
-    expect(inv).toMatchObject({ object: 'invoice', status: 'paid', amount_paid: 1000, billing_reason: 'subscription_create' });
+    expect(inv).toMatchObject({
+      object: 'invoice',
+      status: 'paid',
+      amount_paid: 1000,
+      billing_reason: 'subscription_create',
+    });
     expect(invoiceSub(inv)).toBe(sub.id);
-    expect(inv.lines.data[0]).toMatchObject({ object: 'line_item', amount: 1000, pricing: { price_details: { price: cat.monthly.id } } });
+    expect(inv.lines.data[0]).toMatchObject({
+      object: 'line_item',
+      amount: 1000,
+      pricing: { price_details: { price: cat.monthly.id } },
+    });
     expect(inv.lines.data[0]?.id).toMatch(/^il_/);
     const types = await typesSince(before);
-    for (const t of ['customer.created', 'customer.subscription.created', 'invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded', 'payment_intent.succeeded', 'charge.succeeded', 'customer.subscription.updated', 'checkout.session.completed']) {
+    for (const t of [
+      'customer.created',
+      'customer.subscription.created',
+      'invoice.created',
+      'invoice.finalized',
+      'invoice.paid',
+      'invoice.payment_succeeded',
+      'payment_intent.succeeded',
+      'charge.succeeded',
+      'customer.subscription.updated',
+      'checkout.session.completed',
+    ]) {
       expect(types).toContain(t);
     }
     expect(types.at(-1)).toBe('checkout.session.completed');
@@ -75,7 +112,12 @@ describe('subscription lifecycle', () => {
     const sub = await subscribe(cat.monthly);
     const expanded = await h.stripe.subscriptions.retrieve(sub.id, { expand: ['default_payment_method', 'customer'] });
     const pm = expanded.default_payment_method as Stripe.PaymentMethod;
-    expect(pm).toMatchObject({ object: 'payment_method', type: 'card', card: { last4: '4242', brand: 'visa' }, customer: (expanded.customer as Stripe.Customer).id });
+    expect(pm).toMatchObject({
+      object: 'payment_method',
+      type: 'card',
+      card: { last4: '4242', brand: 'visa' },
+      customer: (expanded.customer as Stripe.Customer).id,
+    });
     expect((expanded.customer as Stripe.Customer).invoice_settings.default_payment_method).toBe(pm.id);
     expect((await h.stripe.paymentMethods.retrieve(pm.id)).id).toBe(pm.id);
     const listed = await h.stripe.customers.listPaymentMethods((expanded.customer as Stripe.Customer).id);
@@ -91,7 +133,15 @@ describe('subscription lifecycle', () => {
     const adv = await h.http('POST', `/_emulator/subscriptions/${sub.id}/advance`, { outcome: 'paid' });
     expect(adv.status).toBe(200);
     expect(adv.json.items.data[0].current_period_start).toBe(end1);
-    expect(await typesSince(before)).toEqual(expect.arrayContaining(['customer.subscription.updated', 'invoice.created', 'invoice.finalized', 'invoice.paid', 'invoice.payment_succeeded']));
+    expect(await typesSince(before)).toEqual(
+      expect.arrayContaining([
+        'customer.subscription.updated',
+        'invoice.created',
+        'invoice.finalized',
+        'invoice.paid',
+        'invoice.payment_succeeded',
+      ]),
+    );
     const invoices = await h.stripe.invoices.list({ subscription: sub.id });
     expect(invoices.data.map((i) => i.billing_reason)).toEqual(['subscription_cycle', 'subscription_create']);
 
@@ -163,7 +213,10 @@ describe('subscription lifecycle', () => {
   it('cancel now → customer.subscription.deleted', async () => {
     const sub = await subscribe(cat.monthly);
     const canceled = await h.stripe.subscriptions.cancel(sub.id, { cancellation_details: { comment: 'bye' } });
-    expect(canceled).toMatchObject({ status: 'canceled', cancellation_details: { comment: 'bye', reason: 'cancellation_requested' } });
+    expect(canceled).toMatchObject({
+      status: 'canceled',
+      cancellation_details: { comment: 'bye', reason: 'cancellation_requested' },
+    });
     const ev = await h.stripe.events.list({ type: 'customer.subscription.deleted', limit: 1 });
     expect((ev.data[0]?.data.object as Stripe.Subscription).id).toBe(sub.id);
     await expect(h.stripe.subscriptions.cancel(sub.id)).rejects.toMatchObject({ statusCode: 400 });
@@ -182,9 +235,16 @@ describe('items and proration', () => {
     const sub = await subscribe(cat.monthly);
     // Half way through the period.
     const item = sub.items.data[0]!;
-    await h.http('POST', '/_emulator/clock/advance', { seconds: Math.floor((item.current_period_end - item.current_period_start) / 2) });
+    await h.http('POST', '/_emulator/clock/advance', {
+      seconds: Math.floor((item.current_period_end - item.current_period_start) / 2),
+    });
     const before = await lastEventId();
-    const addon = await h.stripe.subscriptionItems.create({ subscription: sub.id, price: cat.storage.id, proration_behavior: 'always_invoice', payment_behavior: 'error_if_incomplete' });
+    const addon = await h.stripe.subscriptionItems.create({
+      subscription: sub.id,
+      price: cat.storage.id,
+      proration_behavior: 'always_invoice',
+      payment_behavior: 'error_if_incomplete',
+    });
     expect(addon.id).toMatch(/^si_/);
     expect(addon.current_period_end).toBe(item.current_period_end);
     const types = await typesSince(before);
@@ -212,17 +272,28 @@ describe('items and proration', () => {
     const sub = await subscribe(cat.monthly, { subscription_data: { trial_period_days: 3 } }, '4000000000000341');
     await h.http('POST', `/_emulator/subscriptions/${sub.id}/end_trial`, {});
     await expect(
-      h.stripe.subscriptionItems.create({ subscription: sub.id, price: cat.storage.id, proration_behavior: 'always_invoice', payment_behavior: 'error_if_incomplete' }),
+      h.stripe.subscriptionItems.create({
+        subscription: sub.id,
+        price: cat.storage.id,
+        proration_behavior: 'always_invoice',
+        payment_behavior: 'error_if_incomplete',
+      }),
     ).rejects.toMatchObject({ type: 'StripeCardError', statusCode: 402, code: 'card_declined' });
     expect((await h.stripe.subscriptions.retrieve(sub.id)).items.data).toHaveLength(1);
   });
 
   it('classic billing refuses mixed intervals; flexible allows yearly plan + monthly add-on and advances to the earliest end', async () => {
     const classic = await subscribe(cat.annual);
-    await expect(h.stripe.subscriptionItems.create({ subscription: classic.id, price: cat.storage.id })).rejects.toMatchObject({ param: 'items' });
+    await expect(
+      h.stripe.subscriptionItems.create({ subscription: classic.id, price: cat.storage.id }),
+    ).rejects.toMatchObject({ param: 'items' });
     const flex = await subscribe(cat.annual, { subscription_data: { billing_mode: { type: 'flexible' } } });
     expect(flex.billing_mode.type).toBe('flexible');
-    const addon = await h.stripe.subscriptionItems.create({ subscription: flex.id, price: cat.storage.id, proration_behavior: 'always_invoice' });
+    const addon = await h.stripe.subscriptionItems.create({
+      subscription: flex.id,
+      price: cat.storage.id,
+      proration_behavior: 'always_invoice',
+    });
     const yearEnd = flex.items.data[0]!.current_period_end;
     expect(addon.current_period_end).toBeLessThan(yearEnd);
     const adv = await h.http('POST', `/_emulator/subscriptions/${flex.id}/advance`, {});
@@ -235,9 +306,17 @@ describe('items and proration', () => {
 
   it('price change same interval prorates; monthly → annual bills the new period now', async () => {
     const sub = await subscribe(cat.monthly);
-    const biz = await h.stripe.prices.create({ product: 'professional', currency: 'usd', unit_amount: 1800, recurring: { interval: 'month' } });
+    const biz = await h.stripe.prices.create({
+      product: 'professional',
+      currency: 'usd',
+      unit_amount: 1800,
+      recurring: { interval: 'month' },
+    });
     const item = sub.items.data[0]!;
-    const up = await h.stripe.subscriptions.update(sub.id, { items: [{ id: item.id, price: biz.id }], proration_behavior: 'always_invoice' });
+    const up = await h.stripe.subscriptions.update(sub.id, {
+      items: [{ id: item.id, price: biz.id }],
+      proration_behavior: 'always_invoice',
+    });
     expect(up.items.data[0]?.price.id).toBe(biz.id);
     const inv = await h.stripe.invoices.retrieve(up.latest_invoice as string);
     expect(inv.lines.data.map((l) => Math.sign(l.amount))).toEqual([-1, 1]);
@@ -266,7 +345,11 @@ describe('items and proration', () => {
 
 describe('refunds', () => {
   it('partial then full refund → charge.refunded with amount_refunded and refunded', async () => {
-    const s = await h.stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: cat.credits.id, quantity: 1 }], ...urls });
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: cat.credits.id, quantity: 1 }],
+      ...urls,
+    });
     await h.http('POST', `/_emulator/checkout/sessions/${s.id}/complete`, {});
     const pi = (await h.stripe.checkout.sessions.retrieve(s.id)).payment_intent as string;
     const r1 = await h.stripe.refunds.create({ payment_intent: pi, amount: 200 });
@@ -289,11 +372,21 @@ describe('refunds', () => {
 describe('billing portal sessions', () => {
   it('creates a bps_ session with a hosted url', async () => {
     const c = await h.stripe.customers.create({ email: 'portal@example.com' });
-    const s = await h.stripe.billingPortal.sessions.create({ customer: c.id, return_url: 'http://localhost:3000/account' });
-    expect(s).toMatchObject({ object: 'billing_portal.session', customer: c.id, return_url: 'http://localhost:3000/account' });
+    const s = await h.stripe.billingPortal.sessions.create({
+      customer: c.id,
+      return_url: 'http://localhost:3000/account',
+    });
+    expect(s).toMatchObject({
+      object: 'billing_portal.session',
+      customer: c.id,
+      return_url: 'http://localhost:3000/account',
+    });
     expect(s.id).toMatch(/^bps_/);
     expect(s.url).toBe(`${h.emu.url}/portal/${s.id}`);
-    await expect(h.stripe.billingPortal.sessions.create({ customer: 'cus_nope' })).rejects.toMatchObject({ code: 'resource_missing', param: 'customer' });
+    await expect(h.stripe.billingPortal.sessions.create({ customer: 'cus_nope' })).rejects.toMatchObject({
+      code: 'resource_missing',
+      param: 'customer',
+    });
   });
 });
 
@@ -310,16 +403,30 @@ describe('remaining endpoints', () => {
     expect(lines).toMatchObject({ object: 'list', has_more: false });
     expect(lines.data[0]?.subscription).toBe(sub.id);
 
-    const listed = await h.stripe.subscriptions.list({ customer: sub.customer as string, expand: ['data.latest_invoice'] });
+    const listed = await h.stripe.subscriptions.list({
+      customer: sub.customer as string,
+      expand: ['data.latest_invoice'],
+    });
     expect((listed.data[0]?.latest_invoice as Stripe.Invoice).object).toBe('invoice');
-    const inv = await h.stripe.invoices.retrieve(sub.latest_invoice as string, { expand: ['parent.subscription_details.subscription'] });
+    const inv = await h.stripe.invoices.retrieve(sub.latest_invoice as string, {
+      expand: ['parent.subscription_details.subscription'],
+    });
     expect((inv.parent?.subscription_details?.subscription as Stripe.Subscription).id).toBe(sub.id);
-    await expect(h.stripe.subscriptions.retrieve(sub.id, { expand: ['status'] })).rejects.toMatchObject({ statusCode: 400, param: 'expand' });
-    await expect(h.stripe.subscriptions.retrieve(sub.id, { expand: ['a.b.c.d.e'] })).rejects.toMatchObject({ statusCode: 400 });
+    await expect(h.stripe.subscriptions.retrieve(sub.id, { expand: ['status'] })).rejects.toMatchObject({
+      statusCode: 400,
+      param: 'expand',
+    });
+    await expect(h.stripe.subscriptions.retrieve(sub.id, { expand: ['a.b.c.d.e'] })).rejects.toMatchObject({
+      statusCode: 400,
+    });
 
     const charges = await h.stripe.charges.list({ customer: sub.customer as string });
     expect(charges.data.length).toBeGreaterThan(0);
-    const refund = await h.stripe.refunds.create({ charge: charges.data[0]!.id, amount: 100, reason: 'requested_by_customer' });
+    const refund = await h.stripe.refunds.create({
+      charge: charges.data[0]!.id,
+      amount: 100,
+      reason: 'requested_by_customer',
+    });
     const refunds = await h.stripe.refunds.list({ charge: charges.data[0]!.id });
     expect(refunds.data.map((r) => r.id)).toEqual([refund.id]);
     const withRefunds = await h.stripe.charges.retrieve(charges.data[0]!.id, { expand: ['refunds'] });

@@ -14,7 +14,10 @@ afterEach(async () => {
 async function setup(opts: Parameters<typeof startHarness>[0] = {}, fail?: Parameters<typeof startReceiver>[0]) {
   const rx = await startReceiver(fail);
   const h = await startHarness({ webhookUrls: [rx.url], webhookSecret: WEBHOOK_SECRET, ...opts });
-  cleanups.push(() => h.close(), () => rx.close());
+  cleanups.push(
+    () => h.close(),
+    () => rx.close(),
+  );
   return { h, rx };
 }
 
@@ -28,10 +31,18 @@ describe('webhook delivery', () => {
     expect(rx.received).toHaveLength(1);
     const got = rx.received[0]!;
     const event = verifier.webhooks.constructEvent(got.body, got.headers['stripe-signature'] as string, WEBHOOK_SECRET);
-    expect(event).toMatchObject({ type: 'customer.created', object: 'event', api_version: '2026-10-28.endive', livemode: false, pending_webhooks: 1 });
+    expect(event).toMatchObject({
+      type: 'customer.created',
+      object: 'event',
+      api_version: '2026-10-28.endive',
+      livemode: false,
+      pending_webhooks: 1,
+    });
     expect((event.data.object as Stripe.Customer).id).toBe(c.id);
     expect(event.request?.id).toMatch(/^req_/);
-    expect(() => verifier.webhooks.constructEvent(got.body, got.headers['stripe-signature'] as string, 'whsec_wrong')).toThrow();
+    expect(() =>
+      verifier.webhooks.constructEvent(got.body, got.headers['stripe-signature'] as string, 'whsec_wrong'),
+    ).toThrow();
     expect((await h.stripe.events.retrieve(event.id)).id).toBe(event.id);
   });
 
@@ -50,11 +61,22 @@ describe('webhook delivery', () => {
   it('delivers a purchase in order in auto mode', async () => {
     const { h, rx } = await setup();
     const cat = await seedCatalog(h.stripe);
-    const s = await h.stripe.checkout.sessions.create({ mode: 'payment', line_items: [{ price: cat.credits.id }], ...urls });
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: cat.credits.id }],
+      ...urls,
+    });
     await h.http('POST', `/_emulator/checkout/sessions/${s.id}/complete`, {});
     await h.emu.flushWebhooks();
-    const types = rx.received.map((r) => r.event.type).filter((t) => !t.startsWith('product.') && !t.startsWith('price.'));
-    expect(types).toEqual(['payment_intent.created', 'charge.succeeded', 'payment_intent.succeeded', 'checkout.session.completed']);
+    const types = rx.received
+      .map((r) => r.event.type)
+      .filter((t) => !t.startsWith('product.') && !t.startsWith('price.'));
+    expect(types).toEqual([
+      'payment_intent.created',
+      'charge.succeeded',
+      'payment_intent.succeeded',
+      'checkout.session.completed',
+    ]);
   });
 
   it('retries after a 500 until it succeeds, recording attempts', async () => {
@@ -69,8 +91,16 @@ describe('webhook delivery', () => {
 
   it('retries when the endpoint is down, then delivers once it is back', async () => {
     const rx = await startReceiver();
-    const h = await startHarness({ webhookUrls: ['http://127.0.0.1:9/down'], webhookSecret: WEBHOOK_SECRET, retryBaseMs: 5, maxAttempts: 3 });
-    cleanups.push(() => h.close(), () => rx.close());
+    const h = await startHarness({
+      webhookUrls: ['http://127.0.0.1:9/down'],
+      webhookSecret: WEBHOOK_SECRET,
+      retryBaseMs: 5,
+      maxAttempts: 3,
+    });
+    cleanups.push(
+      () => h.close(),
+      () => rx.close(),
+    );
     await h.stripe.customers.create({ email: 'down@example.com' });
     await h.emu.flushWebhooks();
     const d = await h.http('GET', '/_emulator/webhooks/deliveries');
@@ -87,14 +117,22 @@ describe('webhook delivery', () => {
     const cat = await seedCatalog(h.stripe);
     await h.emu.flushWebhooks();
     rx.received.length = 0;
-    const s = await h.stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: cat.monthly.id }], customer_email: 'x@example.com', ...urls });
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: cat.monthly.id }],
+      customer_email: 'x@example.com',
+      ...urls,
+    });
     await h.http('POST', `/_emulator/checkout/sessions/${s.id}/complete`, {});
     await h.emu.flushWebhooks();
     const ids = rx.received.map((r) => r.event.id);
     const counts = new Map<string, number>();
     for (const id of ids) counts.set(id, (counts.get(id) ?? 0) + 1);
     expect([...counts.values()].every((n) => n === 2)).toBe(true);
-    const emitted = (await h.stripe.events.list({ limit: 100 })).data.filter((e) => counts.has(e.id)).reverse().map((e) => e.id);
+    const emitted = (await h.stripe.events.list({ limit: 100 })).data
+      .filter((e) => counts.has(e.id))
+      .reverse()
+      .map((e) => e.id);
     const firstSeen = [...new Set(ids)];
     expect(firstSeen).toHaveLength(emitted.length);
     // With ~15 events, the chance a shuffle keeps creation order is negligible.
@@ -137,7 +175,12 @@ describe('persistence, clock and reset', () => {
     const dataFile = join(dir, 'nested', 'state.json');
     const h1 = await startHarness({ dataFile });
     const cat = await seedCatalog(h1.stripe);
-    const s = await h1.stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: cat.monthly.id }], customer_email: 'p@example.com', ...urls });
+    const s = await h1.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: cat.monthly.id }],
+      customer_email: 'p@example.com',
+      ...urls,
+    });
     await h1.http('POST', `/_emulator/checkout/sessions/${s.id}/complete`, {});
     await h1.http('POST', '/_emulator/clock/advance', { seconds: 3600 });
     const clock1 = (await h1.http('GET', '/_emulator/clock')).json;
@@ -166,7 +209,10 @@ describe('persistence, clock and reset', () => {
     await h1.close();
     const rx = await startReceiver();
     const h2 = await startHarness({ dataFile, webhookUrls: [rx.url], webhookSecret: WEBHOOK_SECRET });
-    cleanups.push(() => h2.close(), () => rx.close());
+    cleanups.push(
+      () => h2.close(),
+      () => rx.close(),
+    );
     await h2.emu.flushWebhooks();
     expect(rx.received.map((r) => (r.event.data.object as Stripe.Customer).id)).toEqual([c.id]);
   });
@@ -175,7 +221,12 @@ describe('persistence, clock and reset', () => {
     const h = await startHarness();
     cleanups.push(() => h.close());
     const cat = await seedCatalog(h.stripe);
-    const s = await h.stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: cat.monthly.id }], customer_email: 'clk@example.com', ...urls });
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: cat.monthly.id }],
+      customer_email: 'clk@example.com',
+      ...urls,
+    });
     const done = await h.http('POST', `/_emulator/checkout/sessions/${s.id}/complete`, {});
     await h.http('POST', '/_emulator/clock/advance', { seconds: 95 * 86400 });
     const invoices = await h.stripe.invoices.list({ subscription: done.json.subscription });
@@ -193,13 +244,20 @@ describe('persistence, clock and reset', () => {
     const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: now, name: 'renewals' });
     expect(clock).toMatchObject({ object: 'test_helpers.test_clock', status: 'ready', frozen_time: now });
     expect(clock.id).toMatch(/^clock_/);
-    const s = await h.stripe.checkout.sessions.create({ mode: 'subscription', line_items: [{ price: cat.monthly.id }], customer_email: 'tc@example.com', ...urls });
+    const s = await h.stripe.checkout.sessions.create({
+      mode: 'subscription',
+      line_items: [{ price: cat.monthly.id }],
+      customer_email: 'tc@example.com',
+      ...urls,
+    });
     const done = await h.http('POST', `/_emulator/checkout/sessions/${s.id}/complete`, {});
     const advanced = await h.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: now + 35 * 86400 });
     expect(advanced.frozen_time).toBe(now + 35 * 86400);
     const invoices = await h.stripe.invoices.list({ subscription: done.json.subscription });
     expect(invoices.data.map((i) => i.billing_reason)).toEqual(['subscription_cycle', 'subscription_create']);
-    await expect(h.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: now })).rejects.toMatchObject({ param: 'frozen_time' });
+    await expect(h.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: now })).rejects.toMatchObject({
+      param: 'frozen_time',
+    });
     expect((await h.stripe.testHelpers.testClocks.list()).data).toHaveLength(1);
     expect(await h.stripe.testHelpers.testClocks.del(clock.id)).toMatchObject({ deleted: true });
   });

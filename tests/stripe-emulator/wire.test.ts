@@ -5,7 +5,9 @@ import { startHarness, type Harness } from './harness';
 describe('form decoding', () => {
   it('handles indexed and [] arrays, nested objects, metadata with numeric keys, + and %-escapes', () => {
     expect(
-      parseForm('line_items[0][price]=price_1&line_items[0][quantity]=2&expand[]=a&expand[]=b.c&metadata[0]=zero&metadata[note]=a+b%26c&x%5By%5D=1'),
+      parseForm(
+        'line_items[0][price]=price_1&line_items[0][quantity]=2&expand[]=a&expand[]=b.c&metadata[0]=zero&metadata[note]=a+b%26c&x%5By%5D=1',
+      ),
     ).toEqual({
       line_items: [{ price: 'price_1', quantity: '2' }],
       expand: ['a', 'b.c'],

@@ -10,38 +10,62 @@ import { apiRequest, createUserWithToken, routeParams, TEST_APP_URL, type TestUs
 import { startBillingHarness, type BillingHarness } from '../helpers/billing';
 
 let h: BillingHarness;
-beforeAll(async () => { h = await startBillingHarness(); }, 60_000);
-afterAll(async () => { await h?.close(); });
+beforeAll(async () => {
+  h = await startBillingHarness();
+}, 60_000);
+afterAll(async () => {
+  await h?.close();
+});
 
-const add = (u: TestUser, packageId: string) => addAddon(apiRequest('/api/packages/user/addons', { token: u.token, body: { package_id: packageId } }));
-const remove = (u: TestUser, packageId: string) => removeAddon(apiRequest(`/api/packages/user/addons/${packageId}`, { token: u.token, method: 'DELETE' }), routeParams({ package_id: packageId }));
-const change = (u: TestUser, body: unknown) => changeSubscription(apiRequest('/api/packages/user/subscription', { token: u.token, body }));
-const state = async (u: TestUser) => (await (await getSubscription(apiRequest('/api/packages/user/subscription', { token: u.token }))).json()) as { package_id: string; status: string; addons: string[]; cancel_at_period_end: boolean };
+const add = (u: TestUser, packageId: string) =>
+  addAddon(apiRequest('/api/packages/user/addons', { token: u.token, body: { package_id: packageId } }));
+const remove = (u: TestUser, packageId: string) =>
+  removeAddon(
+    apiRequest(`/api/packages/user/addons/${packageId}`, { token: u.token, method: 'DELETE' }),
+    routeParams({ package_id: packageId }),
+  );
+const change = (u: TestUser, body: unknown) =>
+  changeSubscription(apiRequest('/api/packages/user/subscription', { token: u.token, body }));
+const state = async (u: TestUser) =>
+  (await (await getSubscription(apiRequest('/api/packages/user/subscription', { token: u.token }))).json()) as {
+    package_id: string;
+    status: string;
+    addons: string[];
+    cancel_at_period_end: boolean;
+  };
 
 describe('add-ons', () => {
-  it.each(['addon_storage', 'addon_priority_support', 'addon_integrations'])('%s is added with a prorated charge and removed again', async (packageId) => {
-    const user = await createUserWithToken(h.t.db);
-    await h.buy(user, 'professional_annual');
-    const res = await add(user, packageId);
-    expect(res.status).toBe(201);
-    await h.deliver({ order: 'shuffled', duplicate: true });
-    expect((await state(user)).addons).toEqual([packageId]);
-    const purchases = await h.t.db.select().from(userPurchases).where(eq(userPurchases.teamId, user.teamId));
-    const addonCharge = purchases.find((p) => p.packageId === packageId);
-    expect(addonCharge?.amount).toBeGreaterThan(0);
-    expect(addonCharge!.amount).toBeLessThanOrEqual({ addon_storage: 300, addon_priority_support: 600, addon_integrations: 1000 }[packageId]!);
-    if (packageId === 'addon_storage') {
-      expect(((await (await entitlements(apiRequest('/x', { token: user.token }))).json()) as { storage_gb: number }).storage_gb).toBe(60);
-    }
-    expect((await add(user, packageId)).status).toBe(409);
-    const removed = await remove(user, packageId);
-    expect(removed.status).toBe(200);
-    await h.deliver();
-    expect((await state(user)).addons).toEqual([]);
-    const rows = await h.t.db.select().from(subscriptionAddons).where(eq(subscriptionAddons.teamId, user.teamId));
-    expect(rows.map((r) => r.status)).toEqual(['removed']);
-    expect((await remove(user, packageId)).status).toBe(404);
-  });
+  it.each(['addon_storage', 'addon_priority_support', 'addon_integrations'])(
+    '%s is added with a prorated charge and removed again',
+    async (packageId) => {
+      const user = await createUserWithToken(h.t.db);
+      await h.buy(user, 'professional_annual');
+      const res = await add(user, packageId);
+      expect(res.status).toBe(201);
+      await h.deliver({ order: 'shuffled', duplicate: true });
+      expect((await state(user)).addons).toEqual([packageId]);
+      const purchases = await h.t.db.select().from(userPurchases).where(eq(userPurchases.teamId, user.teamId));
+      const addonCharge = purchases.find((p) => p.packageId === packageId);
+      expect(addonCharge?.amount).toBeGreaterThan(0);
+      expect(addonCharge!.amount).toBeLessThanOrEqual(
+        { addon_storage: 300, addon_priority_support: 600, addon_integrations: 1000 }[packageId]!,
+      );
+      if (packageId === 'addon_storage') {
+        expect(
+          ((await (await entitlements(apiRequest('/x', { token: user.token }))).json()) as { storage_gb: number })
+            .storage_gb,
+        ).toBe(60);
+      }
+      expect((await add(user, packageId)).status).toBe(409);
+      const removed = await remove(user, packageId);
+      expect(removed.status).toBe(200);
+      await h.deliver();
+      expect((await state(user)).addons).toEqual([]);
+      const rows = await h.t.db.select().from(subscriptionAddons).where(eq(subscriptionAddons.teamId, user.teamId));
+      expect(rows.map((r) => r.status)).toEqual(['removed']);
+      expect((await remove(user, packageId)).status).toBe(404);
+    },
+  );
 
   it('needs a paid plan (409) and an owner or admin (403)', async () => {
     const user = await createUserWithToken(h.t.db);
@@ -65,11 +89,16 @@ describe('plan changes', () => {
     res = await change(user, { action: 'change_plan', package_id: 'business_annual' });
     expect(await res.json()).toMatchObject({ package_id: 'business_annual' });
     await h.deliver();
-    const charges = (await h.t.db.select().from(userPurchases).where(eq(userPurchases.teamId, user.teamId))).map((p) => [p.packageId, p.amount]);
+    const charges = (await h.t.db.select().from(userPurchases).where(eq(userPurchases.teamId, user.teamId))).map(
+      (p) => [p.packageId, p.amount],
+    );
     expect(charges[0]).toEqual(['professional_monthly', 1000]);
     expect(charges.length).toBe(3);
     expect(charges.slice(1).every(([, amount]) => (amount as number) > 0)).toBe(true);
-    expect(((await (await entitlements(apiRequest('/x', { token: user.token }))).json()) as { features: { sso: boolean } }).features.sso).toBe(true);
+    expect(
+      ((await (await entitlements(apiRequest('/x', { token: user.token }))).json()) as { features: { sso: boolean } })
+        .features.sso,
+    ).toBe(true);
 
     expect(await (await change(user, { action: 'cancel' })).json()).toMatchObject({ cancel_at_period_end: true });
     expect(await (await change(user, { action: 'resume' })).json()).toMatchObject({ cancel_at_period_end: false });
@@ -80,7 +109,8 @@ describe('plan changes', () => {
 
   it('opens a billing portal session only for a team with a billing account and a safe return URL', async () => {
     const user = await createUserWithToken(h.t.db);
-    const call = (returnUrl: string) => portal(apiRequest('/api/packages/billing-portal', { token: user.token, body: { return_url: returnUrl } }));
+    const call = (returnUrl: string) =>
+      portal(apiRequest('/api/packages/billing-portal', { token: user.token, body: { return_url: returnUrl } }));
     expect((await call(`${TEST_APP_URL}/account/billing`)).status).toBe(409);
     await h.buy(user, 'credits_50');
     const ok = await call(`${TEST_APP_URL}/account/billing`);

@@ -4,7 +4,15 @@ import { upsertCatalogRows } from '@/lib/catalog/db-sync';
 import { PACKAGES } from '@/lib/catalog/packages';
 import { ManualClock } from '@/lib/clock';
 import { AppError } from '@/lib/errors';
-import { acceptInvitation, createTeam, inviteMember, listMembers, removeMember, resolveCurrentTeam, switchTeam } from '@/lib/teams';
+import {
+  acceptInvitation,
+  createTeam,
+  inviteMember,
+  listMembers,
+  removeMember,
+  resolveCurrentTeam,
+  switchTeam,
+} from '@/lib/teams';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createUserWithToken } from '../helpers/app';
 
@@ -16,10 +24,15 @@ beforeAll(async () => {
   t = await createTestDatabase();
   await upsertCatalogRows(t.db, PACKAGES);
 });
-afterAll(async () => { await t?.close(); });
+afterAll(async () => {
+  await t?.close();
+});
 
 async function rejection(p: Promise<unknown>): Promise<AppError> {
-  const err = await p.then(() => null, (e: unknown) => e);
+  const err = await p.then(
+    () => null,
+    (e: unknown) => e,
+  );
   expect(err).toBeInstanceOf(AppError);
   return err as AppError;
 }
@@ -30,12 +43,24 @@ describe('teams', () => {
     const a = await createUserWithToken(t.db);
     const b = await createUserWithToken(t.db);
     for (const m of [a, b]) {
-      const inv = await inviteMember(deps(), { teamId: owner.teamId, inviterId: owner.userId, email: m.email, role: 'member' });
+      const inv = await inviteMember(deps(), {
+        teamId: owner.teamId,
+        inviterId: owner.userId,
+        email: m.email,
+        role: 'member',
+      });
       expect(inv.acceptPath).toMatch(/^\/account\/invitations\//);
       await acceptInvitation(deps(), { token: inv.token, userId: m.userId });
     }
     expect((await listMembers(t.db, owner.teamId)).length).toBe(3);
-    const err = await rejection(inviteMember(deps(), { teamId: owner.teamId, inviterId: owner.userId, email: 'fourth@example.com', role: 'member' }));
+    const err = await rejection(
+      inviteMember(deps(), {
+        teamId: owner.teamId,
+        inviterId: owner.userId,
+        email: 'fourth@example.com',
+        role: 'member',
+      }),
+    );
     expect(err.status).toBe(409);
     expect(err.code).toBe('member_limit_reached');
     expect(err.message).toContain('Upgrade to Professional');
@@ -43,29 +68,79 @@ describe('teams', () => {
 
   it('counts open invitations against the limit, and lifts the limit on a paid plan', async () => {
     const owner = await createUserWithToken(t.db);
-    await inviteMember(deps(), { teamId: owner.teamId, inviterId: owner.userId, email: 'x1@example.com', role: 'member' });
-    await inviteMember(deps(), { teamId: owner.teamId, inviterId: owner.userId, email: 'x2@example.com', role: 'admin' });
-    await rejection(inviteMember(deps(), { teamId: owner.teamId, inviterId: owner.userId, email: 'x3@example.com', role: 'member' }));
-    await t.db.insert(subscriptions).values({ teamId: owner.teamId, stripeSubscriptionId: `sub_${owner.teamId}`, stripeCustomerId: 'cus_x', packageId: 'professional_monthly', status: 'active', currency: 'usd' });
-    for (let i = 3; i < 8; i++) await inviteMember(deps(), { teamId: owner.teamId, inviterId: owner.userId, email: `x${i}@example.com`, role: 'member' });
+    await inviteMember(deps(), {
+      teamId: owner.teamId,
+      inviterId: owner.userId,
+      email: 'x1@example.com',
+      role: 'member',
+    });
+    await inviteMember(deps(), {
+      teamId: owner.teamId,
+      inviterId: owner.userId,
+      email: 'x2@example.com',
+      role: 'admin',
+    });
+    await rejection(
+      inviteMember(deps(), { teamId: owner.teamId, inviterId: owner.userId, email: 'x3@example.com', role: 'member' }),
+    );
+    await t.db.insert(subscriptions).values({
+      teamId: owner.teamId,
+      stripeSubscriptionId: `sub_${owner.teamId}`,
+      stripeCustomerId: 'cus_x',
+      packageId: 'professional_monthly',
+      status: 'active',
+      currency: 'usd',
+    });
+    for (let i = 3; i < 8; i++)
+      await inviteMember(deps(), {
+        teamId: owner.teamId,
+        inviterId: owner.userId,
+        email: `x${i}@example.com`,
+        role: 'member',
+      });
   });
 
   it('lets only owners and admins invite, and only the invited address accept', async () => {
     const owner = await createUserWithToken(t.db);
     const member = await createUserWithToken(t.db, { joinTeam: { teamId: owner.teamId, role: 'member' } });
-    expect((await rejection(inviteMember(deps(), { teamId: owner.teamId, inviterId: member.userId, email: 'y@example.com', role: 'member' }))).status).toBe(403);
-    const inv = await inviteMember(deps(), { teamId: owner.teamId, inviterId: owner.userId, email: 'invited@example.com', role: 'member' });
+    expect(
+      (
+        await rejection(
+          inviteMember(deps(), {
+            teamId: owner.teamId,
+            inviterId: member.userId,
+            email: 'y@example.com',
+            role: 'member',
+          }),
+        )
+      ).status,
+    ).toBe(403);
+    const inv = await inviteMember(deps(), {
+      teamId: owner.teamId,
+      inviterId: owner.userId,
+      email: 'invited@example.com',
+      role: 'member',
+    });
     const stranger = await createUserWithToken(t.db);
     expect((await rejection(acceptInvitation(deps(), { token: inv.token, userId: stranger.userId }))).status).toBe(403);
-    expect((await rejection(acceptInvitation(deps(), { token: 'not-a-token', userId: stranger.userId }))).status).toBe(404);
+    expect((await rejection(acceptInvitation(deps(), { token: 'not-a-token', userId: stranger.userId }))).status).toBe(
+      404,
+    );
   });
 
   it('expires invitations after 7 days', async () => {
     const owner = await createUserWithToken(t.db);
     const invitee = await createUserWithToken(t.db);
-    const inv = await inviteMember(deps(), { teamId: owner.teamId, inviterId: owner.userId, email: invitee.email, role: 'member' });
+    const inv = await inviteMember(deps(), {
+      teamId: owner.teamId,
+      inviterId: owner.userId,
+      email: invitee.email,
+      role: 'member',
+    });
     clock.advance(7 * 86_400_000);
-    expect((await rejection(acceptInvitation(deps(), { token: inv.token, userId: invitee.userId }))).code).toBe('invitation_invalid');
+    expect((await rejection(acceptInvitation(deps(), { token: inv.token, userId: invitee.userId }))).code).toBe(
+      'invitation_invalid',
+    );
     clock.set('2026-11-01T00:00:00Z');
   });
 
@@ -73,8 +148,14 @@ describe('teams', () => {
     const owner = await createUserWithToken(t.db);
     const admin = await createUserWithToken(t.db, { joinTeam: { teamId: owner.teamId, role: 'admin' } });
     const member = await createUserWithToken(t.db, { joinTeam: { teamId: owner.teamId, role: 'member' } });
-    expect((await rejection(removeMember(deps(), { teamId: owner.teamId, actorId: member.userId, userId: admin.userId }))).status).toBe(403);
-    expect((await rejection(removeMember(deps(), { teamId: owner.teamId, actorId: admin.userId, userId: owner.userId }))).status).toBe(409);
+    expect(
+      (await rejection(removeMember(deps(), { teamId: owner.teamId, actorId: member.userId, userId: admin.userId })))
+        .status,
+    ).toBe(403);
+    expect(
+      (await rejection(removeMember(deps(), { teamId: owner.teamId, actorId: admin.userId, userId: owner.userId })))
+        .status,
+    ).toBe(409);
     await removeMember(deps(), { teamId: owner.teamId, actorId: admin.userId, userId: member.userId });
     await removeMember(deps(), { teamId: owner.teamId, actorId: admin.userId, userId: admin.userId });
     expect((await listMembers(t.db, owner.teamId)).map((m) => m.userId)).toEqual([owner.userId]);

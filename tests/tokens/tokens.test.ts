@@ -6,8 +6,12 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 let t: TestDatabase;
 const clock = new ManualClock('2026-11-01T00:00:00Z');
-beforeAll(async () => { t = await createTestDatabase(); });
-afterAll(async () => { await t?.close(); });
+beforeAll(async () => {
+  t = await createTestDatabase();
+});
+afterAll(async () => {
+  await t?.close();
+});
 
 describe('API tokens', () => {
   it('are shown once with the afk_ prefix and stored only as a hash', async () => {

@@ -8,23 +8,37 @@ export default async function TeamPage() {
   const user = await requireUser('/account/team');
   const app = getAppContext();
   if (!user.team) return <main className="p-10">You are not in a team.</main>;
-  const [members, invitations] = await Promise.all([listMembers(app.db, user.team.id), listPendingInvitations(app, user.team.id)]);
+  const [members, invitations] = await Promise.all([
+    listMembers(app.db, user.team.id),
+    listPendingInvitations(app, user.team.id),
+  ]);
   const canManage = roleAtLeast(user.team.role, 'admin');
   return (
     <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <h1 className="text-2xl font-bold">Team: {user.team.name}</h1>
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Members</caption>
-        <thead><tr><th>Member</th><th>Role</th><th><span className="sr-only">Actions</span></th></tr></thead>
+        <thead>
+          <tr>
+            <th>Member</th>
+            <th>Role</th>
+            <th>
+              <span className="sr-only">Actions</span>
+            </th>
+          </tr>
+        </thead>
         <tbody>
           {members.map((m) => (
             <tr key={m.userId} className="border-t">
-              <td>{m.email}</td><td>{m.role}</td>
+              <td>{m.email}</td>
+              <td>{m.role}</td>
               <td>
                 {m.role !== 'owner' && (canManage || m.userId === user.id) && (
                   <form action={removeMemberAction}>
                     <input type="hidden" name="user_id" value={m.userId} />
-                    <button type="submit" className="text-red-700 underline">{m.userId === user.id ? 'Leave' : 'Remove'}</button>
+                    <button type="submit" className="text-red-700 underline">
+                      {m.userId === user.id ? 'Leave' : 'Remove'}
+                    </button>
                   </form>
                 )}
               </td>
@@ -35,10 +49,20 @@ export default async function TeamPage() {
       {invitations.length > 0 && (
         <section>
           <h2 className="font-semibold">Pending invitations</h2>
-          <ul className="text-sm">{invitations.map((i) => <li key={i.id}>{i.email} ({i.role})</li>)}</ul>
+          <ul className="text-sm">
+            {invitations.map((i) => (
+              <li key={i.id}>
+                {i.email} ({i.role})
+              </li>
+            ))}
+          </ul>
         </section>
       )}
-      {canManage ? <InviteForm /> : <p className="text-sm text-slate-600">Only owners and admins can invite members.</p>}
+      {canManage ? (
+        <InviteForm />
+      ) : (
+        <p className="text-sm text-slate-600">Only owners and admins can invite members.</p>
+      )}
     </main>
   );
 }

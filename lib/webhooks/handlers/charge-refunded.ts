@@ -11,14 +11,25 @@ export const chargeRefunded = defineHandler<Stripe.Charge>({
     return deps.stripe.charges.retrieve((event.data.object as Stripe.Charge).id);
   },
   async apply(tx, deps, _event, charge) {
-    const purchase = await applyRefund(tx, { paymentIntentId: idOf(charge.payment_intent), chargeId: charge.id }, charge.amount_refunded);
+    const purchase = await applyRefund(
+      tx,
+      { paymentIntentId: idOf(charge.payment_intent), chargeId: charge.id },
+      charge.amount_refunded,
+    );
     if (!purchase) {
       deps.logger.warn({ chargeId: charge.id }, 'Refund for a charge with no recorded purchase');
       return;
     }
-    if (findPackage(purchase.packageId)?.packageType === 'credit_pack' && purchase.status !== 'paid' && purchase.stripeCheckoutSessionId) {
+    if (
+      findPackage(purchase.packageId)?.packageType === 'credit_pack' &&
+      purchase.status !== 'paid' &&
+      purchase.stripeCheckoutSessionId
+    ) {
       const refund = { refunded: purchase.amountRefunded, paid: purchase.amount };
-      const result = await voidPackCredits(tx, deps.clock, { businessKey: `pack:${purchase.stripeCheckoutSessionId}`, refund });
+      const result = await voidPackCredits(tx, deps.clock, {
+        businessKey: `pack:${purchase.stripeCheckoutSessionId}`,
+        refund,
+      });
       deps.logger.info({ purchaseId: purchase.id, ...result }, 'Voided refunded pack credits');
     }
   },

@@ -9,22 +9,47 @@ import { fromUnix, idOf } from '@/lib/stripe/ids';
 import { syncSubscription, teamForStripe } from '@/lib/subscriptions/sync';
 import { defineHandler, type WebhookDeps } from '../types';
 
-interface Fetched { session: Stripe.Checkout.Session; subscription: Stripe.Subscription | null }
+interface Fetched {
+  session: Stripe.Checkout.Session;
+  subscription: Stripe.Subscription | null;
+}
 
-async function fulfilPack(tx: Tx, deps: WebhookDeps, teamId: string, session: Stripe.Checkout.Session, paidAt: Date): Promise<void> {
+async function fulfilPack(
+  tx: Tx,
+  deps: WebhookDeps,
+  teamId: string,
+  session: Stripe.Checkout.Session,
+  paidAt: Date,
+): Promise<void> {
   const pkg = findPackage(session.metadata?.package_id ?? '');
   if (!pkg || pkg.packageType !== 'credit_pack' || !pkg.credits || !pkg.validityDays) {
-    deps.logger.warn({ sessionId: session.id, packageId: session.metadata?.package_id }, 'Paid checkout for an unknown credit pack');
+    deps.logger.warn(
+      { sessionId: session.id, packageId: session.metadata?.package_id },
+      'Paid checkout for an unknown credit pack',
+    );
     return;
   }
   const userId = session.metadata?.user_id ?? null;
   await recordPurchase(tx, {
-    teamId, userId, packageId: pkg.id, businessKey: `checkout:${session.id}`, stripeCheckoutSessionId: session.id,
-    stripePaymentIntentId: idOf(session.payment_intent), amount: session.amount_total ?? 0, currency: session.currency ?? pkg.currency!, purchasedAt: paidAt,
+    teamId,
+    userId,
+    packageId: pkg.id,
+    businessKey: `checkout:${session.id}`,
+    stripeCheckoutSessionId: session.id,
+    stripePaymentIntentId: idOf(session.payment_intent),
+    amount: session.amount_total ?? 0,
+    currency: session.currency ?? pkg.currency!,
+    purchasedAt: paidAt,
   });
   await grantPackCredits(tx, deps.clock, deps.logger, {
-    teamId, userId, packageId: pkg.id, credits: pkg.credits, validityDays: pkg.validityDays, priority: pkg.priorityProcessing,
-    businessKey: `pack:${session.id}`, sourceRef: session.id,
+    teamId,
+    userId,
+    packageId: pkg.id,
+    credits: pkg.credits,
+    validityDays: pkg.validityDays,
+    priority: pkg.priorityProcessing,
+    businessKey: `pack:${session.id}`,
+    sourceRef: session.id,
   });
 }
 
@@ -36,22 +61,44 @@ export const checkoutSessionCompleted = defineHandler<Fetched>({
     return { session, subscription: subscriptionId ? await deps.stripe.subscriptions.retrieve(subscriptionId) : null };
   },
   async apply(tx, deps, event, { session, subscription }) {
-    const teamId = await teamForStripe(tx, { team_id: session.client_reference_id ?? session.metadata?.team_id ?? '' }, session.customer);
+    const teamId = await teamForStripe(
+      tx,
+      { team_id: session.client_reference_id ?? session.metadata?.team_id ?? '' },
+      session.customer,
+    );
     if (!teamId) {
       deps.logger.warn({ sessionId: session.id }, 'Checkout completed for no known team');
       return;
     }
     const now = deps.clock.now();
-    await tx.update(checkoutSessions).set({ status: session.status === 'complete' ? 'complete' : session.status === 'expired' ? 'expired' : 'open', paymentStatus: session.payment_status, amountTotal: session.amount_total, completedAt: now })
+    await tx
+      .update(checkoutSessions)
+      .set({
+        status: session.status === 'complete' ? 'complete' : session.status === 'expired' ? 'expired' : 'open',
+        paymentStatus: session.payment_status,
+        amountTotal: session.amount_total,
+        completedAt: now,
+      })
       .where(eq(checkoutSessions.stripeSessionId, session.id));
     const customerId = idOf(session.customer);
-    if (customerId) await tx.update(teams).set({ stripeCustomerId: sql`COALESCE(${teams.stripeCustomerId}, ${customerId})` }).where(eq(teams.id, teamId));
+    if (customerId)
+      await tx
+        .update(teams)
+        .set({ stripeCustomerId: sql`COALESCE(${teams.stripeCustomerId}, ${customerId})` })
+        .where(eq(teams.id, teamId));
     // Paid, or nothing to pay (a trial): anything else waits for async_payment_succeeded.
     const settled = session.payment_status === 'paid' || session.payment_status === 'no_payment_required';
     if (!settled) return;
-    if (session.currency) await tx.update(teams).set({ billingCurrency: sql`COALESCE(${teams.billingCurrency}, ${session.currency})` }).where(eq(teams.id, teamId));
+    if (session.currency)
+      await tx
+        .update(teams)
+        .set({ billingCurrency: sql`COALESCE(${teams.billingCurrency}, ${session.currency})` })
+        .where(eq(teams.id, teamId));
     if (session.mode === 'payment') await fulfilPack(tx, deps, teamId, session, fromUnix(event.created) ?? now);
     if (session.mode === 'subscription' && subscription) await syncSubscription(tx, subscription, now);
-    deps.logger.info({ teamId, sessionId: session.id, mode: session.mode, packageId: session.metadata?.package_id }, 'Processed checkout completion');
+    deps.logger.info(
+      { teamId, sessionId: session.id, mode: session.mode, packageId: session.metadata?.package_id },
+      'Processed checkout completion',
+    );
   },
 });

@@ -10,7 +10,9 @@ export const checkoutSessionEndedUnpaid = defineHandler<Stripe.Checkout.Session>
   },
   async apply(tx, _deps, event, session) {
     const expired = event.type === 'checkout.session.expired';
-    await tx.update(checkoutSessions).set(expired ? { status: 'expired', paymentStatus: session.payment_status } : { paymentStatus: 'failed' })
+    await tx
+      .update(checkoutSessions)
+      .set(expired ? { status: 'expired', paymentStatus: session.payment_status } : { paymentStatus: 'failed' })
       .where(eq(checkoutSessions.stripeSessionId, session.id));
   },
 });

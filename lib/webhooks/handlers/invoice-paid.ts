@@ -5,7 +5,10 @@ import { fromUnix, idOf } from '@/lib/stripe/ids';
 import { syncSubscription } from '@/lib/subscriptions/sync';
 import { defineHandler } from '../types';
 
-interface Fetched { invoice: Stripe.Invoice; subscription: Stripe.Subscription | null }
+interface Fetched {
+  invoice: Stripe.Invoice;
+  subscription: Stripe.Subscription | null;
+}
 
 export function invoiceSubscriptionId(invoice: Stripe.Invoice): string | null {
   return idOf(invoice.parent?.subscription_details?.subscription ?? null);
@@ -34,9 +37,15 @@ export const invoicePaid = defineHandler<Fetched>({
     }
     const plan = subscription.items.data.length ? await packageForPrice(tx, subscription.items.data[0]!.price) : null;
     await recordPurchase(tx, {
-      teamId: synced.teamId, packageId: packageId ?? plan?.id ?? 'starter', businessKey: `invoice:${invoice.id}`,
-      stripeInvoiceId: invoice.id, stripeSubscriptionId: subscription.id, amount: invoice.amount_paid, currency: invoice.currency,
-      userId: subscription.metadata?.user_id ?? null, purchasedAt: fromUnix(invoice.status_transitions?.paid_at ?? event.created)!,
+      teamId: synced.teamId,
+      packageId: packageId ?? plan?.id ?? 'starter',
+      businessKey: `invoice:${invoice.id}`,
+      stripeInvoiceId: invoice.id,
+      stripeSubscriptionId: subscription.id,
+      amount: invoice.amount_paid,
+      currency: invoice.currency,
+      userId: subscription.metadata?.user_id ?? null,
+      purchasedAt: fromUnix(invoice.status_transitions?.paid_at ?? event.created)!,
     });
   },
 });

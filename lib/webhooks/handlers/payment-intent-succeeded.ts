@@ -12,6 +12,9 @@ export const paymentIntentSucceeded = defineHandler<Stripe.PaymentIntent>({
   async apply(tx, _deps, _event, intent) {
     const chargeId = idOf(intent.latest_charge);
     if (!chargeId) return;
-    await tx.update(userPurchases).set({ stripeChargeId: chargeId }).where(and(eq(userPurchases.stripePaymentIntentId, intent.id), isNull(userPurchases.stripeChargeId)));
+    await tx
+      .update(userPurchases)
+      .set({ stripeChargeId: chargeId })
+      .where(and(eq(userPurchases.stripePaymentIntentId, intent.id), isNull(userPurchases.stripeChargeId)));
   },
 });

@@ -10,7 +10,9 @@ export default async function AcceptInvitationPage({ params }: { params: Promise
       <p>You are signed in as {user.email}. Accept the invitation to join the team.</p>
       <form action={acceptInvitationAction}>
         <input type="hidden" name="token" value={token} />
-        <button type="submit" className="rounded bg-indigo-600 px-4 py-2 font-medium text-white">Accept invitation</button>
+        <button type="submit" className="rounded bg-indigo-600 px-4 py-2 font-medium text-white">
+          Accept invitation
+        </button>
       </form>
     </main>
   );

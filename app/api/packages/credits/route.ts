@@ -1,4 +1,6 @@
 import { withTeam } from '@/lib/api/with-team';
 import { listPackages } from '@/lib/catalog';
 
-export const GET = withTeam(async (_req, { app, team }) => listPackages(app, { packageType: 'credit_pack', teamCurrency: team.billingCurrency }));
+export const GET = withTeam(async (_req, { app, team }) =>
+  listPackages(app, { packageType: 'credit_pack', teamCurrency: team.billingCurrency }),
+);

@@ -7,7 +7,11 @@ import { handleStripeWebhook } from '@/lib/webhooks';
 export async function POST(req: Request) {
   const app = getAppContext();
   try {
-    const outcome = await handleStripeWebhook({ ...app, secret: webhookSecret(app.env) }, await req.text(), req.headers.get('stripe-signature'));
+    const outcome = await handleStripeWebhook(
+      { ...app, secret: webhookSecret(app.env) },
+      await req.text(),
+      req.headers.get('stripe-signature'),
+    );
     return Response.json({ received: true, outcome });
   } catch (err) {
     return toErrorResponse(err, app.logger);

@@ -6,7 +6,10 @@ import { subscriptionActionBody } from '@/lib/subscriptions/schemas';
 
 export const GET = withTeam(async (_req, { app, team }) => presentPlanState(await getTeamPlanState(app.db, team.id)));
 
-export const POST = withTeam(async (req, { app, team }) => {
-  const body = subscriptionActionBody.parse(await readJson(req));
-  return presentPlanState(await changeSubscription(app, team.id, body));
-}, { minRole: 'admin' });
+export const POST = withTeam(
+  async (req, { app, team }) => {
+    const body = subscriptionActionBody.parse(await readJson(req));
+    return presentPlanState(await changeSubscription(app, team.id, body));
+  },
+  { minRole: 'admin' },
+);
