@@ -1,6 +1,8 @@
 import { defineConfig } from '@playwright/test';
 
-const APP_PORT = 3100;
+// Overridable so several checkouts of the repo can run their end-to-end suites side by side.
+const APP_PORT = Number(process.env.E2E_APP_PORT ?? 3100);
+const STRIPE_PORT = Number(process.env.E2E_STRIPE_PORT ?? 12112);
 
 export default defineConfig({
   testDir: 'tests/e2e',
@@ -32,6 +34,6 @@ export default defineConfig({
     reuseExistingServer: false,
     stdout: 'pipe',
     stderr: 'pipe',
-    env: { E2E_APP_PORT: String(APP_PORT), E2E_STRIPE_PORT: '12112' },
+    env: { E2E_APP_PORT: String(APP_PORT), E2E_STRIPE_PORT: String(STRIPE_PORT) },
   },
 });
