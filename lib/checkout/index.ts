@@ -1,18 +1,26 @@
-import { createHash } from 'node:crypto';
-import { and, eq, inArray, isNotNull, or } from 'drizzle-orm';
+import { and, eq, inArray, isNotNull } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import type { Database } from '@/db/client';
 import { checkoutSessions, subscriptions, teams } from '@/db/schema';
 import { LIVE_SUBSCRIPTION_STATUSES } from '@/lib/billing/team-plan';
 import type { Env } from '@/lib/config/env';
 import type { Clock } from '@/lib/clock';
-import { loadCatalog } from '@/lib/catalog/queries';
-import { Conflict, PackageNotFound, ValidationFailed } from '@/lib/errors';
+import { loadCatalog, type CatalogRow } from '@/lib/catalog/queries';
+import { Conflict, PackageNotFound } from '@/lib/errors';
 import type { Logger } from '@/lib/logger';
 import { ensureStripeCustomer } from '@/lib/stripe/customers';
 import { allowedOrigins, assertAllowedRedirect } from './redirects';
 
+import {
+  checkoutCurrency,
+  checkoutIdempotencyKey,
+  checkoutModeFor,
+  type BillingCurrency,
+  type CheckoutMode,
+} from './rules';
+
 export { allowedOrigins, assertAllowedRedirect } from './redirects';
+export { CONTACT_SALES_URL } from './rules';
 
 export interface CheckoutDeps {
   db: Database;
@@ -33,10 +41,6 @@ export interface CheckoutRequest {
   /** The client's Idempotency-Key, when it sent one. */
   idempotencyKey?: string | null;
 }
-
-export const CONTACT_SALES_URL = 'mailto:sales@agileforge.example?subject=Enterprise%20plan';
-// A retry within this window reuses the session instead of opening a second one.
-const RETRY_WINDOW_MS = 60_000;
 
 /**
  * A retried request gets the session its first attempt opened. But a team that paid (or let a
@@ -67,80 +71,98 @@ export async function createCheckout(
   deps: CheckoutDeps,
   req: CheckoutRequest,
 ): Promise<{ session_id: string; url: string }> {
+  assertRedirects(deps, req);
+  const now = deps.clock.now();
+  const pkg = await findSellablePackage(deps, req.packageId, now);
+  const mode = checkoutModeFor(pkg, req.trialDays);
+  const team = await loadTeam(deps, req);
+  if (mode === 'subscription') await assertPlanPurchasable(deps, team, req.trialDays);
+  const currency = checkoutCurrency(pkg, req.currency, team.billingCurrency as BillingCurrency | null);
+  const customer = await ensureStripeCustomer(deps, req.teamId);
+  const params = sessionParams(req, pkg, mode, currency, customer);
+  const key = checkoutIdempotencyKey({
+    teamId: req.teamId,
+    userId: req.userId,
+    packageId: pkg.id,
+    currency,
+    trialDays: req.trialDays,
+    successUrl: req.successUrl,
+    cancelUrl: req.cancelUrl,
+    clientKey: req.idempotencyKey,
+    nowMs: now.getTime(),
+  });
+  const session = await openSession(deps, params, key);
+  await recordSession(deps, req, { session, packageId: pkg.id, mode, currency, now });
+  deps.logger.info({ teamId: req.teamId, packageId: pkg.id, sessionId: session.id, mode }, 'Created checkout session');
+  return { session_id: session.id, url: session.url! };
+}
+
+function assertRedirects(deps: CheckoutDeps, req: CheckoutRequest): void {
   const origins = allowedOrigins(deps.env.APP_URL, deps.env.REDIRECT_ALLOWLIST);
   assertAllowedRedirect('success_url', req.successUrl, origins);
   assertAllowedRedirect('cancel_url', req.cancelUrl, origins);
+}
 
-  const now = deps.clock.now();
-  const pkg = (await loadCatalog(deps.db, now.getTime())).find((p) => p.id === req.packageId);
-  if (!pkg) throw new PackageNotFound(req.packageId);
-  if (pkg.packageType === 'enterprise')
-    throw new Conflict('Enterprise is sold by our sales team; contact sales to get a quote', 'contact_sales', {
-      contact_sales: CONTACT_SALES_URL,
-    });
-  if (pkg.packageType === 'addon')
-    throw new Conflict('Add-ons attach to your plan: POST /api/packages/user/addons', 'use_addons_endpoint');
-  if (!pkg.amount || !pkg.stripePriceId) {
-    if (pkg.packageType === 'subscription' && !pkg.amount)
-      throw new Conflict('Starter is free: every team has it without checkout', 'free_plan');
-    throw new Conflict(
-      `Package '${pkg.id}' is not set up for sale yet (run npm run init:packages)`,
-      'package_not_synced',
-    );
-  }
-  const mode = pkg.packageType === 'subscription' ? 'subscription' : 'payment';
-  if (req.trialDays !== undefined && mode !== 'subscription')
-    throw new ValidationFailed('trial_days: only subscription plans have trials');
+async function findSellablePackage(deps: CheckoutDeps, packageId: string, now: Date): Promise<CatalogRow> {
+  const pkg = (await loadCatalog(deps.db, now.getTime())).find((p) => p.id === packageId);
+  if (!pkg) throw new PackageNotFound(packageId);
+  return pkg;
+}
 
+async function loadTeam(deps: CheckoutDeps, req: CheckoutRequest) {
   const [team] = await deps.db.select().from(teams).where(eq(teams.id, req.teamId));
   if (!team) throw new PackageNotFound(req.packageId);
-  if (mode === 'subscription') {
-    const [live] = await deps.db
-      .select({ packageId: subscriptions.packageId })
-      .from(subscriptions)
-      .where(and(eq(subscriptions.teamId, req.teamId), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])));
-    if (live)
-      throw new Conflict(
-        `Your team already has the ${live.packageId} plan; change plans with POST /api/packages/user/subscription`,
-        'plan_active',
-      );
-    if (req.trialDays !== undefined) {
-      const [trialed] = await deps.db
-        .select({ id: subscriptions.id })
-        .from(subscriptions)
-        .where(and(eq(subscriptions.teamId, req.teamId), isNotNull(subscriptions.trialEnd)));
-      const [startedTrial] = await deps.db
-        .select({ id: checkoutSessions.id })
-        .from(checkoutSessions)
-        .where(
-          and(
-            eq(checkoutSessions.teamId, req.teamId),
-            isNotNull(checkoutSessions.trialDays),
-            or(eq(checkoutSessions.status, 'complete')),
-          ),
-        );
-      if (team.trialUsedAt || trialed || startedTrial)
-        throw new Conflict('Your team has already had its free trial', 'trial_used');
-    }
-  }
-  if (req.currency && team.billingCurrency && req.currency !== team.billingCurrency) {
-    throw new Conflict(
-      `Your team is billed in ${team.billingCurrency.toUpperCase()}; a team keeps one currency`,
-      'currency_fixed',
-    );
-  }
-  const currency = req.currency ?? team.billingCurrency ?? pkg.currency!;
-  if (pkg.prices[currency] === undefined)
-    throw new ValidationFailed(`currency: ${pkg.id} is not offered in ${currency.toUpperCase()}`);
+  return team;
+}
 
-  const customer = await ensureStripeCustomer(deps, req.teamId);
+/** One live plan per team, and one trial per team. */
+async function assertPlanPurchasable(
+  deps: CheckoutDeps,
+  team: typeof teams.$inferSelect,
+  trialDays: number | undefined,
+): Promise<void> {
+  const [live] = await deps.db
+    .select({ packageId: subscriptions.packageId })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.teamId, team.id), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])));
+  if (live)
+    throw new Conflict(
+      `Your team already has the ${live.packageId} plan; change plans with POST /api/packages/user/subscription`,
+      'plan_active',
+    );
+  if (trialDays === undefined) return;
+  const [trialed] = await deps.db
+    .select({ id: subscriptions.id })
+    .from(subscriptions)
+    .where(and(eq(subscriptions.teamId, team.id), isNotNull(subscriptions.trialEnd)));
+  const [startedTrial] = await deps.db
+    .select({ id: checkoutSessions.id })
+    .from(checkoutSessions)
+    .where(
+      and(
+        eq(checkoutSessions.teamId, team.id),
+        isNotNull(checkoutSessions.trialDays),
+        eq(checkoutSessions.status, 'complete'),
+      ),
+    );
+  if (team.trialUsedAt || trialed || startedTrial)
+    throw new Conflict('Your team has already had its free trial', 'trial_used');
+}
+
+function sessionParams(
+  req: CheckoutRequest,
+  pkg: CatalogRow,
+  mode: CheckoutMode,
+  currency: BillingCurrency,
+  customer: string,
+): Stripe.Checkout.SessionCreateParams {
   const metadata = { team_id: req.teamId, user_id: req.userId, package_id: pkg.id };
-  const params: Stripe.Checkout.SessionCreateParams = {
+  return {
     mode,
     customer,
     client_reference_id: req.teamId,
     currency,
-    line_items: [{ price: pkg.stripePriceId, quantity: 1 }],
+    line_items: [{ price: pkg.stripePriceId!, quantity: 1 }],
     success_url: req.successUrl,
     cancel_url: req.cancelUrl,
     metadata,
@@ -154,40 +176,36 @@ export async function createCheckout(
         }
       : { payment_intent_data: { metadata } }),
   };
-  const bucket = Math.floor(now.getTime() / RETRY_WINDOW_MS);
-  const idempotencyKey = createHash('sha256')
-    .update(
-      JSON.stringify([
-        req.teamId,
-        req.userId,
-        pkg.id,
-        currency,
-        req.trialDays ?? null,
-        req.successUrl,
-        req.cancelUrl,
-        req.idempotencyKey ?? bucket,
-      ]),
-    )
-    .digest('hex');
-  const session = await openSession(deps, params, `checkout-${idempotencyKey}`);
+}
+
+async function recordSession(
+  deps: CheckoutDeps,
+  req: CheckoutRequest,
+  opened: {
+    session: Stripe.Checkout.Session;
+    packageId: string;
+    mode: CheckoutMode;
+    currency: BillingCurrency;
+    now: Date;
+  },
+): Promise<void> {
+  const { session } = opened;
   await deps.db
     .insert(checkoutSessions)
     .values({
       stripeSessionId: session.id,
       teamId: req.teamId,
       userId: req.userId,
-      packageId: pkg.id,
-      mode,
-      currency,
+      packageId: opened.packageId,
+      mode: opened.mode,
+      currency: opened.currency,
       amountTotal: session.amount_total,
       status: 'open',
       paymentStatus: session.payment_status,
       trialDays: req.trialDays ?? null,
       url: session.url,
-      createdAt: now,
+      createdAt: opened.now,
       expiresAt: session.expires_at ? new Date(session.expires_at * 1000) : null,
     })
     .onConflictDoNothing({ target: checkoutSessions.stripeSessionId });
-  deps.logger.info({ teamId: req.teamId, packageId: pkg.id, sessionId: session.id, mode }, 'Created checkout session');
-  return { session_id: session.id, url: session.url! };
 }
