@@ -17,13 +17,15 @@ export function createCustomer(
     metadata?: Record<string, string>;
     description?: string | null;
     phone?: string | null;
+    /** Invoice balance: negative is credit, positive is owed and added to the next invoice. */
+    balance?: number;
   },
 ): Stripe.Customer {
   const customer: Stripe.Customer = {
     id: newId('cus', 14),
     object: 'customer',
     address: null,
-    balance: 0,
+    balance: fields.balance ?? 0,
     created: ctx.store.now(),
     currency: null,
     default_source: null,
@@ -59,6 +61,8 @@ function applyUpdate(ctx: Ctx, customer: Stripe.Customer, p: Params): void {
   if (description !== undefined) customer.description = description;
   const phone = p.nullableStr('phone');
   if (phone !== undefined) customer.phone = phone;
+  const balance = p.int('balance');
+  if (balance !== undefined) customer.balance = balance;
   customer.metadata = mergeMetadata(customer.metadata, p.metadata());
   const prev = diff(before, customer);
   if (prev) ctx.emit('customer.updated', customer, prev);
@@ -72,6 +76,7 @@ export function registerCustomers(r: Router): void {
       name: p.nullableStr('name'),
       description: p.nullableStr('description'),
       phone: p.nullableStr('phone'),
+      balance: p.int('balance'),
       metadata: mergeMetadata(null, p.metadata()),
     });
   });

@@ -28,6 +28,7 @@ export function registerSubscriptionItems(r: Router): void {
       {
         proration: p.oneOf('proration_behavior', PRORATION) ?? 'create_prorations',
         payment: p.oneOf('payment_behavior', PAYMENT) ?? 'allow_incomplete',
+        prorationDate: p.int('proration_date'),
       },
     );
     return added[0];
@@ -52,6 +53,7 @@ export function registerSubscriptionItems(r: Router): void {
       {
         proration: p.oneOf('proration_behavior', PRORATION) ?? 'create_prorations',
         payment: p.oneOf('payment_behavior', PAYMENT) ?? 'allow_incomplete',
+        prorationDate: p.int('proration_date'),
       },
     );
     return findItem(ctx, item.id).item;
@@ -62,6 +64,7 @@ export function registerSubscriptionItems(r: Router): void {
     changeSubscription(ctx, sub, [{ id: item.id, deleted: true, param: 'item' }], {
       proration: p.oneOf('proration_behavior', PRORATION) ?? 'create_prorations',
       payment: p.oneOf('payment_behavior', PAYMENT) ?? 'allow_incomplete',
+      prorationDate: p.int('proration_date'),
     });
     return { id: item.id, object: 'subscription_item', deleted: true };
   });
