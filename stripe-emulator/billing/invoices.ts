@@ -182,7 +182,6 @@ function setCustomerBalance(ctx: Ctx, customer: Stripe.Customer, balance: number
   ctx.emit('customer.updated', customer, prev);
 }
 
-
 export function finalizeInvoice(ctx: Ctx, invoice: Stripe.Invoice): void {
   const customer = typeof invoice.customer === 'string' ? ctx.store.get('customers', invoice.customer) : undefined;
   // The balance "automatically applies toward the next invoice finalized to a customer".

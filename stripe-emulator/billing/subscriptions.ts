@@ -244,7 +244,7 @@ export function createSubscription(
   ctx.emit('customer.subscription.created', sub);
   // trial_will_end comes three days before the trial ends, or at once for a shorter trial.
   if (trialEnd && trialEnd - now <= TRIAL_WILL_END_NOTICE_SECONDS) sendTrialWillEnd(ctx, sub);
-  const { outcome } = billNow(ctx, sub, lines, 'subscription_create');
+  const { outcome } = billNow(ctx, sub, [...lines, ...takePendingLines(ctx, sub)], 'subscription_create');
   if (!trialEnd) {
     const before = structuredClone(sub);
     sub.status = outcome && outcome.error ? 'incomplete' : 'active';

@@ -123,8 +123,7 @@ export function updateSubscription(ctx: Ctx, sub: Stripe.Subscription, p: Params
     // Stripe sends trial_will_end also when a trial is ended immediately with trial_end=now.
     sendTrialWillEnd(ctx, sub);
     advanceSubscription(ctx, sub, { endTrialNow: true });
-  }
-  else if (trialEnd !== undefined && trialEnd !== 'now')
+  } else if (trialEnd !== undefined && trialEnd !== 'now')
     throw invalidRequest('The emulator supports only `trial_end=now` on update.', 'trial_end');
   return sub;
 }
