@@ -7,7 +7,7 @@ import { newId } from '../ids.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import { mustGet } from './util.js';
-import { KNOWN } from './known-params.js';
+import { refuseUnimplemented } from './known-params.js';
 
 export function createCustomer(
   ctx: Ctx,
@@ -51,7 +51,7 @@ export function createCustomer(
 }
 
 function applyUpdate(ctx: Ctx, customer: Stripe.Customer, p: Params): void {
-  p.allowOnly(KNOWN.customerUpdate);
+  refuseUnimplemented(p, 'customerUpdate');
   const before = structuredClone(customer);
   const email = p.nullableStr('email');
   if (email !== undefined) customer.email = email;
@@ -70,7 +70,7 @@ function applyUpdate(ctx: Ctx, customer: Stripe.Customer, p: Params): void {
 
 export function registerCustomers(r: Router): void {
   r.add('POST', '/v1/customers', ({ ctx, params: p }) => {
-    p.allowOnly(KNOWN.customerCreate);
+    refuseUnimplemented(p, 'customerCreate');
     return createCustomer(ctx, {
       email: p.nullableStr('email'),
       name: p.nullableStr('name'),

@@ -16,7 +16,7 @@ import {
 import { advanceSubscription, cancelNow, sendTrialWillEnd, takePendingLines } from '../billing/subscriptions.js';
 import { unusedTimeLine } from '../billing/proration.js';
 import { billNow } from '../billing/invoices.js';
-import { KNOWN } from './known-params.js';
+import { refuseUnimplemented } from './known-params.js';
 
 export const PRORATION = ['create_prorations', 'always_invoice', 'none'] as const;
 export const PAYMENT = [
@@ -55,7 +55,7 @@ export function setCancelAtPeriodEnd(ctx: Ctx, sub: Stripe.Subscription, value: 
 }
 
 export function updateSubscription(ctx: Ctx, sub: Stripe.Subscription, p: Params): Stripe.Subscription {
-  p.allowOnly(KNOWN.subscriptionUpdate);
+  refuseUnimplemented(p, 'subscriptionUpdate');
   const changes: ItemChange[] = (p.list('items') ?? []).map((it) => {
     const priceId = it.str('price');
     return {
@@ -70,7 +70,10 @@ export function updateSubscription(ctx: Ctx, sub: Stripe.Subscription, p: Params
   const proration: ProrationBehavior = p.oneOf('proration_behavior', PRORATION) ?? 'create_prorations';
   const payment: PaymentBehavior = p.oneOf('payment_behavior', PAYMENT) ?? 'allow_incomplete';
   const prorationDate = p.int('proration_date');
-  const billingCycleAnchor = p.oneOf('billing_cycle_anchor', ['now', 'unchanged'] as const);
+  // In this API version billing_cycle_anchor on update is an object: `{ type: 'now' | 'unchanged' }`.
+  if (p.has('billing_cycle_anchor') && !p.obj('billing_cycle_anchor'))
+    throw invalidRequest('`billing_cycle_anchor` must be an object with a `type`.', 'billing_cycle_anchor');
+  const billingCycleAnchor = p.obj('billing_cycle_anchor')?.oneOf('type', ['now', 'unchanged'] as const);
   const cancelAtPeriodEnd = p.bool('cancel_at_period_end');
   const cancelAt = p.has('cancel_at') ? (p.str('cancel_at') === '' ? null : p.reqInt('cancel_at')) : undefined;
   const metadata = p.metadata();
@@ -135,7 +138,7 @@ export function registerSubscriptions(r: Router): void {
   );
   r.add('DELETE', '/v1/subscriptions/:id', ({ ctx, path, params: p }) => {
     const sub = mustGet(ctx, 'subscriptions', path[0] ?? '');
-    p.allowOnly(KNOWN.subscriptionCancel);
+    refuseUnimplemented(p, 'subscriptionCancel');
     if (sub.status === 'canceled') {
       throw invalidRequest(
         `A canceled subscription can only update its cancellation_details and metadata.`,

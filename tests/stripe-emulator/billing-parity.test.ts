@@ -362,14 +362,14 @@ describe('7. parameters are honoured, never silently ignored', () => {
     const sub = await w.subscribe(w.cat.monthly);
     await w.advanceBy(15.5 * DAY);
     const now = await w.now();
-    const updated = await w.stripe.subscriptions.update(sub.id, { billing_cycle_anchor: 'now' });
+    const updated = await w.stripe.subscriptions.update(sub.id, { billing_cycle_anchor: { type: 'now' } });
     expect(updated.billing_cycle_anchor).toBe(now);
     expect(updated.items.data[0]!.current_period_start).toBe(now);
     const inv = await w.stripe.invoices.retrieve(updated.latest_invoice as string);
     expect(inv.lines.data.map((l) => l.amount)).toEqual([-500, 1000]);
     await expect(
       w.stripe.subscriptions.update(sub.id, {
-        billing_cycle_anchor: 'unchanged',
+        billing_cycle_anchor: { type: 'unchanged' },
         items: [{ id: sub.items.data[0]!.id, price: w.cat.annual.id }],
       }),
     ).rejects.toMatchObject({
@@ -421,6 +421,25 @@ describe('7. parameters are honoured, never silently ignored', () => {
     const inv = await w.stripe.invoices.retrieve(sub.latest_invoice as string);
     expect(inv).toMatchObject({ total: 1000, starting_balance: 300, amount_due: 1300, amount_paid: 1300 });
     expect(((await w.stripe.customers.retrieve(customer.id)) as Stripe.Customer).balance).toBe(0);
+  });
+  it('a known billing parameter the local Stripe does not implement is refused, not ignored', async () => {
+    const w = await world('2027-01-01T00:00:00Z');
+    const sub = await w.subscribe(w.cat.monthly);
+    await expect(
+      w.stripe.subscriptions.update(sub.id, { pause_collection: { behavior: 'void' } }),
+    ).rejects.toMatchObject({
+      statusCode: 400,
+      code: 'parameter_unsupported',
+      param: 'pause_collection',
+      message: expect.stringContaining('not supported by the local Stripe'),
+    });
+    await expect(
+      w.stripe.subscriptionItems.create({ subscription: sub.id, price: w.cat.storage.id, tax_rates: ['txr_1'] }),
+    ).rejects.toMatchObject({ code: 'parameter_unsupported', param: 'tax_rates' });
+    await expect(
+      w.stripe.customers.create({ email: 'x@example.com', preferred_locales: ['en'] }),
+    ).rejects.toMatchObject({ code: 'parameter_unsupported', param: 'preferred_locales' });
+    expect((await w.stripe.subscriptions.retrieve(sub.id)).pause_collection).toBeNull();
   });
 });
 
