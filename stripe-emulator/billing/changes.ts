@@ -129,7 +129,10 @@ export function changeSubscription(
   }
 
   const before = structuredClone(sub);
-  const lines: LineSpec[] = [];
+  const collected: LineSpec[] = [];
+  // Nothing is billed during a trial, so changes made in it create no prorations.
+  const trialing = sub.status === 'trialing';
+  const lines = { push: (...l: LineSpec[]) => (trialing ? 0 : collected.push(...l)) };
   let invoiceNow = reanchor;
   const added: Stripe.SubscriptionItem[] = [];
   const credited = new Set<string>();
@@ -182,7 +185,7 @@ export function changeSubscription(
   }
   opts.apply?.(sub);
 
-  const billable = opts.proration === 'none' ? lines.filter((l) => !l.proration) : lines;
+  const billable = opts.proration === 'none' ? collected.filter((l) => !l.proration) : collected;
   let invoice: Stripe.Invoice | null = null;
   if (billable.length && (invoiceNow || opts.proration === 'always_invoice')) {
     const pendingBefore = ctx.store.pendingLines.get(sub.id);

@@ -485,6 +485,22 @@ describe('8. mixed intervals (flexible billing mode)', () => {
     expect(iso(renewed.items.data.find((i) => i.id !== addon.id)!.current_period_end)).toBe('2028-01-10');
     expect((await latestInvoice(w, sub.id)).amount_paid).toBe(200);
   });
+  // Not stated verbatim by Stripe; follows from a trial being free until it ends
+  // (docs.stripe.com/billing/subscriptions/trials): an add-on added in a trial costs nothing
+  // until the first paid period, which bills plan and add-on together.
+  it('an add-on added during a trial creates no proration; the trial-end invoice bills both', async () => {
+    const w = await world('2027-01-01T00:00:00Z');
+    const sub = await w.subscribe(w.cat.monthly, { subscription_data: { trial_period_days: 14 } });
+    const addon = await w.stripe.subscriptionItems.create({
+      subscription: sub.id,
+      price: w.cat.storage.id,
+      proration_behavior: 'always_invoice',
+    });
+    expect(addon.current_period_end).toBe(sub.trial_end);
+    expect((await w.stripe.subscriptions.retrieve(sub.id)).latest_invoice).toBe(sub.latest_invoice);
+    await w.advanceTo(sub.trial_end! + 3600);
+    expect((await latestInvoice(w, sub.id)).amount_paid).toBe(1200);
+  });
 });
 
 describe('9. smaller differences', () => {
