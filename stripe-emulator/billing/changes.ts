@@ -120,13 +120,14 @@ export function changeSubscription(
       );
     }
   }
-  const reanchor = intervalChange || opts.billingCycleAnchor === 'now';
-  if (reanchor && sub.status === 'trialing') {
+  if (opts.billingCycleAnchor === 'now' && sub.status === 'trialing') {
     throw invalidRequest(
-      'Resetting the billing cycle of a trialing subscription is not supported by the local Stripe.',
+      '`billing_cycle_anchor[type]=now` on a trialing subscription is not supported by the local Stripe.',
       'billing_cycle_anchor',
     );
   }
+  // A trialing subscription keeps its trial: the new interval starts when the trial ends.
+  const reanchor = (intervalChange || opts.billingCycleAnchor === 'now') && sub.status !== 'trialing';
 
   const before = structuredClone(sub);
   const collected: LineSpec[] = [];
