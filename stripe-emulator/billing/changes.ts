@@ -134,7 +134,7 @@ export function changeSubscription(
   // Nothing is billed during a trial, so changes made in it create no prorations.
   const trialing = sub.status === 'trialing';
   const lines = { push: (...l: LineSpec[]) => (trialing ? 0 : collected.push(...l)) };
-  let invoiceNow = reanchor;
+  const invoiceNow = reanchor;
   const added: Stripe.SubscriptionItem[] = [];
   const credited = new Set<string>();
   for (const c of changes) {
