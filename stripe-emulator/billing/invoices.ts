@@ -264,9 +264,10 @@ export function payInvoice(
   const customerObj = customer ? ctx.store.get('customers', customer) : undefined;
   if (customerObj && invoice.amount_due < minimumCharge(invoice.currency)) {
     // Below the minimum charge Stripe marks the invoice paid and moves the amount owed to the
-    // customer's balance as a debit, which the next invoice collects.
+    // customer's balance as a debit, which the next invoice collects; nothing is due now.
     setCustomerBalance(ctx, customerObj, customerObj.balance + invoice.amount_due);
     invoice.ending_balance = customerObj.balance;
+    invoice.amount_due = 0;
     markPaid(ctx, invoice, 0);
     return null;
   }

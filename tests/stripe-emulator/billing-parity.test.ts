@@ -101,9 +101,9 @@ const prorationLines = (inv: Stripe.Invoice) =>
   inv.lines.data.filter((l) => l.parent?.subscription_item_details?.proration);
 
 describe('1. presentment currency on subscriptions', () => {
-  // Stripe bills a multi-currency price in the subscription's currency from
-  // `currency_options[<currency>]` (docs.stripe.com/products-prices/pricing-models#multicurrency,
-  // "Multi-currency prices": the customer is charged the amount set for their currency).
+  // docs.stripe.com/payments/checkout/localize-prices/manual-currency-prices (paraphrased): a price
+  // defined in several currencies (`currency_options`) charges the amount set for the currency the
+  // customer pays in; a subscription has one currency, so every invoice of it uses that amount.
   it('a GBP checkout of a 1000 USD / 800 GBP plan charges 800 GBP at creation and on renewal', async () => {
     const w = await world('2027-01-01T00:00:00Z');
     const s = await w.stripe.checkout.sessions.create({
@@ -178,9 +178,9 @@ describe('2. month-end billing cycle anchors', () => {
 });
 
 describe('3. pending prorations are swept onto the next invoice', () => {
-  // docs.stripe.com/billing/subscriptions/prorations: with create_prorations "the proration invoice
-  // items are pending and are added to the next invoice"; any invoice created for the subscription
-  // pulls the subscription's pending invoice items in.
+  // docs.stripe.com/api/invoices/create: "The draft invoice created pulls in all pending invoice
+  // items on that customer, including prorations." create_prorations leaves prorations pending
+  // (docs.stripe.com/billing/subscriptions/prorations), so the next invoice carries them.
   it('a create_prorations removal (-100) rides on the next always_invoice change', async () => {
     const w = await world('2027-01-01T00:00:00Z');
     const sub = await w.subscribe(w.cat.monthly);
@@ -207,8 +207,10 @@ describe('3. pending prorations are swept onto the next invoice', () => {
 });
 
 describe('4. interval changes re-anchor', () => {
-  // docs.stripe.com/billing/subscriptions/billing-cycle#changing: "Changing the billing interval
-  // (monthly to yearly) resets the billing cycle anchor to the time of the change" and bills at once.
+  // docs.stripe.com/billing/subscriptions/upgrade-downgrade ("Billing periods", paraphrased; the
+  // wording was not re-found through the search tool): prices with different billing periods bill
+  // the new price at the new interval starting on the day of the change, i.e. the anchor is reset
+  // to the change time and the new period invoiced at once, with credit for the unused time.
   it('monthly → annual half way: anchor = change time, -500 + 10000 = 9500 charged now', async () => {
     const w = await world('2027-01-01T00:00:00Z');
     const sub = await w.subscribe(w.cat.monthly);
@@ -337,7 +339,7 @@ describe('6. renewal invoices are drafts finalized about an hour later', () => {
 });
 
 describe('7. parameters are honoured, never silently ignored', () => {
-  // docs.stripe.com/api/subscriptions/update#update_subscription-proration_date: "the proration will
+  // stripe package doc of SubscriptionUpdateParams.proration_date (this API version): "prorations will
   // be calculated as though the subscription was updated at the given time".
   it('proration_date = period start prorates the whole month: -1000 + 1800', async () => {
     const w = await world('2027-01-01T00:00:00Z');
@@ -355,8 +357,10 @@ describe('7. parameters are honoured, never silently ignored', () => {
     ).rejects.toMatchObject({ statusCode: 400, param: 'proration_date' });
   });
 
-  // docs.stripe.com/billing/subscriptions/billing-cycle#api-now: billing_cycle_anchor=now resets the
-  // cycle to now and invoices at once, crediting unused time.
+  // The stripe package's own parameter doc (SubscriptionUpdateParams.billing_cycle_anchor, this API
+  // version): "Set `type` to `now` to reset the billing cycle anchor to the current time (in UTC),
+  // or `unchanged` to preserve it." A reset bills a new full period now with credit for unused time
+  // (docs.stripe.com/billing/subscriptions/billing-cycle, paraphrased).
   it('billing_cycle_anchor=now: new period from now, -500 + 1000 invoiced; unchanged with an interval change is refused', async () => {
     const w = await world('2027-01-01T00:00:00Z');
     const sub = await w.subscribe(w.cat.monthly);
@@ -506,8 +510,9 @@ describe('8. mixed intervals (flexible billing mode)', () => {
 describe('9. smaller differences', () => {
   // docs.stripe.com/api/invoices: "If the amount due for the invoice is less than Stripe's minimum
   // allowed charge per currency, the invoice is automatically marked paid, and we add the amount due
-  // to the customer's credit balance which is applied to the next invoice." Minimum: USD 0.50
-  // (docs.stripe.com/currencies#minimum-and-maximum-charge-amounts).
+  // to the customer's credit balance which is applied to the next invoice." Invoice.amount_due (stripe
+  // package doc): "If the invoice's total is smaller than the minimum charge amount ... the
+  // `amount_due` may be 0." Minimum: USD 0.50 (docs.stripe.com/currencies#minimum-and-maximum-charge-amounts).
   it('a 19-cent proration is not charged: paid, carried as a debit, added to the next amount_due', async () => {
     const w = await world('2027-01-01T00:00:00Z');
     const sub = await w.subscribe(w.cat.monthly);
@@ -518,7 +523,7 @@ describe('9. smaller differences', () => {
       proration_behavior: 'always_invoice',
     });
     const small = await latestInvoice(w, sub.id);
-    expect(small).toMatchObject({ total: 19, status: 'paid', amount_paid: 0 });
+    expect(small).toMatchObject({ total: 19, status: 'paid', amount_due: 0, amount_paid: 0, ending_balance: 19 });
     expect((await w.stripe.invoices.retrieve(small.id, { expand: ['payments'] })).payments?.data).toEqual([]);
     expect(((await w.stripe.customers.retrieve(sub.customer as string)) as Stripe.Customer).balance).toBe(19);
     await w.advanceTo(sub.items.data[0]!.current_period_end + 3600);
@@ -556,9 +561,9 @@ describe('9. smaller differences', () => {
     expect(sub.billing_mode.type).toBe('flexible');
   });
 
-  // Event reference (docs.stripe.com/api/events/types#event_types-customer.subscription.trial_will_end):
-  // "Occurs three days before a subscription's trial period is scheduled to end, or when a trial is
-  // ended immediately (using trial_end=now)."
+  // stripe package doc of customer.subscription.trial_will_end: "Occurs three days before a
+  // subscription's trial period is scheduled to end, or immediately when a trial is ended early
+  // (for example, with `trial_end=now` ...)"; with fewer than three days left it "can fire immediately".
   it('trial_will_end three days before the trial ends, once; and on trial_end=now', async () => {
     const w = await world('2027-01-01T00:00:00Z');
     const sub = await w.subscribe(w.cat.monthly, { subscription_data: { trial_period_days: 14 } });
@@ -573,8 +578,8 @@ describe('9. smaller differences', () => {
     expect(await w.eventsFor(other.id, 'customer.subscription.trial_will_end')).toHaveLength(1);
   });
 
-  // A `*.updated` event's data.previous_attributes holds "the previous values of the attributes that
-  // changed" (docs.stripe.com/api/events/object#event_object-data-previous_attributes).
+  // stripe package doc of Event.data.previous_attributes: "Object containing the names of the updated
+  // attributes and their values prior to the event".
   it('charge.refunded previous_attributes lists only what changed', async () => {
     const w = await world('2027-01-01T00:00:00Z');
     const sub = await w.subscribe(w.cat.monthly);
