@@ -175,6 +175,16 @@ describe('2. month-end billing cycle anchors', () => {
     const renewed = await w.stripe.subscriptions.retrieve(sub.id);
     expect(iso(renewed.items.data[0]!.current_period_end)).toBe('2028-03-31');
   });
+  it('an annual plan anchored on Feb 29 renews Feb 28 2029, Feb 28 2030, Feb 28 2031, Feb 29 2032', async () => {
+    const w = await world('2028-02-29T09:00:00Z');
+    const sub = await w.subscribe(w.cat.annual);
+    const ends = [iso(sub.items.data[0]!.current_period_end)];
+    for (let k = 0; k < 3; k++) {
+      const r = await w.h.http('POST', `/_emulator/subscriptions/${sub.id}/advance`, {});
+      ends.push(iso(r.json.items.data[0].current_period_end));
+    }
+    expect(ends).toEqual(['2029-02-28', '2030-02-28', '2031-02-28', '2032-02-29']);
+  });
 });
 
 describe('3. pending prorations are swept onto the next invoice', () => {
