@@ -10,9 +10,23 @@ export interface RequestInfo {
   idempotency_key: string | null;
 }
 
+/**
+ * Account-level Billing settings (Stripe's Dashboard "Revenue recovery" page): when failed subscription
+ * payments are retried, and what happens to the subscription once every retry failed.
+ */
+export interface BillingSettings {
+  /** Days after the first failed attempt on which payment is retried, in test-clock time. */
+  retryDays: number[];
+  /** The subscription once the last retry failed: canceled, `unpaid`, or left `past_due`. */
+  afterFinalFailure: 'cancel' | 'unpaid' | 'past_due';
+}
+
+export const DEFAULT_BILLING_SETTINGS: BillingSettings = { retryDays: [3, 5, 7], afterFinalFailure: 'cancel' };
+
 /** What every resource handler and billing routine gets. */
 export interface Ctx {
   store: Store;
+  settings: BillingSettings;
   logger: Logger;
   baseUrl: string;
   /** The API request being served; null for hosted pages and test helpers. */

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { Store, loadSnapshotFile, saveSnapshot } from './state.js';
 import { WebhookDispatcher } from './webhooks/delivery.js';
 import type { Logger } from './logger.js';
-import { buildEvent, type Ctx, type RequestInfo } from './context.js';
+import { buildEvent, type BillingSettings, type Ctx, type RequestInfo } from './context.js';
 
 export interface EmulatorCoreOptions {
   dataFile: string | null;
@@ -17,6 +17,7 @@ export interface EmulatorCoreOptions {
   maxAttempts: number;
   now: () => number;
   logger: Logger;
+  billing: BillingSettings;
 }
 
 /** State + webhook dispatch, independent of HTTP so helpers and routes share it. */
@@ -53,6 +54,7 @@ export class EmulatorCore {
   ctx(request: RequestInfo | null): Ctx {
     const ctx: Ctx = {
       store: this.store,
+      settings: this.opts.billing,
       logger: this.opts.logger,
       baseUrl: this.baseUrl,
       request,

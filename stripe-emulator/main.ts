@@ -19,7 +19,20 @@ const enabledEvents = (process.env.STRIPE_EMULATOR_WEBHOOK_EVENTS || '*')
   .map((t) => t.trim())
   .filter(Boolean);
 
+// Revenue recovery settings: retry days after a failed subscription payment, then cancel | unpaid | past_due.
+const retryDays = process.env.STRIPE_EMULATOR_RETRY_DAYS?.split(',')
+  .map((d) => Number(d.trim()))
+  .filter((d) => d > 0);
+const afterFinalFailure = process.env.STRIPE_EMULATOR_AFTER_FINAL_FAILURE;
+if (afterFinalFailure && !['cancel', 'unpaid', 'past_due'].includes(afterFinalFailure)) {
+  throw new Error('STRIPE_EMULATOR_AFTER_FINAL_FAILURE must be cancel, unpaid or past_due');
+}
+
 const emulator = await startStripeEmulator({
+  billing: {
+    ...(retryDays ? { retryDays } : {}),
+    ...(afterFinalFailure ? { afterFinalFailure: afterFinalFailure as 'cancel' | 'unpaid' | 'past_due' } : {}),
+  },
   port,
   enabledEvents,
   host: process.env.STRIPE_EMULATOR_HOST ?? '127.0.0.1',

@@ -10,6 +10,7 @@ import { registerApiRoutes } from './resources/index.js';
 import { handleHelpers } from './helpers/handle.js';
 import { handlePages } from './pages/handle.js';
 import type { FlushOrder } from './webhooks/delivery.js';
+import { DEFAULT_BILLING_SETTINGS, type BillingSettings } from './context.js';
 
 export interface StripeEmulatorOptions {
   port?: number; // 0 = random free port; default 12111
@@ -29,6 +30,8 @@ export interface StripeEmulatorOptions {
   retryMaxMs?: number;
   /** Attempts per event and endpoint before giving up. */
   maxAttempts?: number;
+  /** Failed subscription payments: retry days (default 3, 5, 7) and the outcome after the last (default cancel). */
+  billing?: Partial<BillingSettings>;
 }
 
 export interface StripeEmulator {
@@ -41,6 +44,14 @@ export interface StripeEmulator {
 }
 
 export const DEFAULT_WEBHOOK_SECRET = 'whsec_local_emulator_secret';
+
+function billingSettings(given: Partial<BillingSettings> = {}): BillingSettings {
+  const retryDays = given.retryDays ?? DEFAULT_BILLING_SETTINGS.retryDays;
+  if (retryDays.some((d, i) => !Number.isFinite(d) || d <= 0 || (i > 0 && d <= (retryDays[i - 1] ?? 0)))) {
+    throw new Error(`billing.retryDays must be increasing positive day numbers, got ${retryDays.join(',')}`);
+  }
+  return { retryDays, afterFinalFailure: given.afterFinalFailure ?? DEFAULT_BILLING_SETTINGS.afterFinalFailure };
+}
 
 export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Promise<StripeEmulator> {
   const logger = opts.logger ?? silentLogger;
@@ -56,6 +67,7 @@ export async function startStripeEmulator(opts: StripeEmulatorOptions = {}): Pro
     maxAttempts: opts.maxAttempts ?? 8,
     now: opts.now ?? Date.now,
     logger,
+    billing: billingSettings(opts.billing),
   });
   const router = new Router();
   registerApiRoutes(router);

@@ -38,6 +38,16 @@ export interface PendingLine {
   subscription_item: string | null;
 }
 
+/** Billing bookkeeping Stripe keeps internally, with no field on a public object. */
+export interface BillingBook {
+  /** subscription id -> the trial_end for which customer.subscription.trial_will_end was sent */
+  trialWillEndSent: Record<string, number>;
+  /** subscription id -> outcome forced on its next renewal payment by the advance test helper */
+  forcedRenewalOutcome: Record<string, 'paid' | 'failed'>;
+}
+
+export const emptyBillingBook = (): BillingBook => ({ trialWillEndSent: {}, forcedRenewalOutcome: {} });
+
 export interface IdempotencyRecord {
   fingerprint: string;
   status: number;
@@ -89,6 +99,7 @@ interface Snapshot {
   invoicePayments: Record<string, string[]>;
   pendingLines: Record<string, PendingLine[]>;
   invoiceCounter: number;
+  billing?: BillingBook;
   /** Events not yet delivered when saved; redelivered after a restart (at-least-once). */
   undeliveredEventIds?: string[];
 }
@@ -105,8 +116,12 @@ export class Store {
   idempotency = new Map<string, IdempotencyRecord>();
   /** invoice id -> payment intent ids that tried to pay it */
   invoicePayments = new Map<string, string[]>();
-  /** subscription id -> prorations for its next invoice */
+  /**
+   * Prorations waiting for the next invoice, keyed by subscription id, or by customer id once their
+   * subscription ended without invoicing them (Stripe's pending invoice items of the customer).
+   */
   pendingLines = new Map<string, PendingLine[]>();
+  billing: BillingBook = emptyBillingBook();
   clockOffsetSeconds = 0;
   invoiceCounter = 0;
   undeliveredEventIds: string[] = [];
@@ -123,6 +138,7 @@ export class Store {
     this.idempotency.clear();
     this.invoicePayments.clear();
     this.pendingLines.clear();
+    this.billing = emptyBillingBook();
     this.clockOffsetSeconds = 0;
     this.invoiceCounter = 0;
   }
@@ -177,6 +193,7 @@ export class Store {
       invoicePayments: Object.fromEntries(this.invoicePayments),
       pendingLines: Object.fromEntries(this.pendingLines),
       invoiceCounter: this.invoiceCounter,
+      billing: this.billing,
       undeliveredEventIds: this.undeliveredEventIds,
     };
   }
@@ -195,6 +212,7 @@ export class Store {
     for (const [k, v] of Object.entries(s.pendingLines ?? {})) this.pendingLines.set(k, v);
     this.clockOffsetSeconds = s.clockOffsetSeconds ?? 0;
     this.invoiceCounter = s.invoiceCounter ?? 0;
+    this.billing = { ...emptyBillingBook(), ...s.billing };
     this.undeliveredEventIds = s.undeliveredEventIds ?? [];
   }
 }

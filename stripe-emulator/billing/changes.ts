@@ -2,9 +2,10 @@ import type Stripe from 'stripe';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import { cardDeclined, invalidRequest, resourceMissing } from '../http/errors.js';
-import { addInterval } from './time.js';
+import { nextAnchoredEnd } from './time.js';
 import { billNow, voidInvoice, type LineSpec } from './invoices.js';
 import {
+  anchoredEnd,
   applyPaymentStatus,
   checkIntervals,
   embeddedPrice,
@@ -13,6 +14,7 @@ import {
   planOf,
   priceAmountIn,
   requireRecurring,
+  takePendingLines,
 } from './subscriptions.js';
 import { remainingTimeLine, unusedTimeLine } from './proration.js';
 
@@ -39,18 +41,30 @@ export interface ChangeResult {
 const sameInterval = (a: Stripe.Price, b: Stripe.Price) =>
   a.recurring?.interval === b.recurring?.interval && a.recurring?.interval_count === b.recurring?.interval_count;
 
+export interface ChangeOptions {
+  proration: ProrationBehavior;
+  payment: PaymentBehavior;
+  /** Prorate as though the change happened at this time (Stripe's `proration_date`). */
+  prorationDate?: number;
+  /** `now` resets the billing cycle to the change time; `unchanged` keeps it. */
+  billingCycleAnchor?: 'now' | 'unchanged';
+  apply?: (sub: Stripe.Subscription) => void;
+}
+
 /**
  * Applies item changes with Stripe's proration rules:
  * - same interval: credit unused time of the old item, charge remaining time of the new;
- * - interval change (monthly <-> annual): the item's period restarts now and is billed at once;
- * - new item: aligned to an item with the same interval (prorated), or its own period billed at once;
+ * - an interval change (monthly <-> annual) or `billing_cycle_anchor=now` resets the billing cycle
+ *   anchor to now: every item gets credit for unused time and a new full period, invoiced at once;
+ * - new item: aligned to the subscription's billing cycle anchor, its remaining time prorated;
  * `always_invoice` bills prorations now, `create_prorations` keeps them for the next invoice.
+ * Any invoice created here sweeps the subscription's pending prorations.
  */
 export function changeSubscription(
   ctx: Ctx,
   sub: Stripe.Subscription,
   changes: ItemChange[],
-  opts: { proration: ProrationBehavior; payment: PaymentBehavior; apply?: (sub: Stripe.Subscription) => void },
+  opts: ChangeOptions,
 ): ChangeResult {
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
     throw invalidRequest(
@@ -62,11 +76,16 @@ export function changeSubscription(
   // Validate everything first so a rejected request changes nothing.
   const resulting = new Map(sub.items.data.map((i) => [i.id, i.price]));
   const newPrices: Stripe.Price[] = [];
+  let intervalChange = false;
   for (const c of changes) {
     if (c.id) {
       if (!resulting.has(c.id)) throw resourceMissing('subscription_item', c.id, `${c.param}[id]`);
+      const current = resulting.get(c.id) as Stripe.Price;
       if (c.deleted) resulting.delete(c.id);
-      else if (c.price) resulting.set(c.id, c.price);
+      else if (c.price) {
+        if (!sameInterval(c.price, current)) intervalChange = true;
+        resulting.set(c.id, c.price);
+      }
     } else if (c.price) {
       newPrices.push(c.price);
     } else {
@@ -85,15 +104,43 @@ export function changeSubscription(
     );
   }
   checkIntervals(sub.billing_mode.type === 'flexible' ? 'flexible' : 'classic', finalPrices, 'items');
+  if (intervalChange && opts.billingCycleAnchor === 'unchanged') {
+    throw invalidRequest(
+      'Changing the billing interval resets the billing cycle anchor, so `billing_cycle_anchor=unchanged` is not supported by the local Stripe here.',
+      'billing_cycle_anchor',
+    );
+  }
+  const at = opts.prorationDate ?? now;
+  if (opts.prorationDate !== undefined) {
+    const earliest = Math.min(...sub.items.data.map((i) => i.current_period_start));
+    if (opts.prorationDate > now || opts.prorationDate < earliest) {
+      throw invalidRequest(
+        'The `proration_date` must be within the current billing period and not in the future.',
+        'proration_date',
+      );
+    }
+  }
+  if (opts.billingCycleAnchor === 'now' && sub.status === 'trialing') {
+    throw invalidRequest(
+      '`billing_cycle_anchor[type]=now` on a trialing subscription is not supported by the local Stripe.',
+      'billing_cycle_anchor',
+    );
+  }
+  // A trialing subscription keeps its trial: the new interval starts when the trial ends.
+  const reanchor = (intervalChange || opts.billingCycleAnchor === 'now') && sub.status !== 'trialing';
 
   const before = structuredClone(sub);
-  const lines: LineSpec[] = [];
-  let invoiceNow = false;
+  const collected: LineSpec[] = [];
+  // Nothing is billed during a trial, so changes made in it create no prorations.
+  const trialing = sub.status === 'trialing';
+  const lines = { push: (...l: LineSpec[]) => (trialing ? 0 : collected.push(...l)) };
+  const invoiceNow = reanchor;
   const added: Stripe.SubscriptionItem[] = [];
+  const credited = new Set<string>();
   for (const c of changes) {
     const item = c.id ? sub.items.data.find((i) => i.id === c.id) : undefined;
     if (item && c.deleted) {
-      lines.push(unusedTimeLine(ctx, sub, item));
+      lines.push(unusedTimeLine(ctx, sub, item, at));
       sub.items.data = sub.items.data.filter((i) => i.id !== item.id);
       continue;
     }
@@ -102,55 +149,54 @@ export function changeSubscription(
       const newPrice = c.price ?? item.price;
       const newQty = c.quantity ?? item.quantity ?? 1;
       if (newPrice.id === item.price.id && newQty === (item.quantity ?? 1)) continue;
-      const intervalChanged = !sameInterval(newPrice, item.price);
-      lines.push(unusedTimeLine(ctx, sub, item));
+      lines.push(unusedTimeLine(ctx, sub, item, at));
+      credited.add(item.id);
       item.price = embeddedPrice(newPrice);
       item.plan = planOf(newPrice);
       item.quantity = newQty;
-      if (intervalChanged) {
-        const rec = requireRecurring(newPrice, `${c.param}[price]`);
-        item.current_period_start = now;
-        item.current_period_end = addInterval(now, rec.interval, rec.interval_count);
-        lines.push(fullLine(ctx, sub, item));
-        invoiceNow = true;
-      } else {
-        lines.push(remainingTimeLine(ctx, sub, item));
-      }
+      if (!reanchor) lines.push(remainingTimeLine(ctx, sub, item, at));
       continue;
     }
     const price = c.price as Stripe.Price;
-    const rec = requireRecurring(price, `${c.param}[price]`);
-    const peer = sub.items.data.find((i) => sameInterval(i.price, price));
-    const start = peer ? peer.current_period_start : now;
-    const end = peer ? peer.current_period_end : addInterval(now, rec.interval, rec.interval_count);
+    requireRecurring(price, `${c.param}[price]`);
     const created = newItem(
       ctx,
       sub.id,
       ctx.store.get('prices', price.id) ?? price,
       c.quantity ?? 1,
-      start,
-      end,
+      now,
+      anchoredEnd(sub, price, now),
       c.metadata ?? {},
     );
     sub.items.data.push(created);
     added.push(created);
-    if (peer) {
-      lines.push(remainingTimeLine(ctx, sub, created));
-    } else {
-      lines.push(fullLine(ctx, sub, created));
-      invoiceNow = true;
+    credited.add(created.id);
+    if (!reanchor) lines.push(remainingTimeLine(ctx, sub, created, at));
+  }
+  if (reanchor) {
+    // Stripe resets the anchor to the change time: every item restarts its period now.
+    sub.billing_cycle_anchor = now;
+    for (const item of sub.items.data) {
+      if (!credited.has(item.id)) lines.push(unusedTimeLine(ctx, sub, item, at));
+      const rec = requireRecurring(item.price, 'items');
+      item.current_period_start = now;
+      item.current_period_end = nextAnchoredEnd(now, rec.interval, rec.interval_count, now);
+      lines.push(fullLine(ctx, sub, item));
     }
   }
   opts.apply?.(sub);
 
-  const billable = opts.proration === 'none' ? lines.filter((l) => !l.proration) : lines;
+  const billable = opts.proration === 'none' ? collected.filter((l) => !l.proration) : collected;
   let invoice: Stripe.Invoice | null = null;
   if (billable.length && (invoiceNow || opts.proration === 'always_invoice')) {
-    const billed = billNow(ctx, sub, billable, 'subscription_update');
+    const pendingBefore = ctx.store.pendingLines.get(sub.id);
+    const swept = takePendingLines(ctx, sub);
+    const billed = billNow(ctx, sub, [...swept, ...billable], 'subscription_update');
     invoice = billed.invoice;
     if (billed.outcome?.error && opts.payment === 'error_if_incomplete') {
       voidInvoice(ctx, billed.invoice);
       Object.assign(sub, before);
+      if (pendingBefore) ctx.store.pendingLines.set(sub.id, pendingBefore);
       ctx.changed();
       const err = cardDeclined(
         billed.outcome.error.message,

@@ -171,7 +171,7 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
       items: extras.line_items.map((li) => ({ price: li.price as Stripe.Price, quantity: li.quantity ?? 1 })),
       trialDays: sd?.trial_period_days ?? null,
       metadata: { ...(sd?.metadata ?? {}) },
-      billingMode: sd?.billing_mode ?? 'classic',
+      billingMode: sd?.billing_mode ?? 'flexible',
       defaultPaymentMethod: card?.id ?? null,
       description: sd?.description ?? null,
     });

@@ -59,12 +59,26 @@ function buildLine(ctx: Ctx, invoiceId: string, sub: Stripe.Subscription, l: Lin
   };
 }
 
+/**
+ * A customer balance applied to an invoice total, as Stripe applies it at finalization: a credit
+ * (negative balance) pays first and a negative total becomes credit; a debit (positive balance)
+ * is added to the amount due.
+ */
+export function applyBalance(total: number, startingBalance: number): { amountDue: number; endingBalance: number } {
+  const owed = total + startingBalance;
+  return { amountDue: Math.max(0, owed), endingBalance: Math.min(0, owed) };
+}
+
+/** Stripe waits about an hour after invoice.created before finalizing a renewal invoice. */
+export const RENEWAL_FINALIZATION_DELAY_SECONDS = 3600;
+
 /** Draft invoice for a subscription, emitting invoice.created. */
 export function createInvoice(
   ctx: Ctx,
   sub: Stripe.Subscription,
   lines: LineSpec[],
   reason: Stripe.Invoice.BillingReason,
+  opts: { finalizesAt?: number } = {},
 ): Stripe.Invoice {
   const now = ctx.store.now();
   const id = newId('in');
@@ -73,10 +87,9 @@ export function createInvoice(
   const total = built.reduce((s, l) => s + l.amount, 0);
   const periodStart = lines.length ? Math.min(...lines.map((l) => l.period.start)) : now;
   const periodEnd = lines.length ? Math.max(...lines.map((l) => l.period.start)) : now;
+  // A draft shows the current customer balance; finalization applies it.
   const startingBalance = customer?.balance ?? 0;
-  // Customer credit (negative balance) pays first; a negative total becomes credit.
-  const credit = Math.max(0, -startingBalance);
-  const amountDue = Math.max(0, total - credit);
+  const { amountDue } = applyBalance(total, startingBalance);
   const invoice: Stripe.Invoice = {
     id,
     object: 'invoice',
@@ -93,7 +106,7 @@ export function createInvoice(
     attempted: false,
     auto_advance: true,
     automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
-    automatically_finalizes_at: null,
+    automatically_finalizes_at: opts.finalizesAt ?? null,
     billing_reason: reason,
     collection_method: 'charge_automatically',
     created: now,
@@ -159,21 +172,27 @@ export function createInvoice(
   };
   ctx.store.put('invoices', invoice);
   ctx.emit('invoice.created', invoice);
-  // Apply customer balance: credit consumed, or a negative total stored as new credit.
-  if (customer) {
-    const newBalance = startingBalance + total - amountDue;
-    invoice.ending_balance = newBalance;
-    if (newBalance !== startingBalance) {
-      const prev = { balance: customer.balance };
-      customer.balance = newBalance;
-      ctx.emit('customer.updated', customer, prev);
-    }
-  }
   return invoice;
+}
+
+function setCustomerBalance(ctx: Ctx, customer: Stripe.Customer, balance: number): void {
+  if (customer.balance === balance) return;
+  const prev = { balance: customer.balance };
+  customer.balance = balance;
+  ctx.emit('customer.updated', customer, prev);
 }
 
 export function finalizeInvoice(ctx: Ctx, invoice: Stripe.Invoice): void {
   const customer = typeof invoice.customer === 'string' ? ctx.store.get('customers', invoice.customer) : undefined;
+  // The balance "automatically applies toward the next invoice finalized to a customer".
+  const startingBalance = customer?.balance ?? 0;
+  const { amountDue, endingBalance } = applyBalance(invoice.total, startingBalance);
+  invoice.starting_balance = startingBalance;
+  invoice.amount_due = amountDue;
+  invoice.amount_remaining = amountDue;
+  invoice.ending_balance = endingBalance;
+  invoice.automatically_finalizes_at = null;
+  if (customer) setCustomerBalance(ctx, customer, endingBalance);
   ctx.store.invoiceCounter += 1;
   const prefix = customer?.invoice_prefix ?? 'EMU';
   invoice.number = `${prefix}-${String(ctx.store.invoiceCounter).padStart(4, '0')}`;
@@ -184,9 +203,46 @@ export function finalizeInvoice(ctx: Ctx, invoice: Stripe.Invoice): void {
   ctx.emit('invoice.finalized', invoice);
 }
 
-function markPaid(ctx: Ctx, invoice: Stripe.Invoice): void {
+/**
+ * Stripe's minimum charge amounts per currency (docs.stripe.com/currencies#minimum-and-maximum-charge-amounts).
+ * Currencies not listed are treated like USD.
+ */
+const MINIMUM_CHARGE: Record<string, number> = {
+  usd: 50,
+  eur: 50,
+  gbp: 30,
+  aud: 50,
+  cad: 50,
+  chf: 50,
+  nzd: 50,
+  sgd: 50,
+  dkk: 250,
+  nok: 300,
+  sek: 300,
+  hkd: 400,
+  mxn: 1000,
+  jpy: 50,
+};
+
+export function minimumCharge(currency: string): number {
+  return MINIMUM_CHARGE[currency] ?? 50;
+}
+
+/** Open invoices of a subscription are retried on the account's schedule, counted from their first attempt. */
+function nextRetryAt(ctx: Ctx, invoice: Stripe.Invoice): number | null {
+  // A first invoice that fails leaves the subscription incomplete; Stripe does not retry it.
+  if (invoice.billing_reason === 'subscription_create' || !invoice.auto_advance) return null;
+  const first = invoice.status_transitions.finalized_at ?? ctx.store.now();
+  for (const day of ctx.settings.retryDays) {
+    const at = first + day * 86_400;
+    if (at > ctx.store.now()) return at;
+  }
+  return null;
+}
+
+function markPaid(ctx: Ctx, invoice: Stripe.Invoice, amountPaid = invoice.amount_due): void {
   invoice.status = 'paid';
-  invoice.amount_paid = invoice.amount_due;
+  invoice.amount_paid = amountPaid;
   invoice.amount_remaining = 0;
   invoice.next_payment_attempt = null;
   invoice.status_transitions.paid_at = ctx.store.now();
@@ -205,6 +261,16 @@ export function payInvoice(
     return null;
   }
   const customer = typeof invoice.customer === 'string' ? invoice.customer : null;
+  const customerObj = customer ? ctx.store.get('customers', customer) : undefined;
+  if (customerObj && invoice.amount_due < minimumCharge(invoice.currency)) {
+    // Below the minimum charge Stripe marks the invoice paid and moves the amount owed to the
+    // customer's balance as a debit, which the next invoice collects; nothing is due now.
+    setCustomerBalance(ctx, customerObj, customerObj.balance + invoice.amount_due);
+    invoice.ending_balance = customerObj.balance;
+    invoice.amount_due = 0;
+    markPaid(ctx, invoice, 0);
+    return null;
+  }
   const card = customer ? defaultCard(ctx, customer) : null;
   const outcome = attemptPayment(ctx, {
     amount: invoice.amount_due,
@@ -222,7 +288,7 @@ export function payInvoice(
   invoice.attempt_count += 1;
   invoice.attempted = true;
   if (outcome.error) {
-    invoice.next_payment_attempt = ctx.store.now() + 3 * 86_400;
+    invoice.next_payment_attempt = nextRetryAt(ctx, invoice);
     ctx.emit('invoice.payment_failed', invoice);
   } else {
     markPaid(ctx, invoice);
@@ -257,4 +323,13 @@ export function billNow(
   const outcome = payInvoice(ctx, invoice, { forceFail: opts.forceFail, description });
   sub.latest_invoice = invoice.id;
   return { invoice, outcome };
+}
+
+/** A renewal: the draft now (invoice.created); finalization and payment come an hour later on the clock. */
+export function draftRenewal(ctx: Ctx, sub: Stripe.Subscription, lines: LineSpec[]): Stripe.Invoice {
+  const invoice = createInvoice(ctx, sub, lines, 'subscription_cycle', {
+    finalizesAt: ctx.store.now() + RENEWAL_FINALIZATION_DELAY_SECONDS,
+  });
+  sub.latest_invoice = invoice.id;
+  return invoice;
 }

@@ -5,8 +5,8 @@ import { newId } from '../ids.js';
 import { invalidRequest } from '../http/errors.js';
 import { decimalString } from '../resources/util.js';
 import { priceProductId, unitAmountIn } from '../resources/prices.js';
-import { addInterval } from './time.js';
-import { billNow, type LineSpec } from './invoices.js';
+import { anchoredPeriodStart, nextAnchoredEnd } from './time.js';
+import { billNow, draftRenewal, type LineSpec } from './invoices.js';
 import type { PaymentOutcome } from './payments.js';
 
 /** Embedded prices are shown without includable fields, as Stripe does. */
@@ -40,8 +40,29 @@ export function planOf(price: Stripe.Price): Stripe.Plan {
   };
 }
 
-export function itemAmount(sub: Stripe.Subscription, item: Stripe.SubscriptionItem): number {
-  return (unitAmountIn(item.price, sub.currency) ?? item.price.unit_amount ?? 0) * (item.quantity ?? 1);
+/**
+ * What the item costs per period in the subscription's currency: the price's own amount or its
+ * `currency_options[<currency>]` (the embedded price omits currency_options, so read the stored one).
+ */
+export function itemAmount(ctx: Ctx, sub: Stripe.Subscription, item: Stripe.SubscriptionItem): number {
+  const price = ctx.store.get('prices', item.price.id) ?? item.price;
+  return (unitAmountIn(price, sub.currency) ?? price.unit_amount ?? 0) * (item.quantity ?? 1);
+}
+
+/** The end of the period starting at `start`, on the subscription's billing cycle anchor. */
+export function anchoredEnd(sub: Stripe.Subscription, price: Stripe.Price, start: number): number {
+  const rec = price.recurring;
+  return rec ? nextAnchoredEnd(sub.billing_cycle_anchor, rec.interval, rec.interval_count, start) : start;
+}
+
+/** Start of the full anchored period the item is in (for a newly added item: before it was added). */
+export function fullPeriodStart(sub: Stripe.Subscription, item: Stripe.SubscriptionItem): number {
+  const rec = item.price.recurring;
+  if (!rec || item.current_period_end <= sub.billing_cycle_anchor) return item.current_period_start;
+  return Math.min(
+    item.current_period_start,
+    anchoredPeriodStart(sub.billing_cycle_anchor, rec.interval, rec.interval_count, item.current_period_end),
+  );
 }
 
 export function priceAmountIn(ctx: Ctx, price: Stripe.Price, currency: string, param: string): number {
@@ -104,7 +125,7 @@ export function fullLine(
   return {
     price: item.price,
     quantity: item.quantity ?? 1,
-    amount: itemAmount(sub, item),
+    amount: itemAmount(ctx, sub, item),
     description: description ?? describeLine(item.price, item.quantity ?? 1, sub.currency, ctx),
     period: { start: item.current_period_start, end: item.current_period_end },
     subscriptionItem: item.id,
@@ -149,7 +170,7 @@ export function createSubscription(
   );
   const items = input.items.map(({ price, quantity }) => {
     const rec = requireRecurring(price, 'items');
-    const end = trialEnd ?? addInterval(now, rec.interval, rec.interval_count);
+    const end = trialEnd ?? nextAnchoredEnd(now, rec.interval, rec.interval_count, now);
     return newItem(ctx, id, price, quantity, now, end);
   });
   const sub: Stripe.Subscription = {
@@ -221,7 +242,9 @@ export function createSubscription(
       : fullLine(ctx, sub, item),
   );
   ctx.emit('customer.subscription.created', sub);
-  const { outcome } = billNow(ctx, sub, lines, 'subscription_create');
+  // trial_will_end comes three days before the trial ends, or at once for a shorter trial.
+  if (trialEnd && trialEnd - now <= TRIAL_WILL_END_NOTICE_SECONDS) sendTrialWillEnd(ctx, sub);
+  const { outcome } = billNow(ctx, sub, [...lines, ...takePendingLines(ctx, sub)], 'subscription_create');
   if (!trialEnd) {
     const before = structuredClone(sub);
     sub.status = outcome && outcome.error ? 'incomplete' : 'active';
@@ -232,11 +255,31 @@ export function createSubscription(
   return { sub, outcome };
 }
 
+export const TRIAL_WILL_END_NOTICE_SECONDS = 3 * 86_400;
+
+/** customer.subscription.trial_will_end, once per trial end. */
+export function sendTrialWillEnd(ctx: Ctx, sub: Stripe.Subscription): void {
+  if (sub.trial_end === null || ctx.store.billing.trialWillEndSent[sub.id] === sub.trial_end) return;
+  ctx.store.billing.trialWillEndSent[sub.id] = sub.trial_end;
+  ctx.emit('customer.subscription.trial_will_end', sub);
+}
+
+/** When trial_will_end is due for a trialing subscription, or null once sent. */
+export function trialWillEndAt(ctx: Ctx, sub: Stripe.Subscription): number | null {
+  if (sub.status !== 'trialing' || sub.trial_end === null) return null;
+  if (ctx.store.billing.trialWillEndSent[sub.id] === sub.trial_end) return null;
+  return sub.trial_end - TRIAL_WILL_END_NOTICE_SECONDS;
+}
+
 /** Ends the subscription now, emitting customer.subscription.deleted. */
 export function cancelNow(
   ctx: Ctx,
   sub: Stripe.Subscription,
-  details: { comment?: string | null; feedback?: Stripe.Subscription.CancellationDetails.Feedback | null } = {},
+  details: {
+    comment?: string | null;
+    feedback?: Stripe.Subscription.CancellationDetails.Feedback | null;
+    reason?: Stripe.Subscription.CancellationDetails.Reason;
+  } = {},
 ): void {
   if (sub.status === 'canceled') return;
   const now = ctx.store.now();
@@ -247,16 +290,41 @@ export function cancelNow(
     comment: details.comment ?? sub.cancellation_details?.comment ?? null,
     feedback: details.feedback ?? sub.cancellation_details?.feedback ?? null,
     feedback_option: sub.cancellation_details?.feedback_option ?? null,
-    reason: 'cancellation_requested',
+    reason: details.reason ?? 'cancellation_requested',
   };
+  // Uninvoiced prorations stay as the customer's pending invoice items, for their next invoice.
+  const pending = ctx.store.pendingLines.get(sub.id);
+  if (pending?.length) {
+    const key = customerKey(sub);
+    ctx.store.pendingLines.set(key, [...(ctx.store.pendingLines.get(key) ?? []), ...pending]);
+  }
   ctx.store.pendingLines.delete(sub.id);
+  // Stripe stops automatic collection of the subscription's open invoices when it is canceled.
+  for (const invoice of ctx.store.all('invoices')) {
+    if (invoice.parent?.subscription_details?.subscription !== sub.id) continue;
+    if (invoice.status === 'open' || invoice.status === 'draft') {
+      invoice.next_payment_attempt = null;
+      invoice.automatically_finalizes_at = null;
+      invoice.auto_advance = false;
+    }
+  }
   ctx.emit('customer.subscription.deleted', sub);
   ctx.changed();
 }
 
-function takePendingLines(ctx: Ctx, sub: Stripe.Subscription): LineSpec[] {
-  const pending = ctx.store.pendingLines.get(sub.id) ?? [];
+const customerKey = (sub: Stripe.Subscription) => (typeof sub.customer === 'string' ? sub.customer : sub.customer.id);
+
+/**
+ * Stripe sweeps pending invoice items (prorations from create_prorations changes, and the
+ * customer's leftovers) onto the next invoice it creates for the subscription.
+ */
+export function takePendingLines(ctx: Ctx, sub: Stripe.Subscription): LineSpec[] {
+  const pending = [
+    ...(ctx.store.pendingLines.get(customerKey(sub)) ?? []),
+    ...(ctx.store.pendingLines.get(sub.id) ?? []),
+  ];
   ctx.store.pendingLines.delete(sub.id);
+  ctx.store.pendingLines.delete(customerKey(sub));
   return pending.flatMap((p) => {
     const price = ctx.store.get('prices', p.price);
     if (!price) return [];
@@ -287,14 +355,16 @@ export function applyPaymentStatus(ctx: Ctx, sub: Stripe.Subscription, outcome: 
 }
 
 /**
- * Moves a subscription to its next billing period (or ends its trial, or ends
- * it when canceling at period end). Items with different intervals (flexible
- * billing) renew independently: only those ending first are billed.
+ * Moves a subscription to its next billing period (or ends its trial, or ends it when canceling at
+ * period end). Items with different intervals (flexible billing) renew independently: only those
+ * ending first are billed. Every period end is computed from the billing cycle anchor. A renewal
+ * reached by time passing is a draft finalized an hour later (see clock.ts); ending a trial now
+ * bills at once.
  */
 export function advanceSubscription(
   ctx: Ctx,
   sub: Stripe.Subscription,
-  opts: { outcome?: 'paid' | 'failed'; endTrialNow?: boolean } = {},
+  opts: { endTrialNow?: boolean; billNow?: boolean } = {},
 ): Stripe.Subscription {
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
     throw invalidRequest(`Subscription ${sub.id} is ${sub.status} and cannot advance.`, 'subscription');
@@ -315,26 +385,29 @@ export function advanceSubscription(
     return sub;
   }
   const before = structuredClone(sub);
-  const lines: LineSpec[] = [];
-  for (const item of sub.items.data) {
-    const due = trialing || item.current_period_end <= boundary;
-    if (!due) continue;
-    const rec = item.price.recurring;
-    const start = trialing ? boundary : item.current_period_end;
-    item.current_period_start = start;
-    item.current_period_end = rec ? addInterval(start, rec.interval, rec.interval_count) : start;
-    lines.push(fullLine(ctx, sub, item));
-  }
   if (trialing) {
     sub.status = 'active';
     sub.trial_end = boundary;
     sub.billing_cycle_anchor = boundary;
   }
+  const lines: LineSpec[] = [];
+  for (const item of sub.items.data) {
+    const due = trialing || item.current_period_end <= boundary;
+    if (!due) continue;
+    const start = trialing ? boundary : item.current_period_end;
+    item.current_period_start = start;
+    item.current_period_end = anchoredEnd(sub, item.price, start);
+    lines.push(fullLine(ctx, sub, item));
+  }
   lines.push(...takePendingLines(ctx, sub));
   const prev = diff(before, sub);
   if (prev) ctx.emit('customer.subscription.updated', sub, prev);
-  const { outcome } = billNow(ctx, sub, lines, 'subscription_cycle', { forceFail: opts.outcome === 'failed' });
-  applyPaymentStatus(ctx, sub, outcome);
+  if (opts.endTrialNow || opts.billNow) {
+    const { outcome } = billNow(ctx, sub, lines, 'subscription_cycle');
+    applyPaymentStatus(ctx, sub, outcome);
+  } else {
+    draftRenewal(ctx, sub, lines);
+  }
   ctx.changed();
   return sub;
 }

@@ -8,7 +8,7 @@ import { Router } from '../http/router.js';
 import { mustGet } from '../resources/util.js';
 import { completeCheckout } from '../billing/checkout.js';
 import { advanceSubscription } from '../billing/subscriptions.js';
-import { advanceClock } from '../billing/clock.js';
+import { advanceClock, advanceToNextRenewal } from '../billing/clock.js';
 import { sweepExpiredSessions } from '../billing/expiry.js';
 
 /**
@@ -40,9 +40,11 @@ function helperRoutes(core: EmulatorCore): Router {
     return result.session;
   });
   r.add('POST', '/_emulator/subscriptions/:id/advance', ({ ctx, path, params: p }) =>
-    advanceSubscription(ctx, mustGet(ctx, 'subscriptions', path[0] ?? ''), {
-      outcome: p.oneOf('outcome', ['paid', 'failed'] as const),
-    }),
+    advanceToNextRenewal(
+      ctx,
+      mustGet(ctx, 'subscriptions', path[0] ?? ''),
+      p.oneOf('outcome', ['paid', 'failed'] as const),
+    ),
   );
   r.add('POST', '/_emulator/subscriptions/:id/end_trial', ({ ctx, path }) =>
     advanceSubscription(ctx, mustGet(ctx, 'subscriptions', path[0] ?? ''), { endTrialNow: true }),

@@ -82,11 +82,12 @@ function parseSubscriptionData(p: Params, mode: string): CheckoutExtras['subscri
   const sd = p.obj('subscription_data');
   if (!sd)
     return mode === 'subscription'
-      ? { trial_period_days: null, metadata: {}, billing_mode: 'classic', description: null }
+      ? { trial_period_days: null, metadata: {}, billing_mode: 'flexible', description: null }
       : null;
   if (mode !== 'subscription')
     throw invalidRequest('`subscription_data` can only be used in `subscription` mode.', 'subscription_data');
-  const billingMode = sd.obj('billing_mode')?.oneOf('type', ['classic', 'flexible'] as const) ?? 'classic';
+  // Flexible is the default for new subscriptions since API 2025-09-30.clover.
+  const billingMode = sd.obj('billing_mode')?.oneOf('type', ['classic', 'flexible'] as const) ?? 'flexible';
   return {
     trial_period_days: sd.int('trial_period_days', { min: 1, max: 730 }) ?? null,
     metadata: mergeMetadata(null, sd.metadata()),
@@ -110,7 +111,7 @@ export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Sess
   const subscriptionData = parseSubscriptionData(p, mode);
   if (mode === 'subscription')
     checkIntervals(
-      subscriptionData?.billing_mode ?? 'classic',
+      subscriptionData?.billing_mode ?? 'flexible',
       items.map((i) => i.price as Stripe.Price).filter((x) => x.recurring),
       'line_items',
     );

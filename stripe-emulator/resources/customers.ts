@@ -7,7 +7,7 @@ import { newId } from '../ids.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import { mustGet } from './util.js';
-import { KNOWN } from './known-params.js';
+import { refuseUnimplemented } from './known-params.js';
 
 export function createCustomer(
   ctx: Ctx,
@@ -17,13 +17,15 @@ export function createCustomer(
     metadata?: Record<string, string>;
     description?: string | null;
     phone?: string | null;
+    /** Invoice balance: negative is credit, positive is owed and added to the next invoice. */
+    balance?: number;
   },
 ): Stripe.Customer {
   const customer: Stripe.Customer = {
     id: newId('cus', 14),
     object: 'customer',
     address: null,
-    balance: 0,
+    balance: fields.balance ?? 0,
     created: ctx.store.now(),
     currency: null,
     default_source: null,
@@ -49,7 +51,7 @@ export function createCustomer(
 }
 
 function applyUpdate(ctx: Ctx, customer: Stripe.Customer, p: Params): void {
-  p.allowOnly(KNOWN.customerUpdate);
+  refuseUnimplemented(p, 'customerUpdate');
   const before = structuredClone(customer);
   const email = p.nullableStr('email');
   if (email !== undefined) customer.email = email;
@@ -59,6 +61,8 @@ function applyUpdate(ctx: Ctx, customer: Stripe.Customer, p: Params): void {
   if (description !== undefined) customer.description = description;
   const phone = p.nullableStr('phone');
   if (phone !== undefined) customer.phone = phone;
+  const balance = p.int('balance');
+  if (balance !== undefined) customer.balance = balance;
   customer.metadata = mergeMetadata(customer.metadata, p.metadata());
   const prev = diff(before, customer);
   if (prev) ctx.emit('customer.updated', customer, prev);
@@ -66,12 +70,13 @@ function applyUpdate(ctx: Ctx, customer: Stripe.Customer, p: Params): void {
 
 export function registerCustomers(r: Router): void {
   r.add('POST', '/v1/customers', ({ ctx, params: p }) => {
-    p.allowOnly(KNOWN.customerCreate);
+    refuseUnimplemented(p, 'customerCreate');
     return createCustomer(ctx, {
       email: p.nullableStr('email'),
       name: p.nullableStr('name'),
       description: p.nullableStr('description'),
       phone: p.nullableStr('phone'),
+      balance: p.int('balance'),
       metadata: mergeMetadata(null, p.metadata()),
     });
   });

@@ -1,9 +1,14 @@
+import type { Params } from '../http/params.js';
+import { invalidRequest } from '../http/errors.js';
+
 /**
  * Top-level parameters Stripe accepts per endpoint (from the installed stripe
  * package's *Params types for API 2026-10-28.endive). Anything else gets 400
  * `parameter_unknown`, as on Stripe, so a typo or a removed parameter (e.g.
  * Checkout's `payment_method_types`) fails here rather than in production.
- * Listed-but-unimplemented parameters are accepted and ignored.
+ * For billing endpoints (customers, subscriptions, subscription items) a known parameter the
+ * emulator does not implement is refused with "not supported by the local Stripe" rather than
+ * accepted and ignored (see IMPLEMENTED and refuseUnimplemented); elsewhere it is still ignored.
  */
 const words = (s: string): readonly string[] => s.trim().split(/\s+/);
 
@@ -45,3 +50,36 @@ export const KNOWN = {
     'after_expiration configuration customer customer_account expand flow_data locale on_behalf_of return_url',
   ),
 } as const;
+
+/**
+ * Billing parameters the emulator really implements. Any other known parameter of these endpoints is
+ * refused: silently ignoring e.g. `proration_date` once made green tests bill differently from Stripe.
+ */
+export const IMPLEMENTED = {
+  customerCreate: words('balance description email expand metadata name phone'),
+  customerUpdate: words('balance description email expand metadata name phone'),
+  subscriptionUpdate: words(
+    'billing_cycle_anchor cancel_at cancel_at_period_end cancellation_details default_payment_method description expand items metadata off_session payment_behavior proration_behavior proration_date trial_end',
+  ),
+  subscriptionCancel: words('cancellation_details expand invoice_now prorate'),
+  subscriptionItemCreate: words(
+    'subscription expand metadata payment_behavior price proration_behavior proration_date quantity',
+  ),
+  subscriptionItemUpdate: words(
+    'expand metadata off_session payment_behavior price proration_behavior proration_date quantity',
+  ),
+  subscriptionItemDelete: words('payment_behavior proration_behavior proration_date'),
+} as const;
+
+export function refuseUnimplemented(p: Params, endpoint: keyof typeof IMPLEMENTED): void {
+  p.allowOnly(KNOWN[endpoint]);
+  for (const key of Object.keys(p.raw)) {
+    if (!(IMPLEMENTED[endpoint] as readonly string[]).includes(key)) {
+      throw invalidRequest(
+        `The parameter \`${key}\` is not supported by the local Stripe (stripe-emulator); it would be ignored here but not by Stripe.`,
+        key,
+        'parameter_unsupported',
+      );
+    }
+  }
+}

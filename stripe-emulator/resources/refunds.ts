@@ -5,6 +5,7 @@ import { invalidRequest, parameterMissing } from '../http/errors.js';
 import { createdFilter, newestFirst, paginate } from '../http/list.js';
 import { newId } from '../ids.js';
 import { mustGet } from './util.js';
+import { diff } from '../context.js';
 import { KNOWN } from './known-params.js';
 
 const REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
@@ -72,9 +73,11 @@ export function registerRefunds(r: Router): void {
       transfer_reversal: null,
     };
     ctx.store.put('refunds', refund);
-    const prev = { amount_refunded: charge.amount_refunded, refunded: charge.refunded };
+    const before = structuredClone(charge);
     charge.amount_refunded += amount;
     charge.refunded = charge.amount_refunded >= charge.amount;
+    // previous_attributes lists only the fields that changed.
+    const prev = diff(before, charge);
     ctx.emit('refund.created', refund);
     ctx.emit('charge.refunded', charge, prev);
     ctx.changed();

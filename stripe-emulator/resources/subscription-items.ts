@@ -6,7 +6,7 @@ import { parameterMissing, resourceMissing } from '../http/errors.js';
 import { mustGet } from './util.js';
 import { changeSubscription } from '../billing/changes.js';
 import { PAYMENT, PRORATION } from './subscriptions.js';
-import { KNOWN } from './known-params.js';
+import { refuseUnimplemented } from './known-params.js';
 
 function findItem(ctx: Ctx, id: string): { sub: Stripe.Subscription; item: Stripe.SubscriptionItem } {
   for (const sub of ctx.store.all('subscriptions')) {
@@ -18,7 +18,7 @@ function findItem(ctx: Ctx, id: string): { sub: Stripe.Subscription; item: Strip
 
 export function registerSubscriptionItems(r: Router): void {
   r.add('POST', '/v1/subscription_items', ({ ctx, params: p }) => {
-    p.allowOnly(KNOWN.subscriptionItemCreate);
+    refuseUnimplemented(p, 'subscriptionItemCreate');
     const sub = mustGet(ctx, 'subscriptions', p.reqStr('subscription'), 'subscription');
     const price = mustGet(ctx, 'prices', p.reqStr('price'), 'price');
     const { added } = changeSubscription(
@@ -28,6 +28,7 @@ export function registerSubscriptionItems(r: Router): void {
       {
         proration: p.oneOf('proration_behavior', PRORATION) ?? 'create_prorations',
         payment: p.oneOf('payment_behavior', PAYMENT) ?? 'allow_incomplete',
+        prorationDate: p.int('proration_date'),
       },
     );
     return added[0];
@@ -35,7 +36,7 @@ export function registerSubscriptionItems(r: Router): void {
   r.add('GET', '/v1/subscription_items/:id', ({ ctx, path }) => findItem(ctx, path[0] ?? '').item);
   r.add('POST', '/v1/subscription_items/:id', ({ ctx, path, params: p }) => {
     const { sub, item } = findItem(ctx, path[0] ?? '');
-    p.allowOnly(KNOWN.subscriptionItemUpdate);
+    refuseUnimplemented(p, 'subscriptionItemUpdate');
     const priceId = p.str('price');
     changeSubscription(
       ctx,
@@ -52,16 +53,18 @@ export function registerSubscriptionItems(r: Router): void {
       {
         proration: p.oneOf('proration_behavior', PRORATION) ?? 'create_prorations',
         payment: p.oneOf('payment_behavior', PAYMENT) ?? 'allow_incomplete',
+        prorationDate: p.int('proration_date'),
       },
     );
     return findItem(ctx, item.id).item;
   });
   r.add('DELETE', '/v1/subscription_items/:id', ({ ctx, path, params: p }) => {
     const { sub, item } = findItem(ctx, path[0] ?? '');
-    p.allowOnly(KNOWN.subscriptionItemDelete);
+    refuseUnimplemented(p, 'subscriptionItemDelete');
     changeSubscription(ctx, sub, [{ id: item.id, deleted: true, param: 'item' }], {
       proration: p.oneOf('proration_behavior', PRORATION) ?? 'create_prorations',
       payment: p.oneOf('payment_behavior', PAYMENT) ?? 'allow_incomplete',
+      prorationDate: p.int('proration_date'),
     });
     return { id: item.id, object: 'subscription_item', deleted: true };
   });

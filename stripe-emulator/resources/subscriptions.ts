@@ -13,8 +13,10 @@ import {
   type PaymentBehavior,
   type ProrationBehavior,
 } from '../billing/changes.js';
-import { advanceSubscription, cancelNow } from '../billing/subscriptions.js';
-import { KNOWN } from './known-params.js';
+import { advanceSubscription, cancelNow, sendTrialWillEnd, takePendingLines } from '../billing/subscriptions.js';
+import { unusedTimeLine } from '../billing/proration.js';
+import { billNow } from '../billing/invoices.js';
+import { refuseUnimplemented } from './known-params.js';
 
 export const PRORATION = ['create_prorations', 'always_invoice', 'none'] as const;
 export const PAYMENT = [
@@ -38,7 +40,8 @@ const FEEDBACK = [
 export function setCancelAtPeriodEnd(ctx: Ctx, sub: Stripe.Subscription, value: boolean): void {
   sub.cancel_at_period_end = value;
   if (value) {
-    sub.cancel_at = Math.max(...sub.items.data.map((i) => i.current_period_end));
+    // With mixed intervals Stripe resolves cancel_at_period_end to the earliest item period end.
+    sub.cancel_at = Math.min(...sub.items.data.map((i) => i.current_period_end));
     sub.canceled_at = ctx.store.now();
     sub.cancellation_details = {
       ...(sub.cancellation_details ?? { comment: null, feedback: null, feedback_option: null }),
@@ -52,7 +55,7 @@ export function setCancelAtPeriodEnd(ctx: Ctx, sub: Stripe.Subscription, value: 
 }
 
 export function updateSubscription(ctx: Ctx, sub: Stripe.Subscription, p: Params): Stripe.Subscription {
-  p.allowOnly(KNOWN.subscriptionUpdate);
+  refuseUnimplemented(p, 'subscriptionUpdate');
   const changes: ItemChange[] = (p.list('items') ?? []).map((it) => {
     const priceId = it.str('price');
     return {
@@ -66,6 +69,11 @@ export function updateSubscription(ctx: Ctx, sub: Stripe.Subscription, p: Params
   });
   const proration: ProrationBehavior = p.oneOf('proration_behavior', PRORATION) ?? 'create_prorations';
   const payment: PaymentBehavior = p.oneOf('payment_behavior', PAYMENT) ?? 'allow_incomplete';
+  const prorationDate = p.int('proration_date');
+  // In this API version billing_cycle_anchor on update is an object: `{ type: 'now' | 'unchanged' }`.
+  if (p.has('billing_cycle_anchor') && !p.obj('billing_cycle_anchor'))
+    throw invalidRequest('`billing_cycle_anchor` must be an object with a `type`.', 'billing_cycle_anchor');
+  const billingCycleAnchor = p.obj('billing_cycle_anchor')?.oneOf('type', ['now', 'unchanged'] as const);
   const cancelAtPeriodEnd = p.bool('cancel_at_period_end');
   const cancelAt = p.has('cancel_at') ? (p.str('cancel_at') === '' ? null : p.reqInt('cancel_at')) : undefined;
   const metadata = p.metadata();
@@ -93,6 +101,8 @@ export function updateSubscription(ctx: Ctx, sub: Stripe.Subscription, p: Params
   changeSubscription(ctx, sub, changes, {
     proration,
     payment,
+    prorationDate,
+    billingCycleAnchor,
     apply: (s) => {
       if (cancelAtPeriodEnd !== undefined) setCancelAtPeriodEnd(ctx, s, cancelAtPeriodEnd);
       if (cancelAt !== undefined) {
@@ -112,8 +122,11 @@ export function updateSubscription(ctx: Ctx, sub: Stripe.Subscription, p: Params
     const customer = sub.customer as string;
     ctx.store.defaultCards.set(customer, dpm);
   }
-  if (trialEnd === 'now' && sub.status === 'trialing') advanceSubscription(ctx, sub, { endTrialNow: true });
-  else if (trialEnd !== undefined && trialEnd !== 'now')
+  if (trialEnd === 'now' && sub.status === 'trialing') {
+    // Stripe sends trial_will_end also when a trial is ended immediately with trial_end=now.
+    sendTrialWillEnd(ctx, sub);
+    advanceSubscription(ctx, sub, { endTrialNow: true });
+  } else if (trialEnd !== undefined && trialEnd !== 'now')
     throw invalidRequest('The emulator supports only `trial_end=now` on update.', 'trial_end');
   return sub;
 }
@@ -125,7 +138,7 @@ export function registerSubscriptions(r: Router): void {
   );
   r.add('DELETE', '/v1/subscriptions/:id', ({ ctx, path, params: p }) => {
     const sub = mustGet(ctx, 'subscriptions', path[0] ?? '');
-    p.allowOnly(KNOWN.subscriptionCancel);
+    refuseUnimplemented(p, 'subscriptionCancel');
     if (sub.status === 'canceled') {
       throw invalidRequest(
         `A canceled subscription can only update its cancellation_details and metadata.`,
@@ -133,7 +146,28 @@ export function registerSubscriptions(r: Router): void {
       );
     }
     const details = p.obj('cancellation_details');
+    // prorate: a credit for the unused time of every item; invoice_now: a final invoice now with it and
+    // every pending proration. Without invoice_now they stay pending for the customer's next invoice.
+    const prorate = p.bool('prorate') ?? false;
+    const invoiceNow = p.bool('invoice_now') ?? false;
+    const credits = prorate ? sub.items.data.map((item) => unusedTimeLine(ctx, sub, item)) : [];
+    const finalLines = invoiceNow ? [...takePendingLines(ctx, sub), ...credits] : [];
+    if (!invoiceNow && credits.length) {
+      const pending = ctx.store.pendingLines.get(sub.id) ?? [];
+      for (const l of credits) {
+        pending.push({
+          price: l.price.id,
+          quantity: l.quantity,
+          amount: l.amount,
+          description: l.description,
+          period: l.period,
+          subscription_item: l.subscriptionItem,
+        });
+      }
+      ctx.store.pendingLines.set(sub.id, pending);
+    }
     cancelNow(ctx, sub, { comment: details?.nullableStr('comment'), feedback: details?.oneOf('feedback', FEEDBACK) });
+    if (finalLines.length) billNow(ctx, sub, finalLines, 'subscription_update');
     return sub;
   });
   r.add('GET', '/v1/subscriptions', ({ ctx, params: p, url }) => {
