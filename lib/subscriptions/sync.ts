@@ -64,14 +64,31 @@ export async function syncSubscription(
     updatedAt: now,
   };
   const { teamId: _t, stripeSubscriptionId: _s, ...update } = values;
+  const pastDue = sub.status === 'past_due';
   const [row] = await tx
     .insert(subscriptions)
-    .values(values)
-    .onConflictDoUpdate({ target: subscriptions.stripeSubscriptionId, set: update })
+    .values({ ...values, pastDueSince: pastDue ? now : null })
+    .onConflictDoUpdate({
+      target: subscriptions.stripeSubscriptionId,
+      set: {
+        ...update,
+        pastDueSince: pastDue
+          ? sql`COALESCE(${subscriptions.pastDueSince}, ${now.toISOString()}::timestamptz)`
+          : null,
+      },
+    })
     .returning({ id: subscriptions.id });
   const subscriptionId = row!.id;
 
   const live = (LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(sub.status);
+  // The first paid subscription anchors the team's allowance windows, once and for good.
+  if (live)
+    await tx
+      .update(teams)
+      .set({
+        allowanceAnchor: sql`COALESCE(${teams.allowanceAnchor}, ${fromUnix(sub.start_date)!.toISOString()}::timestamptz)`,
+      })
+      .where(eq(teams.id, teamId));
   const keepItemIds = live ? addonItems.map((a) => a.item.id) : [];
   for (const { item, packageId } of live ? addonItems : []) {
     const [existing] = await tx

@@ -97,12 +97,12 @@ describe('allowance windows (property)', () => {
         for (const [i, o] of ops.entries()) {
           try {
             if (o.kind === 'plan' && o.plan !== plan) await setPlan(o.plan);
-            else if (o.kind === 'switch' && plan !== 'starter')
+            else if (o.kind === 'switch' && (plan as Plan) !== 'starter') {
+              const from = plan as Plan;
               await setPlan(
-                (plan.endsWith('monthly')
-                  ? plan.replace('monthly', 'annual')
-                  : plan.replace('annual', 'monthly')) as Plan,
+                (from.endsWith('monthly') ? from.replace('monthly', 'annual') : from.replace('annual', 'monthly')) as Plan,
               );
+            }
             else if (o.kind === 'time') clock.advance(o.hours * 3_600_000);
             else if (o.kind === 'deduct') await deductCredit(deps, user.teamId, 'ai_stories', o.amount, `d${i}`);
           } catch (err) {

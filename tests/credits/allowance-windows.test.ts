@@ -130,8 +130,8 @@ describe('allowance windows (local Stripe, test clocks)', () => {
     const sub = await subscriptionOf(user);
     const renewal = await h.emulator(`subscriptions/${sub.stripeSubscriptionId}/advance`, { outcome: 'failed' });
     expect(renewal.ok).toBe(true);
-    await h.deliver();
     await h.syncClock();
+    await h.deliver();
     expect((await getTeamPlanState(h.t.db, user.teamId)).status).toBe('past_due');
     // In grace: still Professional, but the new window brings nothing while the invoice is unpaid.
     expect((await getTeamEntitlements(h.app, user.teamId)).plan).toBe('professional_monthly');
