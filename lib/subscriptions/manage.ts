@@ -10,7 +10,7 @@ import { loadCatalog } from '@/lib/catalog/queries';
 import { packageForPrice } from '@/lib/catalog/price-lookup';
 import { Conflict, NotFound, PackageNotFound } from '@/lib/errors';
 import type { Logger } from '@/lib/logger';
-import { syncSubscription } from './sync';
+import { mirrorSubscription } from './mirror';
 
 export interface BillingDeps {
   db: Database;
@@ -39,7 +39,7 @@ async function catalogRow(deps: BillingDeps, packageId: string, type: 'addon' | 
 /** Mirrors the subscription right away too, so the caller sees the result before the webhook lands. */
 async function mirror(deps: BillingDeps, subscriptionId: string): Promise<void> {
   const fresh = await deps.stripe.subscriptions.retrieve(subscriptionId);
-  await deps.db.transaction((tx) => syncSubscription(tx, fresh, deps.clock.now()));
+  await deps.db.transaction((tx) => mirrorSubscription(tx, deps, fresh));
 }
 
 /**
