@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import type { Database } from '@/db/client';
+import { isUniqueViolation, type Database } from '@/db/client';
 import { subscriptionAddons, teams } from '@/db/schema';
 import { getTeamPlanState, type TeamPlanState } from '@/lib/billing/team-plan';
 import { allowedOrigins, assertAllowedRedirect } from '@/lib/checkout/redirects';
@@ -65,10 +65,16 @@ export async function addAddon(
       ),
     );
   if (existing) throw new Conflict(`Your team already has ${row.name}`, 'addon_active');
+  // Two requests at once both pass the check above; the partial unique index lets only one in.
   const [pending] = await deps.db
     .insert(subscriptionAddons)
     .values({ teamId, subscriptionId: plan.subscriptionId!, packageId, status: 'pending' })
-    .returning({ id: subscriptionAddons.id });
+    .returning({ id: subscriptionAddons.id })
+    .catch((err: unknown) => {
+      if (isUniqueViolation(err, 'subscription_addons_one_live'))
+        throw new Conflict(`Your team already has ${row.name}`, 'addon_active');
+      throw err;
+    });
   try {
     await deps.stripe.subscriptionItems.create(
       {
