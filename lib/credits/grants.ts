@@ -393,7 +393,7 @@ export interface AdjustmentInput {
   /** Days until the credits expire; null: they never do. */
   validityDays: number | null;
   reason: string;
-  /** Makes the grant once-only: a repeated call with the same key grants nothing. */
+  /** Makes the grant once-only per team: a repeated call with the same key for the same team grants nothing. */
   businessKey: string;
 }
 
@@ -411,7 +411,8 @@ export async function grantAdjustment(
     creditType: 'ai_stories',
     source: 'adjustment',
     sourceRef: input.reason,
-    businessKey: `adjustment:${input.businessKey}`,
+    // Keys are per team: one ticket number used for two customers grants to both.
+    businessKey: `adjustment:${input.teamId}:${input.businessKey}`,
     amount: input.credits,
     expiresAt: input.validityDays === null ? null : new Date(now.getTime() + input.validityDays * 86_400_000),
   });
