@@ -231,7 +231,13 @@ async function ensureAllowance(
   const others = allowances.filter(
     (g) => !isCurrent(g) && overlapsWindow({ start: g.periodStart ?? g.createdAt, end: g.expiresAt }, period),
   );
-  const window = { ...period, spentElsewhere: await spentFromGrants(tx, others.map((g) => g.id)) };
+  const window = {
+    ...period,
+    spentElsewhere: await spentFromGrants(
+      tx,
+      others.map((g) => g.id),
+    ),
+  };
   if (policy.unlimited) return { unlimited: true, window };
   if (plan.unpaid && !plan.graceOver) return { unlimited: false, window };
   let units = 1;

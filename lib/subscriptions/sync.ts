@@ -82,9 +82,7 @@ export async function syncSubscription(
       target: subscriptions.stripeSubscriptionId,
       set: {
         ...update,
-        pastDueSince: pastDue
-          ? sql`COALESCE(${subscriptions.pastDueSince}, ${now.toISOString()}::timestamptz)`
-          : null,
+        pastDueSince: pastDue ? sql`COALESCE(${subscriptions.pastDueSince}, ${now.toISOString()}::timestamptz)` : null,
       },
     })
     .returning({ id: subscriptions.id });

@@ -20,7 +20,13 @@ afterAll(async () => {
   await t?.close();
 });
 
-const PLANS = ['starter', 'professional_monthly', 'professional_annual', 'business_monthly', 'business_annual'] as const;
+const PLANS = [
+  'starter',
+  'professional_monthly',
+  'professional_annual',
+  'business_monthly',
+  'business_annual',
+] as const;
 type Plan = (typeof PLANS)[number];
 /** The monthly allowance of a one-member team; null: unlimited (nothing is taken from allowances). */
 const ALLOWANCE: Record<Plan, number | null> = {
@@ -100,10 +106,11 @@ describe('allowance windows (property)', () => {
             else if (o.kind === 'switch' && (plan as Plan) !== 'starter') {
               const from = plan as Plan;
               await setPlan(
-                (from.endsWith('monthly') ? from.replace('monthly', 'annual') : from.replace('annual', 'monthly')) as Plan,
+                (from.endsWith('monthly')
+                  ? from.replace('monthly', 'annual')
+                  : from.replace('annual', 'monthly')) as Plan,
               );
-            }
-            else if (o.kind === 'time') clock.advance(o.hours * 3_600_000);
+            } else if (o.kind === 'time') clock.advance(o.hours * 3_600_000);
             else if (o.kind === 'deduct') await deductCredit(deps, user.teamId, 'ai_stories', o.amount, `d${i}`);
           } catch (err) {
             if (!(err instanceof AppError) || err.status >= 500) throw err;

@@ -1,6 +1,7 @@
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { POST as addAddon } from '@/app/api/packages/user/addons/route';
+import { GET as listPurchases } from '@/app/api/packages/user/purchases/route';
 import { checkoutSessions, subscriptionAddons, subscriptions, userPurchases } from '@/db/schema';
 import { getTeamPlanState } from '@/lib/billing/team-plan';
 import { apiRequest, createUserWithToken, type TestUser } from '../helpers/app';
@@ -52,6 +53,13 @@ describe('one live subscription per team', () => {
       const refunds = await h.app.stripe.refunds.list({ payment_intent: refunded.stripePaymentIntentId! });
       expect(refunds.data.reduce((s, r) => s + r.amount, 0)).toBe(refunded.amount);
       expect(warn.mock.calls.some((c) => c[1] === 'Cancelled and refunded a duplicate subscription')).toBe(true);
+      const history = (await (
+        await listPurchases(apiRequest('/api/packages/user/purchases', { token: user.token }))
+      ).json()) as { purchases: { status: string; refund_reason: string | null; amount_refunded: number }[] };
+      expect(history.purchases.map((p) => [p.status, p.refund_reason]).sort()).toEqual([
+        ['paid', null],
+        ['refunded', 'duplicate_subscription'],
+      ]);
       warn.mockRestore();
     },
   );

@@ -187,8 +187,6 @@ describe('teams', () => {
     // Being a member of other teams does not count; another user's cap is their own.
     const other = await createUserWithToken(t.db);
     expect(await createTeam(t.db, other.userId, 'Their second')).toHaveProperty('id');
-    expect((await rejection(createTeam(t.db, other.userId, 'Over a cap of 2', { maxOwnedTeams: 2 }))).status).toBe(
-      409,
-    );
+    expect((await rejection(createTeam(t.db, other.userId, 'Over a cap of 2', { maxOwnedTeams: 2 }))).status).toBe(409);
   });
 });

@@ -21,7 +21,9 @@ const mirrorOf = async (teamId: string) =>
 const pending = (type: string, subscriptionId: string): Stripe.Event => {
   const events = h.emu.pendingEvents().filter((e) => {
     const o = e.data.object as { id?: string; parent?: { subscription_details?: { subscription?: string } } };
-    return e.type === type && (o.id === subscriptionId || o.parent?.subscription_details?.subscription === subscriptionId);
+    return (
+      e.type === type && (o.id === subscriptionId || o.parent?.subscription_details?.subscription === subscriptionId)
+    );
   });
   expect(events.length, type).toBeGreaterThan(0);
   return events[events.length - 1]!;
