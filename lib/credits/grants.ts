@@ -220,6 +220,8 @@ async function ensureAllowance(
         eq(userCredits.teamId, teamId),
         eq(userCredits.creditType, creditType),
         eq(userCredits.source, 'plan_allowance'),
+        // Older windows' grants have ended: they neither count in this window nor can be voided.
+        gt(userCredits.expiresAt, period.start),
       ),
     );
   const isCurrent = (g: CreditGrant) =>

@@ -66,7 +66,7 @@ export async function getCredits(
     const first = allowanceGrants[0];
     const spendable = grants.filter((g) => isSpendable(g, now));
     const packs = spendable.filter((g) => g.source !== 'plan_allowance' && g.expiresAt);
-    const warnings = await recordWarnings(tx, deps.logger, teamId, creditType, now);
+    const warnings = await recordWarnings(tx, deps.logger, teamId, creditType, now, window.spentElsewhere);
     return {
       ai_stories: {
         remaining_credits: spendable.reduce((s, g) => s + g.remaining, 0),

@@ -5,7 +5,7 @@ import { creditLedger, subscriptions, userCredits } from '@/db/schema';
 import { upsertCatalogRows } from '@/lib/catalog/db-sync';
 import { PACKAGES } from '@/lib/catalog/packages';
 import { ManualClock } from '@/lib/clock';
-import { deductCredit, getCredits } from '@/lib/credits';
+import { deductCredit, getCredits, grantPackCredits, voidPackCredits } from '@/lib/credits';
 import { AppError } from '@/lib/errors';
 import { createUserWithToken } from '../helpers/app';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -44,6 +44,9 @@ const op = fc.oneof(
   // Renewals are the passing of time: windows open whatever the billing period does.
   fc.record({ kind: fc.constant('time' as const), hours: fc.integer({ min: 1, max: 24 * 45 }) }),
   fc.record({ kind: fc.constant('deduct' as const), amount: fc.integer({ min: 1, max: 120 }) }),
+  // Packs bought and (partly) refunded mix in: spending takes the allowance first, then packs.
+  fc.record({ kind: fc.constant('pack' as const), credits: fc.constantFrom(50, 100, 250) }),
+  fc.record({ kind: fc.constant('refund' as const), pick: fc.nat(), percent: fc.integer({ min: 1, max: 100 }) }),
 );
 
 // The test's own month arithmetic (not the code under test's): anchor day, clamped to short months.
@@ -77,6 +80,7 @@ function windowOf(at: Date, anchor: Date | null): { start: Date; end: Date } {
 
 describe('allowance windows (property)', () => {
   it('allowance spent in any window never exceeds the largest allowance of a plan held in it; the ledger sums to the grants', async () => {
+    // Plan changes, interval switches, renewals (time), deductions, packs and refunds in any order.
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 1, maxLength: 20 }), async (ops) => {
         const clock = new ManualClock('2026-11-05T09:30:00Z');
@@ -85,6 +89,7 @@ describe('allowance windows (property)', () => {
         let plan: Plan = 'starter';
         let anchor: Date | null = null;
         const held: { at: Date; plan: Plan }[] = [{ at: clock.now(), plan }];
+        const packs: string[] = [];
         const setPlan = async (next: Plan) => {
           const now = clock.now();
           if (next === 'starter') {
@@ -112,6 +117,26 @@ describe('allowance windows (property)', () => {
               );
             } else if (o.kind === 'time') clock.advance(o.hours * 3_600_000);
             else if (o.kind === 'deduct') await deductCredit(deps, user.teamId, 'ai_stories', o.amount, `d${i}`);
+            else if (o.kind === 'pack') {
+              const key = `pack:${user.teamId}:${i}`;
+              await t.db.transaction((tx) =>
+                grantPackCredits(tx, clock, undefined, {
+                  teamId: user.teamId,
+                  packageId: `credits_${o.credits}`,
+                  credits: o.credits,
+                  validityDays: 90,
+                  priority: false,
+                  businessKey: key,
+                }),
+              );
+              packs.push(key);
+            } else if (o.kind === 'refund' && packs.length)
+              await t.db.transaction((tx) =>
+                voidPackCredits(tx, clock, {
+                  businessKey: packs[o.pick % packs.length]!,
+                  refund: { refunded: o.percent, paid: 100 },
+                }),
+              );
           } catch (err) {
             if (!(err instanceof AppError) || err.status >= 500) throw err;
           }

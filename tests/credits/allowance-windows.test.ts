@@ -85,7 +85,10 @@ describe('allowance windows (local Stripe, test clocks)', () => {
       expect(now.remaining_credits, `after switch ${i + 1} to ${target}`).toBe(50);
       expect(now.allowance).toMatchObject({ period_start: windowStart, amount: 200, used: 150, remaining: 50 });
     }
-    await deductCredit(h.app, user.teamId, 'ai_stories', 50, 'rest');
+    // The usage warning reckons with the window's whole allowance, not just the grant left after the switches.
+    await deductCredit(h.app, user.teamId, 'ai_stories', 15, 'most');
+    expect((await credits(user)).warnings).toContain("Only 35 of this month's 200 AI stories are left");
+    await deductCredit(h.app, user.teamId, 'ai_stories', 35, 'rest');
     await expect(deductCredit(h.app, user.teamId, 'ai_stories', 1, 'one-more')).rejects.toBeInstanceOf(
       InsufficientCredits,
     );
