@@ -23,3 +23,15 @@ export function connectDatabase(url: string, options: { max?: number } = {}): Db
   const db = drizzle(sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
 }
+
+/** Whether a database error (postgres or PGlite, possibly wrapped by Drizzle) is a unique violation, optionally of one constraint. */
+export function isUniqueViolation(err: unknown, constraint?: string): boolean {
+  for (
+    let e = err as { code?: string; constraint_name?: string; constraint?: string; cause?: unknown } | undefined;
+    e;
+  ) {
+    if (e.code === '23505') return !constraint || (e.constraint_name ?? e.constraint) === constraint;
+    e = e.cause as typeof e;
+  }
+  return false;
+}

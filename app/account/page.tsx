@@ -1,11 +1,19 @@
 import { requireUser } from '@/lib/auth/session';
+import { getEnv } from '@/lib/config/env';
 import { getTeamEntitlements } from '@/lib/entitlements';
 import { getAppContext } from '@/lib/server/context';
 import { listUserTeams } from '@/lib/teams';
 import { createTeamAction, switchTeamAction } from '@/lib/teams/actions';
 
-export default async function AccountPage() {
+const TEAM_ERRORS: Record<string, (maxOwned: number) => string> = {
+  team_limit: (max) => `You already own ${max} teams, the most one account may own.`,
+  invalid_request: () => 'A team name must be 1 to 80 characters.',
+};
+
+export default async function AccountPage({ searchParams }: { searchParams: Promise<{ team_error?: string }> }) {
   const user = await requireUser('/account');
+  const { team_error: teamError } = await searchParams;
+  const teamErrorMessage = teamError ? TEAM_ERRORS[teamError]?.(getEnv().MAX_OWNED_TEAMS) : undefined;
   const app = getAppContext();
   const teams = await listUserTeams(app.db, user.id);
   const entitlements = user.team ? await getTeamEntitlements(app, user.team.id) : null;
@@ -54,6 +62,11 @@ export default async function AccountPage() {
           </dl>
         )}
       </section>
+      {teamErrorMessage && (
+        <p role="alert" className="rounded border border-red-200 bg-red-50 p-3 text-sm text-red-800">
+          {teamErrorMessage}
+        </p>
+      )}
       <form action={createTeamAction} className="flex gap-2 rounded border border-slate-200 bg-white p-4">
         <label className="sr-only" htmlFor="new-team">
           New team name

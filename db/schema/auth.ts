@@ -73,6 +73,9 @@ export const teams = pgTable('teams', {
   // Fixed at the first paid purchase: Stripe cannot mix currencies on one customer's subscriptions.
   billingCurrency: text('billing_currency'),
   trialUsedAt: timestamp('trial_used_at', { withTimezone: true }),
+  // Monthly allowance windows count from here: the start of the team's first paid subscription, set
+  // once. Never Stripe's billing anchor or period start, which move on an interval change.
+  allowanceAnchor: timestamp('allowance_anchor', { withTimezone: true }),
   createdAt: createdAt(),
 });
 

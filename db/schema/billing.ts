@@ -65,6 +65,8 @@ export const userPurchases = pgTable(
     currency: text('currency').notNull(),
     amountRefunded: integer('amount_refunded').notNull().default(0),
     status: purchaseStatus('status').notNull().default('paid'),
+    // Why we refunded it ourselves, e.g. `duplicate_subscription`; null for refunds made in Stripe.
+    refundReason: text('refund_reason'),
     purchasedAt: timestamp('purchased_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
   },
@@ -98,11 +100,19 @@ export const subscriptions = pgTable(
     canceledAt: timestamp('canceled_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
     trialEnd: timestamp('trial_end', { withTimezone: true }),
+    // When the mirror first saw the subscription past due (cleared once paid): the grace period counts from here.
+    pastDueSince: timestamp('past_due_since', { withTimezone: true }),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('subscriptions_team_idx').on(t.teamId)],
+  (t) => [
+    index('subscriptions_team_idx').on(t.teamId),
+    // One live subscription per team: a second one is cancelled and refunded (lib/subscriptions/mirror.ts).
+    uniqueIndex('subscriptions_one_live_per_team')
+      .on(t.teamId)
+      .where(sql`${t.status} IN ('active', 'trialing', 'past_due')`),
+  ],
 );
 
 export const subscriptionAddons = pgTable(

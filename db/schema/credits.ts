@@ -25,6 +25,8 @@ export const ledgerEntryType = pgEnum('ledger_entry_type', [
   'refund',
   'adjust',
   'usage',
+  // A plan or interval change voids the previous plan's unspent allowance.
+  'plan_change',
 ]);
 export const reservationStatus = pgEnum('reservation_status', ['held', 'committed', 'released']);
 

@@ -1,6 +1,8 @@
 import { and, desc, eq, inArray, ne } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { subscriptionAddons, subscriptions } from '@/db/schema';
+import { getEnv } from '@/lib/config/env';
+import { pastDueGraceOver } from '@/lib/credits/rules';
 
 /** Stripe statuses in which the team keeps its paid plan (past_due: grace while Stripe retries). */
 export const LIVE_SUBSCRIPTION_STATUSES = ['active', 'trialing', 'past_due'] as const;
@@ -16,12 +18,27 @@ export interface TeamPlanState {
   currentPeriodEnd: Date | null;
   cancelAtPeriodEnd: boolean;
   trialEnd: Date | null;
+  /** Past due with its invoice unpaid: no new allowance is granted. */
+  unpaid: boolean;
+  /** Past due beyond the grace period: `packageId` is then `starter` (limits) until the invoice is paid. */
+  graceOver: boolean;
+  /** The subscribed plan, even when Starter limits apply. */
+  subscribedPackageId: string;
   /** Active add-on package ids (one entry per unit). */
   addons: string[];
 }
 
-/** The team's current plan and add-ons, read from the subscription mirror the webhooks keep. */
-export async function getTeamPlanState(db: DbOrTx, teamId: string): Promise<TeamPlanState> {
+/**
+ * The team's current plan and add-ons, read from the subscription mirror the webhooks keep. With
+ * `at`, a plan past due for longer than `PAST_DUE_GRACE_DAYS` counts as Starter (what limits apply);
+ * without it, the plan as subscribed (what billing manages).
+ */
+export async function getTeamPlanState(
+  db: DbOrTx,
+  teamId: string,
+  at?: Date,
+  graceDays: number = getEnv().PAST_DUE_GRACE_DAYS,
+): Promise<TeamPlanState> {
   const [sub] = await db
     .select()
     .from(subscriptions)
@@ -39,9 +56,14 @@ export async function getTeamPlanState(db: DbOrTx, teamId: string): Promise<Team
       currentPeriodEnd: null,
       cancelAtPeriodEnd: false,
       trialEnd: null,
+      unpaid: false,
+      graceOver: false,
+      subscribedPackageId: 'starter',
       addons: [],
     };
   }
+  const unpaid = sub.status === 'past_due';
+  const graceOver = unpaid && at !== undefined && pastDueGraceOver(sub.pastDueSince ?? at, at, graceDays);
   const addons = await db
     .select({ packageId: subscriptionAddons.packageId, quantity: subscriptionAddons.quantity })
     .from(subscriptionAddons)
@@ -53,7 +75,7 @@ export async function getTeamPlanState(db: DbOrTx, teamId: string): Promise<Team
       ),
     );
   return {
-    packageId: sub.packageId,
+    packageId: graceOver ? 'starter' : sub.packageId,
     subscriptionId: sub.id,
     stripeSubscriptionId: sub.stripeSubscriptionId,
     status: sub.status,
@@ -62,6 +84,9 @@ export async function getTeamPlanState(db: DbOrTx, teamId: string): Promise<Team
     currentPeriodEnd: sub.currentPeriodEnd,
     cancelAtPeriodEnd: sub.cancelAtPeriodEnd,
     trialEnd: sub.trialEnd,
-    addons: addons.flatMap((a) => Array.from({ length: a.quantity }, () => a.packageId)),
+    unpaid,
+    graceOver,
+    subscribedPackageId: sub.packageId,
+    addons: graceOver ? [] : addons.flatMap((a) => Array.from({ length: a.quantity }, () => a.packageId)),
   };
 }

@@ -27,6 +27,10 @@ export const envSchema = z.object({
   AUTH_GOOGLE_SECRET: optionalString,
   // The embedded database serialises transactions per connection, so the dev script sets this to 1.
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // How many teams one user may own (abuse of the free Starter allowance and trial).
+  MAX_OWNED_TEAMS: z.coerce.number().int().min(1).max(1000).default(5),
+  // Days a past-due plan keeps its features (but gets no new allowance) before Starter limits apply.
+  PAST_DUE_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

@@ -1,11 +1,18 @@
 import { and, count, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { creditLedger, creditReservations, teamMembers, userCredits } from '@/db/schema';
+import { creditLedger, creditReservations, teamMembers, teams, userCredits } from '@/db/schema';
 import { getTeamPlanState } from '@/lib/billing/team-plan';
 import type { Clock } from '@/lib/clock';
 import type { Logger } from '@/lib/logger';
 import { appendLedger, lockTeamCredits } from './ledger';
-import { allowancePeriod, allowancePolicy, refundedCredits, type CreditType } from './rules';
+import {
+  allowancePeriod,
+  allowancePolicy,
+  allowanceTopUp,
+  overlapsWindow,
+  refundedCredits,
+  type CreditType,
+} from './rules';
 
 export type CreditGrant = typeof userCredits.$inferSelect;
 
@@ -151,50 +158,114 @@ export async function returnReservation(
     .where(eq(creditReservations.id, reservation.id));
 }
 
+export interface AllowanceWindowState {
+  start: Date;
+  end: Date;
+  /** Spent in this window from allowance grants since voided (a previous plan's, Starter's month). */
+  spentElsewhere: number;
+}
+
+async function allowanceAnchor(tx: DbOrTx, teamId: string): Promise<Date | null> {
+  const [team] = await tx.select({ anchor: teams.allowanceAnchor }).from(teams).where(eq(teams.id, teamId));
+  return team?.anchor ?? null;
+}
+
+/** A plan change leaves the previous plan's allowance: what is unspent is voided, and ledgered. */
+async function voidAllowance(tx: DbOrTx, grant: CreditGrant, now: Date): Promise<void> {
+  await tx.update(userCredits).set({ remaining: 0, voidedAt: now }).where(eq(userCredits.id, grant.id));
+  if (grant.remaining > 0)
+    await appendLedger(tx, {
+      teamId: grant.teamId,
+      creditType: grant.creditType as CreditType,
+      entryType: 'plan_change',
+      delta: -grant.remaining,
+      grantId: grant.id,
+      at: now,
+    });
+}
+
+/** Credits taken (spent or held) from the given allowance grants, as the ledger tells it. */
+async function spentFromGrants(tx: DbOrTx, grantIds: string[]): Promise<number> {
+  if (grantIds.length === 0) return 0;
+  const [used] = await tx
+    .select({ total: sql<string | null>`-SUM(${creditLedger.delta})` })
+    .from(creditLedger)
+    .where(
+      and(inArray(creditLedger.grantId, grantIds), inArray(creditLedger.entryType, ['usage', 'reserve', 'release'])),
+    );
+  return Number(used?.total ?? 0);
+}
+
 /**
- * The plan's allowance for the current month, granted lazily: Starter per team per calendar
- * month; Professional per member per month of the billing period, topped up when members join.
+ * The plan's allowance for the current window, granted lazily and at most once per window whatever
+ * the plan does: windows are anchored once per team (rules: `allowancePeriod`); a grant from another
+ * plan or window is voided (`plan_change`), and the current plan's allowance is granted less what
+ * the team already took from allowances in the window. Per-member plans top up when members join.
+ * A past-due plan gets nothing new while unpaid.
  */
 async function ensureAllowance(
   tx: DbOrTx,
   teamId: string,
   creditType: CreditType,
   now: Date,
-): Promise<{ unlimited: boolean }> {
-  const plan = await getTeamPlanState(tx, teamId);
+): Promise<{ unlimited: boolean; window: AllowanceWindowState }> {
+  const plan = await getTeamPlanState(tx, teamId, now);
   const policy = allowancePolicy(plan.packageId);
-  if (policy.unlimited) return { unlimited: true };
-  const period = allowancePeriod(now, plan.subscriptionId ? plan.currentPeriodStart : null);
-  const base = `allowance:${teamId}:${creditType}:${plan.packageId.split('_')[0]}:${period.start.toISOString()}`;
+  const period = allowancePeriod(now, await allowanceAnchor(tx, teamId));
+  const allowances = await tx
+    .select()
+    .from(userCredits)
+    .where(
+      and(
+        eq(userCredits.teamId, teamId),
+        eq(userCredits.creditType, creditType),
+        eq(userCredits.source, 'plan_allowance'),
+        // Older windows' grants have ended: they neither count in this window nor can be voided.
+        gt(userCredits.expiresAt, period.start),
+      ),
+    );
+  const isCurrent = (g: CreditGrant) =>
+    g.voidedAt === null && g.packageId === plan.packageId && g.periodStart?.getTime() === period.start.getTime();
+  for (const g of allowances)
+    if (g.voidedAt === null && g.remaining > 0 && !isCurrent(g) && (g.expiresAt === null || g.expiresAt > now))
+      await voidAllowance(tx, g, now);
+  const current = allowances.filter(isCurrent);
+  const others = allowances.filter(
+    (g) => !isCurrent(g) && overlapsWindow({ start: g.periodStart ?? g.createdAt, end: g.expiresAt }, period),
+  );
+  const window = {
+    ...period,
+    spentElsewhere: await spentFromGrants(
+      tx,
+      others.map((g) => g.id),
+    ),
+  };
+  if (policy.unlimited) return { unlimited: true, window };
+  if (plan.unpaid && !plan.graceOver) return { unlimited: false, window };
   let units = 1;
   if (policy.perMember) {
     const [members] = await tx.select({ n: count() }).from(teamMembers).where(eq(teamMembers.teamId, teamId));
     units = Math.max(1, members?.n ?? 1);
   }
-  const grant = {
-    teamId,
-    creditType,
-    source: 'plan_allowance' as const,
-    packageId: plan.packageId,
-    periodStart: period.start,
-    expiresAt: period.end,
-  };
-  const first = await insertGrant(tx, now, { ...grant, businessKey: base, amount: policy.amount * units });
-  if (!policy.perMember || first.created) return { unlimited: false };
-  // Members who joined after the month's grant each add their share once.
-  const [granted] = await tx
-    .select({ total: sql<string>`COALESCE(SUM(${userCredits.amount}), 0)` })
-    .from(userCredits)
-    .where(and(eq(userCredits.teamId, teamId), sql`${userCredits.businessKey} LIKE ${`${base}%`}`));
-  const covered = Math.floor(Number(granted?.total ?? 0) / policy.amount);
-  if (units > covered) {
+  const topUp = allowanceTopUp({
+    entitlement: policy.amount * units,
+    granted: current.reduce((sum, g) => sum + g.amount, 0),
+    spentElsewhere: window.spentElsewhere,
+  });
+  if (topUp > 0) {
+    const inWindow = allowances.filter((g) => g.periodStart?.getTime() === period.start.getTime()).length;
     await insertGrant(tx, now, {
-      ...grant,
-      businessKey: `${base}:members:${units}`,
-      amount: policy.amount * (units - covered),
+      teamId,
+      creditType,
+      source: 'plan_allowance',
+      packageId: plan.packageId,
+      periodStart: period.start,
+      expiresAt: period.end,
+      businessKey: `allowance:${teamId}:${creditType}:${period.start.toISOString()}:${inWindow + 1}`,
+      amount: topUp,
     });
   }
-  return { unlimited: false };
+  return { unlimited: false, window };
 }
 
 /** Brings a team's credits up to date at `now`; every credit operation starts here, under the lock. */
@@ -203,7 +274,7 @@ export async function prepareTeamCredits(
   teamId: string,
   creditType: CreditType,
   now: Date,
-): Promise<{ unlimited: boolean }> {
+): Promise<{ unlimited: boolean; window: AllowanceWindowState }> {
   await lockTeamCredits(tx, teamId);
   await expireGrants(tx, teamId, now);
   await releaseStaleReservations(tx, teamId, now);
@@ -330,7 +401,7 @@ export interface AdjustmentInput {
   /** Days until the credits expire; null: they never do. */
   validityDays: number | null;
   reason: string;
-  /** Makes the grant once-only: a repeated call with the same key grants nothing. */
+  /** Makes the grant once-only per team: a repeated call with the same key for the same team grants nothing. */
   businessKey: string;
 }
 
@@ -348,7 +419,8 @@ export async function grantAdjustment(
     creditType: 'ai_stories',
     source: 'adjustment',
     sourceRef: input.reason,
-    businessKey: `adjustment:${input.businessKey}`,
+    // Keys are per team: one ticket number used for two customers grants to both.
+    businessKey: `adjustment:${input.teamId}:${input.businessKey}`,
     amount: input.credits,
     expiresAt: input.validityDays === null ? null : new Date(now.getTime() + input.validityDays * 86_400_000),
   });

@@ -39,8 +39,10 @@ export interface AllowancePeriod {
 }
 
 /**
- * The monthly slice containing `now`: calendar months (UTC) without a paid plan, otherwise
- * months counted from the billing anchor, so a yearly plan still gets a fresh allowance monthly.
+ * The allowance window containing `now`. Without an anchor (a team that never paid): calendar
+ * months (UTC). With one (the start of the team's first paid subscription, set once): months
+ * counted from the anchor, each computed from the anchor itself (Jan 31 → Feb 28 → Mar 31, never
+ * chained), so plan and interval changes, which re-anchor Stripe's billing, never move a window.
  */
 export function allowancePeriod(now: Date, anchor: Date | null): AllowancePeriod {
   if (!anchor) {
@@ -51,6 +53,25 @@ export function allowancePeriod(now: Date, anchor: Date | null): AllowancePeriod
   if (addMonthsUtc(anchor, months) > now) months -= 1;
   if (months < 0) months = 0;
   return { start: addMonthsUtc(anchor, months), end: addMonthsUtc(anchor, months + 1) };
+}
+
+/** Whether a grant valid over [start, end) overlaps the window. */
+export function overlapsWindow(grant: { start: Date; end: Date | null }, window: AllowancePeriod): boolean {
+  return grant.start < window.end && (grant.end === null || grant.end > window.start);
+}
+
+/**
+ * What to grant now so the window holds the current plan's allowance and never more: the plan's
+ * entitlement, less what its live grants in the window already gave, less what the team spent in
+ * the window from allowances since voided (a previous plan's, Starter's calendar month).
+ */
+export function allowanceTopUp(input: { entitlement: number; granted: number; spentElsewhere: number }): number {
+  return Math.max(0, input.entitlement - input.granted - input.spentElsewhere);
+}
+
+/** A past-due plan keeps its features for the grace period; after it the team is on Starter until paid. */
+export function pastDueGraceOver(pastDueSince: Date | null, now: Date, graceDays: number): boolean {
+  return pastDueSince !== null && now.getTime() >= pastDueSince.getTime() + graceDays * 86_400_000;
 }
 
 export interface SpendableGrant {

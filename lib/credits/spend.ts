@@ -79,7 +79,7 @@ async function take(
   validate(amount, referenceId);
   const now = deps.clock.now();
   const outcome = await deps.db.transaction(async (tx) => {
-    const { unlimited } = await prepareTeamCredits(tx, teamId, creditType, now);
+    const { unlimited, window } = await prepareTeamCredits(tx, teamId, creditType, now);
     const [existing] = await tx
       .select()
       .from(creditReservations)
@@ -189,7 +189,7 @@ async function take(
       });
     }
     const remaining = await spendableBalance(tx, teamId, creditType, now);
-    await recordWarnings(tx, deps.logger, teamId, creditType, now);
+    await recordWarnings(tx, deps.logger, teamId, creditType, now, window.spentElsewhere);
     return result(r!, false, remaining, false);
   });
   return outcome;

@@ -41,7 +41,7 @@ export async function getCredits(
   const creditType: CreditType = 'ai_stories';
   const now = deps.clock.now();
   return deps.db.transaction(async (tx) => {
-    const { unlimited } = await prepareTeamCredits(tx, teamId, creditType, now);
+    const { unlimited, window } = await prepareTeamCredits(tx, teamId, creditType, now);
     const grants = (
       await tx
         .select()
@@ -57,25 +57,28 @@ export async function getCredits(
       .select({ total: sql<string | null>`SUM(${creditReservations.amount})` })
       .from(creditReservations)
       .where(and(eq(creditReservations.teamId, teamId), inArray(creditReservations.status, ['held'])));
-    const allowanceGrants = grants.filter((g) => g.source === 'plan_allowance');
-    const allowanceAmount = allowanceGrants.reduce((s, g) => s + g.amount, 0);
+    // The window's allowance: what its live grants hold plus what was taken in it from grants a plan change voided.
+    const allowanceGrants = grants.filter(
+      (g) => g.source === 'plan_allowance' && g.periodStart?.getTime() === window.start.getTime(),
+    );
+    const allowanceAmount = allowanceGrants.reduce((s, g) => s + g.amount, 0) + window.spentElsewhere;
     const allowanceRemaining = allowanceGrants.reduce((s, g) => s + g.remaining, 0);
     const first = allowanceGrants[0];
     const spendable = grants.filter((g) => isSpendable(g, now));
     const packs = spendable.filter((g) => g.source !== 'plan_allowance' && g.expiresAt);
-    const warnings = await recordWarnings(tx, deps.logger, teamId, creditType, now);
+    const warnings = await recordWarnings(tx, deps.logger, teamId, creditType, now, window.spentElsewhere);
     return {
       ai_stories: {
         remaining_credits: spendable.reduce((s, g) => s + g.remaining, 0),
         unlimited,
         allowance: first
           ? {
-              period_start: first.periodStart!.toISOString(),
-              period_end: first.expiresAt!.toISOString(),
+              period_start: window.start.toISOString(),
+              period_end: window.end.toISOString(),
               amount: allowanceAmount,
               used: allowanceAmount - allowanceRemaining,
               remaining: allowanceRemaining,
-              resets_at: first.expiresAt!.toISOString(),
+              resets_at: window.end.toISOString(),
             }
           : null,
         grants: spendable.map((g) => ({

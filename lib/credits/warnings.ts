@@ -16,6 +16,8 @@ export async function currentWarnings(
   teamId: string,
   creditType: CreditType,
   now: Date,
+  /** Taken in this window from allowance grants a plan change voided: still part of the month's allowance. */
+  spentElsewhere = 0,
 ): Promise<UsageWarning[]> {
   const live = await tx
     .select()
@@ -30,7 +32,7 @@ export async function currentWarnings(
     );
   const warnings: UsageWarning[] = [];
   const allowance = live.filter((g) => g.source === 'plan_allowance');
-  const amount = allowance.reduce((s, g) => s + g.amount, 0);
+  const amount = allowance.length ? allowance.reduce((s, g) => s + g.amount, 0) + spentElsewhere : 0;
   const remaining = allowance.reduce((s, g) => s + g.remaining, 0);
   if (amount > 0 && remaining < amount * ALLOWANCE_WARNING_RATIO) {
     const period = allowance[0]!.periodStart?.toISOString() ?? '';
@@ -59,8 +61,9 @@ export async function recordWarnings(
   teamId: string,
   creditType: CreditType,
   now: Date,
+  spentElsewhere = 0,
 ): Promise<UsageWarning[]> {
-  const warnings = await currentWarnings(tx, teamId, creditType, now);
+  const warnings = await currentWarnings(tx, teamId, creditType, now, spentElsewhere);
   for (const w of warnings) {
     const inserted = await tx
       .insert(usageWarnings)

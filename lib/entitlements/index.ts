@@ -11,7 +11,7 @@ export { computeEntitlements, upgradeTargetFor, type Entitlements } from './rule
 export async function getTeamEntitlements(deps: { db: DbOrTx; clock: Clock }, teamId: string): Promise<Entitlements> {
   const now = deps.clock.now();
   const [plan, members, priority] = await Promise.all([
-    getTeamPlanState(deps.db, teamId),
+    getTeamPlanState(deps.db, teamId, now),
     deps.db.select({ n: count() }).from(teamMembers).where(eq(teamMembers.teamId, teamId)),
     deps.db
       .select({ n: count() })

@@ -60,6 +60,7 @@ export interface PurchaseView {
   currency: string;
   amount_refunded: number;
   status: Purchase['status'];
+  refund_reason: string | null;
   stripe: {
     checkout_session_id: string | null;
     payment_intent_id: string | null;
@@ -95,6 +96,7 @@ export async function listPurchases(
       currency: p.currency,
       amount_refunded: p.amountRefunded,
       status: p.status,
+      refund_reason: p.refundReason,
       stripe: {
         checkout_session_id: p.stripeCheckoutSessionId,
         payment_intent_id: p.stripePaymentIntentId,

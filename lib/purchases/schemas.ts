@@ -18,6 +18,8 @@ export const purchasesResponse = z.object({
       currency: z.string(),
       amount_refunded: z.number().int(),
       status: z.enum(['paid', 'refunded', 'partially_refunded']),
+      // Why we refunded it ourselves (`duplicate_subscription`); null for refunds made in Stripe.
+      refund_reason: z.string().nullable(),
       stripe: z.object({
         checkout_session_id: z.string().nullable(),
         payment_intent_id: z.string().nullable(),

@@ -1,6 +1,6 @@
 import { and, eq, inArray } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import type { Database } from '@/db/client';
+import { isUniqueViolation, type Database } from '@/db/client';
 import { subscriptionAddons, teams } from '@/db/schema';
 import { getTeamPlanState, type TeamPlanState } from '@/lib/billing/team-plan';
 import { allowedOrigins, assertAllowedRedirect } from '@/lib/checkout/redirects';
@@ -10,7 +10,7 @@ import { loadCatalog } from '@/lib/catalog/queries';
 import { packageForPrice } from '@/lib/catalog/price-lookup';
 import { Conflict, NotFound, PackageNotFound } from '@/lib/errors';
 import type { Logger } from '@/lib/logger';
-import { syncSubscription } from './sync';
+import { mirrorSubscription } from './mirror';
 
 export interface BillingDeps {
   db: Database;
@@ -39,7 +39,7 @@ async function catalogRow(deps: BillingDeps, packageId: string, type: 'addon' | 
 /** Mirrors the subscription right away too, so the caller sees the result before the webhook lands. */
 async function mirror(deps: BillingDeps, subscriptionId: string): Promise<void> {
   const fresh = await deps.stripe.subscriptions.retrieve(subscriptionId);
-  await deps.db.transaction((tx) => syncSubscription(tx, fresh, deps.clock.now()));
+  await deps.db.transaction((tx) => mirrorSubscription(tx, deps, fresh));
 }
 
 /**
@@ -65,10 +65,16 @@ export async function addAddon(
       ),
     );
   if (existing) throw new Conflict(`Your team already has ${row.name}`, 'addon_active');
+  // Two requests at once both pass the check above; the partial unique index lets only one in.
   const [pending] = await deps.db
     .insert(subscriptionAddons)
     .values({ teamId, subscriptionId: plan.subscriptionId!, packageId, status: 'pending' })
-    .returning({ id: subscriptionAddons.id });
+    .returning({ id: subscriptionAddons.id })
+    .catch((err: unknown) => {
+      if (isUniqueViolation(err, 'subscription_addons_one_live'))
+        throw new Conflict(`Your team already has ${row.name}`, 'addon_active');
+      throw err;
+    });
   try {
     await deps.stripe.subscriptionItems.create(
       {

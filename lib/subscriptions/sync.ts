@@ -6,6 +6,9 @@ import { packageForPrice } from '@/lib/catalog/price-lookup';
 import { LIVE_SUBSCRIPTION_STATUSES } from '@/lib/billing/team-plan';
 import { fromUnix, idOf } from '@/lib/stripe/ids';
 
+/** Statuses a Stripe subscription never leaves. */
+export const TERMINAL_STATUSES: readonly string[] = ['canceled', 'incomplete_expired'];
+
 /** Which team a Stripe object belongs to: our metadata first, then the team's customer id. */
 export async function teamForStripe(
   tx: DbOrTx,
@@ -35,6 +38,13 @@ export async function syncSubscription(
 ): Promise<{ teamId: string; subscriptionId: string } | null> {
   const teamId = await teamForStripe(tx, sub.metadata, sub.customer);
   if (!teamId) return null;
+  // Stripe never brings a canceled or expired subscription back: an older snapshot must not either.
+  const [mirrored] = await tx
+    .select({ id: subscriptions.id, status: subscriptions.status })
+    .from(subscriptions)
+    .where(eq(subscriptions.stripeSubscriptionId, sub.id));
+  if (mirrored && TERMINAL_STATUSES.includes(mirrored.status) && mirrored.status !== sub.status)
+    return { teamId, subscriptionId: mirrored.id };
   let planItem: Stripe.SubscriptionItem | undefined;
   let planPackage: string | undefined;
   const addonItems: { item: Stripe.SubscriptionItem; packageId: string }[] = [];
@@ -64,14 +74,29 @@ export async function syncSubscription(
     updatedAt: now,
   };
   const { teamId: _t, stripeSubscriptionId: _s, ...update } = values;
+  const pastDue = sub.status === 'past_due';
   const [row] = await tx
     .insert(subscriptions)
-    .values(values)
-    .onConflictDoUpdate({ target: subscriptions.stripeSubscriptionId, set: update })
+    .values({ ...values, pastDueSince: pastDue ? now : null })
+    .onConflictDoUpdate({
+      target: subscriptions.stripeSubscriptionId,
+      set: {
+        ...update,
+        pastDueSince: pastDue ? sql`COALESCE(${subscriptions.pastDueSince}, ${now.toISOString()}::timestamptz)` : null,
+      },
+    })
     .returning({ id: subscriptions.id });
   const subscriptionId = row!.id;
 
   const live = (LIVE_SUBSCRIPTION_STATUSES as readonly string[]).includes(sub.status);
+  // The first paid subscription anchors the team's allowance windows, once and for good.
+  if (live)
+    await tx
+      .update(teams)
+      .set({
+        allowanceAnchor: sql`COALESCE(${teams.allowanceAnchor}, ${fromUnix(sub.start_date)!.toISOString()}::timestamptz)`,
+      })
+      .where(eq(teams.id, teamId));
   const keepItemIds = live ? addonItems.map((a) => a.item.id) : [];
   for (const { item, packageId } of live ? addonItems : []) {
     const [existing] = await tx

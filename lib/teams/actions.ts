@@ -51,7 +51,13 @@ export async function switchTeamAction(form: FormData): Promise<void> {
 
 export async function createTeamAction(form: FormData): Promise<void> {
   const user = await requireUser('/account');
-  await createTeam(getAppContext().db, user.id, String(form.get('name') ?? ''));
+  try {
+    await createTeam(getAppContext().db, user.id, String(form.get('name') ?? ''));
+  } catch (err) {
+    // The account page shows why (e.g. the team limit) instead of an error page.
+    if (err instanceof AppError) redirect(`/account?team_error=${encodeURIComponent(err.code)}`);
+    throw err;
+  }
   revalidatePath('/', 'layout');
 }
 

@@ -3,6 +3,7 @@ import { and, asc, count, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx, Database } from '@/db/client';
 import { teamInvitations, teamMembers, teams, users } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
+import { getEnv } from '@/lib/config/env';
 import { getTeamEntitlements, upgradeTargetFor } from '@/lib/entitlements';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '@/lib/errors';
 import type { Logger } from '@/lib/logger';
@@ -27,10 +28,25 @@ async function roleIn(db: DbOrTx, teamId: string, userId: string): Promise<TeamR
   return m?.role ?? null;
 }
 
-export async function createTeam(db: Database, userId: string, name: string): Promise<{ id: string }> {
+/**
+ * A new team for the user, who owns it. Every team brings a Starter allowance and a trial, so a
+ * user may own at most `MAX_OWNED_TEAMS` (their personal team included); the user's row is locked
+ * so requests at once cannot pass the count together.
+ */
+export async function createTeam(
+  db: Database,
+  userId: string,
+  name: string,
+  options: { maxOwnedTeams?: number } = {},
+): Promise<{ id: string }> {
   const trimmed = name.trim();
   if (!trimmed || trimmed.length > 80) throw new ValidationFailed('name: must be 1 to 80 characters');
+  const cap = options.maxOwnedTeams ?? getEnv().MAX_OWNED_TEAMS;
   return db.transaction(async (tx) => {
+    await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
+    const [owned] = await tx.select({ n: count() }).from(teams).where(eq(teams.ownerId, userId));
+    if ((owned?.n ?? 0) >= cap)
+      throw new Conflict(`You already own ${cap} teams, the most one account may own`, 'team_limit');
     const [team] = await tx.insert(teams).values({ name: trimmed, ownerId: userId }).returning({ id: teams.id });
     await tx.insert(teamMembers).values({ teamId: team!.id, userId, role: 'owner' });
     await tx.update(users).set({ currentTeamId: team!.id }).where(eq(users.id, userId));

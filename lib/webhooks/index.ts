@@ -19,6 +19,7 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
   if (!isHandledEventType(event.type)) return 'ignored';
   const handler = WEBHOOK_HANDLERS[event.type];
   const fetched = await handler.fetch(deps, event);
+  await deps.hooks?.afterFetch?.(event);
   const outcome = await deps.db.transaction(async (tx) => {
     const recorded = await tx
       .insert(stripeEvents)

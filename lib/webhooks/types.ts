@@ -8,6 +8,8 @@ export interface WebhookDeps {
   stripe: Stripe;
   clock: Clock;
   logger: Logger;
+  /** For tests that interleave handlers deterministically: runs between `fetch` and `apply`. */
+  hooks?: { afterFetch?(event: Stripe.Event): Promise<void> };
 }
 
 /**

@@ -114,6 +114,26 @@ describe('operator CLI', () => {
     });
   }, 90_000);
 
+  it('credits:grant keys are per team: the same key for another customer grants normally', async () => {
+    const grant = async (email: string) =>
+      JSON.parse(
+        (await cli(['credits:grant', '--email', email, '--credits', '15', '--reason', 'outage', '--key', 'outage-42']))
+          .stdout,
+      ) as { created: boolean; team_id: string; credits: number };
+    await cli(['user:create', '--email', 'first@example.com', '--password', 'customer-pass-1']);
+    await cli(['user:create', '--email', 'second@example.com', '--password', 'customer-pass-1']);
+    const first = await grant('first@example.com');
+    const second = await grant('second@example.com');
+    expect(first).toMatchObject({ created: true, credits: 15 });
+    expect(second).toMatchObject({ created: true, credits: 15 });
+    expect(second.team_id).not.toBe(first.team_id);
+    expect(await grant('second@example.com')).toMatchObject({ created: false, team_id: second.team_id });
+    const shown = JSON.parse((await cli(['credits:show', '--email', 'second@example.com'])).stdout) as {
+      ai_stories: { remaining_credits: number };
+    };
+    expect(shown.ai_stories.remaining_credits).toBe(25 + 15);
+  }, 90_000);
+
   it('fails with a message and a non-zero exit for bad input', async () => {
     await expect(cli(['token:create', '--email', 'ghost@example.com'])).rejects.toMatchObject({
       code: 1,

@@ -1,6 +1,6 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import { expect } from 'vitest';
-import { creditLedger, subscriptions, userCredits } from '@/db/schema';
+import { creditLedger, subscriptions, teams, userCredits } from '@/db/schema';
 import type { Database } from '@/db/client';
 
 /** The ledger invariant: its movements sum to what the grants still hold. */
@@ -58,4 +58,9 @@ export async function putTeamOnPlan(
       target: subscriptions.stripeSubscriptionId,
       set: { packageId, currentPeriodStart: periodStart, currentPeriodEnd: periodEnd, status: 'active' },
     });
+  // As the webhook's mirror does: the first paid subscription anchors the allowance windows, once.
+  await db
+    .update(teams)
+    .set({ allowanceAnchor: sql`COALESCE(${teams.allowanceAnchor}, ${periodStart.toISOString()}::timestamptz)` })
+    .where(eq(teams.id, teamId));
 }

@@ -3,6 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { POST as webhookRoute } from '@/app/api/packages/webhook/route';
 import { POST as checkoutRoute } from '@/app/api/packages/checkout/route';
 import { initPackages } from '@/lib/catalog/init-packages';
+import { ManualClock } from '@/lib/clock';
 import { createLogger } from '@/lib/logger';
 import type { AppContext } from '@/lib/server/context';
 import { startStripeEmulator, type StripeEmulator } from '@/stripe-emulator/server';
@@ -34,11 +35,24 @@ export interface BillingHarness {
       duplicate?: boolean;
     },
   ): Promise<string>;
+  /** Moves the local Stripe's clock (a test clock: renewals fall due) and the app's clock with it. */
+  advanceClock(seconds: number): Promise<void>;
+  /** Sets the app's clock to the local Stripe's current time (after `/advance` helpers move it). */
+  syncClock(): Promise<void>;
   close(): Promise<void>;
 }
 
+export interface BillingHarnessOptions {
+  /**
+   * Starts the local Stripe's clock at this instant and keeps it still (only `advanceClock` and the
+   * advance helpers move it); the app's clock follows it. Default: real time.
+   */
+  startAt?: string;
+}
+
 /** A database, a local Stripe in manual delivery mode, and a receiver that hands its webhooks to the route. */
-export async function startBillingHarness(): Promise<BillingHarness> {
+export async function startBillingHarness(options: BillingHarnessOptions = {}): Promise<BillingHarness> {
+  const fixedStartMs = options.startAt ? new Date(options.startAt).getTime() : undefined;
   const receiver: Server = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -72,9 +86,15 @@ export async function startBillingHarness(): Promise<BillingHarness> {
       retryBaseMs: 20,
       retryMaxMs: 100,
       maxAttempts: 4,
+      ...(fixedStartMs !== undefined ? { now: () => fixedStartMs } : {}),
     }),
   ]);
-  const app = installTestContext(t, { stripeBase: emu.url });
+  const clock = new ManualClock(fixedStartMs ?? new Date());
+  const app = installTestContext(t, { stripeBase: emu.url, clock });
+  const syncClock = async () => {
+    const res = await fetch(`${emu.url}/_emulator/clock`);
+    clock.set(((await res.json()) as { now: number }).now * 1000);
+  };
   await initPackages({ db: t.db, stripe: app.stripe, logger: createLogger({ level: 'silent' }) });
   await emu.flushWebhooks();
 
@@ -111,6 +131,12 @@ export async function startBillingHarness(): Promise<BillingHarness> {
       if (!paid.ok) throw new Error(`payment failed: ${paid.status} ${await paid.text()}`);
       await harness.deliver({ order: options.order, duplicate: options.duplicate });
       return session_id;
+    },
+    syncClock,
+    async advanceClock(seconds) {
+      const res = await harness.emulator('clock/advance', { seconds });
+      if (!res.ok) throw new Error(`clock advance failed: ${res.status} ${await res.text()}`);
+      await syncClock();
     },
     async close() {
       await emu.close();

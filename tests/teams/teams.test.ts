@@ -9,6 +9,7 @@ import {
   createTeam,
   inviteMember,
   listMembers,
+  listUserTeams,
   removeMember,
   resolveCurrentTeam,
   switchTeam,
@@ -171,5 +172,21 @@ describe('teams', () => {
     await switchTeam(t.db, user.userId, user.teamId);
     expect((await resolveCurrentTeam(t.db, user.userId))?.id).toBe(user.teamId);
     expect((await rejection(switchTeam(t.db, user.userId, other.teamId))).status).toBe(404);
+  });
+
+  it('caps the teams a user may own (MAX_OWNED_TEAMS, default 5, the personal team included), also when asked at once', async () => {
+    const user = await createUserWithToken(t.db);
+    const attempts = await Promise.allSettled(
+      Array.from({ length: 6 }, (_, i) => createTeam(t.db, user.userId, `Team ${i + 1}`)),
+    );
+    expect(attempts.filter((a) => a.status === 'fulfilled')).toHaveLength(4);
+    const refused = attempts.filter((a) => a.status === 'rejected') as PromiseRejectedResult[];
+    expect(refused).toHaveLength(2);
+    expect(refused.every((r) => r.reason?.status === 409 && r.reason?.code === 'team_limit')).toBe(true);
+    expect((await listUserTeams(t.db, user.userId)).filter((m) => m.role === 'owner')).toHaveLength(5);
+    // Being a member of other teams does not count; another user's cap is their own.
+    const other = await createUserWithToken(t.db);
+    expect(await createTeam(t.db, other.userId, 'Their second')).toHaveProperty('id');
+    expect((await rejection(createTeam(t.db, other.userId, 'Over a cap of 2', { maxOwnedTeams: 2 }))).status).toBe(409);
   });
 });

@@ -41,6 +41,7 @@ export default async function PurchasesPage({
               <td>
                 {formatMoney(p.amount, p.currency)}
                 {p.amount_refunded > 0 ? ` (refunded ${formatMoney(p.amount_refunded, p.currency)})` : ''}
+                {p.refund_reason === 'duplicate_subscription' ? ' — a second plan, refunded automatically' : ''}
               </td>
               <td>{p.status.replace('_', ' ')}</td>
             </tr>

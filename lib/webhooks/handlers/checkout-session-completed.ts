@@ -1,12 +1,13 @@
-import { eq, sql } from 'drizzle-orm';
-import type Stripe from 'stripe';
+import { and, eq, ne, sql } from 'drizzle-orm';
+import Stripe from 'stripe';
 import type { Tx } from '@/db/client';
 import { checkoutSessions, teams } from '@/db/schema';
 import { findPackage } from '@/lib/catalog/packages';
 import { grantPackCredits } from '@/lib/credits';
 import { recordPurchase } from '@/lib/purchases';
 import { fromUnix, idOf } from '@/lib/stripe/ids';
-import { syncSubscription, teamForStripe } from '@/lib/subscriptions/sync';
+import { mirrorSubscription } from '@/lib/subscriptions/mirror';
+import { teamForStripe } from '@/lib/subscriptions/sync';
 import { defineHandler, type WebhookDeps } from '../types';
 
 interface Fetched {
@@ -53,6 +54,38 @@ async function fulfilPack(
   });
 }
 
+/**
+ * One plan per team: once a plan checkout completes, the team's other open plan checkouts (another
+ * tab, another admin) are expired at Stripe so they cannot be paid too. One that completed in the
+ * meantime cannot be expired; its own completion cancels and refunds it as a duplicate.
+ */
+async function expireOtherPlanCheckouts(tx: Tx, deps: WebhookDeps, teamId: string, completedId: string) {
+  const others = await tx
+    .select({ stripeSessionId: checkoutSessions.stripeSessionId })
+    .from(checkoutSessions)
+    .where(
+      and(
+        eq(checkoutSessions.teamId, teamId),
+        eq(checkoutSessions.mode, 'subscription'),
+        eq(checkoutSessions.status, 'open'),
+        ne(checkoutSessions.stripeSessionId, completedId),
+      ),
+    );
+  for (const { stripeSessionId } of others) {
+    try {
+      await deps.stripe.checkout.sessions.expire(stripeSessionId);
+    } catch (err) {
+      if (err instanceof Stripe.errors.StripeInvalidRequestError) continue; // already complete or expired
+      throw err;
+    }
+    await tx
+      .update(checkoutSessions)
+      .set({ status: 'expired' })
+      .where(eq(checkoutSessions.stripeSessionId, stripeSessionId));
+    deps.logger.info({ teamId, sessionId: stripeSessionId, completedId }, 'Expired another open plan checkout');
+  }
+}
+
 /** Also used for `checkout.session.async_payment_succeeded`: the same session, now paid. */
 export const checkoutSessionCompleted = defineHandler<Fetched>({
   async fetch(deps, event) {
@@ -95,7 +128,9 @@ export const checkoutSessionCompleted = defineHandler<Fetched>({
         .set({ billingCurrency: sql`COALESCE(${teams.billingCurrency}, ${session.currency})` })
         .where(eq(teams.id, teamId));
     if (session.mode === 'payment') await fulfilPack(tx, deps, teamId, session, fromUnix(event.created) ?? now);
-    if (session.mode === 'subscription' && subscription) await syncSubscription(tx, subscription, now);
+    if (session.mode === 'subscription' && subscription) await mirrorSubscription(tx, deps, subscription);
+    if (session.mode === 'subscription' && session.status === 'complete')
+      await expireOtherPlanCheckouts(tx, deps, teamId, session.id);
     deps.logger.info(
       { teamId, sessionId: session.id, mode: session.mode, packageId: session.metadata?.package_id },
       'Processed checkout completion',

@@ -2,7 +2,7 @@ import type Stripe from 'stripe';
 import { packageForPrice } from '@/lib/catalog/price-lookup';
 import { recordPurchase } from '@/lib/purchases';
 import { fromUnix, idOf } from '@/lib/stripe/ids';
-import { syncSubscription } from '@/lib/subscriptions/sync';
+import { mirrorSubscription } from '@/lib/subscriptions/mirror';
 import { defineHandler } from '../types';
 
 interface Fetched {
@@ -24,7 +24,7 @@ export const invoicePaid = defineHandler<Fetched>({
   fetch: (deps, event) => fetchInvoiceAndSubscription(deps.stripe, event.data.object as Stripe.Invoice),
   async apply(tx, deps, event, { invoice, subscription }) {
     if (!subscription) return;
-    const synced = await syncSubscription(tx, subscription, deps.clock.now());
+    const synced = await mirrorSubscription(tx, deps, subscription);
     if (!synced || invoice.amount_paid <= 0) return;
     let packageId: string | null = null;
     for (const line of invoice.lines.data) {
@@ -54,7 +54,7 @@ export const invoicePaid = defineHandler<Fetched>({
 export const invoicePaymentFailed = defineHandler<Fetched>({
   fetch: (deps, event) => fetchInvoiceAndSubscription(deps.stripe, event.data.object as Stripe.Invoice),
   async apply(tx, deps, _event, { subscription }) {
-    if (subscription) await syncSubscription(tx, subscription, deps.clock.now());
+    if (subscription) await mirrorSubscription(tx, deps, subscription);
     deps.logger.warn({ subscriptionId: subscription?.id, status: subscription?.status }, 'Subscription payment failed');
   },
 });

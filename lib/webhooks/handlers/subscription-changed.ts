@@ -1,5 +1,5 @@
 import type Stripe from 'stripe';
-import { syncSubscription } from '@/lib/subscriptions/sync';
+import { mirrorSubscription } from '@/lib/subscriptions/mirror';
 import { defineHandler } from '../types';
 
 /** `customer.subscription.created|updated|deleted`: mirror the subscription as Stripe has it now. */
@@ -8,6 +8,6 @@ export const subscriptionChanged = defineHandler<Stripe.Subscription>({
     return deps.stripe.subscriptions.retrieve((event.data.object as Stripe.Subscription).id);
   },
   async apply(tx, deps, _event, subscription) {
-    await syncSubscription(tx, subscription, deps.clock.now());
+    await mirrorSubscription(tx, deps, subscription);
   },
 });
