@@ -109,3 +109,7 @@ export async function listPurchases(
     offset: page.offset,
   };
 }
+
+export async function billingStanding(_db: DbOrTx, _teamId: string): Promise<{ disputed: boolean }> {
+  return { disputed: false };
+}

@@ -46,3 +46,7 @@ export async function handleStripeWebhook(
   const event = verifyStripeEvent(deps.stripe, rawBody, signature, deps.secret);
   return processStripeEvent(deps, event);
 }
+
+export async function listParkedEvents(_db: unknown): Promise<unknown[]> {
+  return [];
+}

@@ -8,6 +8,8 @@ export interface WebhookDeps {
   stripe: Stripe;
   clock: Clock;
   logger: Logger;
+  /** Attempts an event about a payment not yet recorded gets before it is parked. */
+  retryLimit?: number;
 }
 
 /**

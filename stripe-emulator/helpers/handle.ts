@@ -11,7 +11,7 @@ import { advanceSubscription } from '../billing/subscriptions.js';
 import { advanceClock } from '../billing/clock.js';
 import { sweepExpiredSessions } from '../billing/expiry.js';
 import { sweepFailingRefunds } from '../billing/refund-failures.js';
-import { registerDisputeAndRefundHelpers } from './disputes.js';
+import { registerPaymentOutcomeHelpers } from './payment-outcomes.js';
 
 /**
  * `/_emulator/*`: test controls with no Stripe equivalent (or a simpler one
@@ -73,7 +73,7 @@ function helperRoutes(core: EmulatorCore): Router {
     core.dispatcher.setUrls(urls);
     return { urls };
   });
-  registerDisputeAndRefundHelpers(r);
+  registerPaymentOutcomeHelpers(r);
   r.add('POST', '/_emulator/reset', () => {
     core.store.reset();
     core.dispatcher.reset();
