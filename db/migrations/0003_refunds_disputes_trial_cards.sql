@@ -26,4 +26,4 @@ ALTER TABLE "user_credits" ADD COLUMN "disputed_at" timestamp with time zone;-->
 ALTER TABLE "trial_card_fingerprints" ADD CONSTRAINT "trial_card_fingerprints_team_id_teams_id_fk" FOREIGN KEY ("team_id") REFERENCES "public"."teams"("id") ON DELETE no action ON UPDATE no action;--> statement-breakpoint
 CREATE INDEX "deferred_stripe_events_parked_idx" ON "deferred_stripe_events" USING btree ("parked_at");--> statement-breakpoint
 CREATE INDEX "user_purchases_charge_idx" ON "user_purchases" USING btree ("stripe_charge_id");--> statement-breakpoint
-ALTER TABLE "user_credits" ADD CONSTRAINT "user_credits_dispute_held_range" CHECK ("user_credits"."dispute_held" >= 0 AND "user_credits"."remaining" + "user_credits"."dispute_held" <= "user_credits"."amount");
+ALTER TABLE "user_credits" ADD CONSTRAINT "user_credits_dispute_held_range" CHECK ("user_credits"."dispute_held" BETWEEN 0 AND "user_credits"."amount");

@@ -64,7 +64,7 @@ export const userCredits = pgTable(
     index('user_credits_team_idx').on(t.teamId, t.creditType, t.expiresAt),
     check('user_credits_remaining_range', sql`${t.remaining} BETWEEN 0 AND ${t.amount}`),
     check('user_credits_amount_nonneg', sql`${t.amount} >= 0`),
-    check('user_credits_dispute_held_range', sql`${t.disputeHeld} >= 0 AND ${t.remaining} + ${t.disputeHeld} <= ${t.amount}`),
+    check('user_credits_dispute_held_range', sql`${t.disputeHeld} BETWEEN 0 AND ${t.amount}`),
     check(
       'user_credits_refund_range',
       sql`${t.refundVoided} BETWEEN 0 AND ${t.refundOwed} AND ${t.refundOwed} <= ${t.amount}`,

@@ -27,6 +27,8 @@ export const envSchema = z.object({
   AUTH_GOOGLE_SECRET: optionalString,
   // The embedded database serialises transactions per connection, so the dev script sets this to 1.
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // Deliveries of a refund or dispute for a payment not yet recorded before the event is parked for an operator.
+  WEBHOOK_RETRY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

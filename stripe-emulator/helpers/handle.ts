@@ -112,6 +112,8 @@ export async function handleHelpers(
     sweepExpiredSessions(ctx);
     sweepFailingRefunds(ctx);
     const result = await match.handler({ ctx, params: new Params(form), path: match.path, url: url.pathname });
+    // After a clock advance, what became due then (a refund failing) happens now.
+    sweepFailingRefunds(ctx);
     if (method !== 'GET') core.scheduleSave();
     send(200, result);
   } catch (e) {

@@ -3,15 +3,26 @@ import type Stripe from 'stripe';
 import type { Tx } from '@/db/client';
 import { checkoutSessions, teams } from '@/db/schema';
 import { findPackage } from '@/lib/catalog/packages';
+import { applyChargeRefunds } from '@/lib/billing/payment-reversals';
 import { grantPackCredits } from '@/lib/credits';
 import { recordPurchase } from '@/lib/purchases';
 import { fromUnix, idOf } from '@/lib/stripe/ids';
 import { syncSubscription, teamForStripe } from '@/lib/subscriptions/sync';
+import {
+  claimTrialCard,
+  endTrialForUsedCard,
+  subscriptionCardFingerprint,
+  trialCardOwner,
+} from '@/lib/subscriptions/trial-cards';
 import { defineHandler, type WebhookDeps } from '../types';
 
 interface Fetched {
   session: Stripe.Checkout.Session;
   subscription: Stripe.Subscription | null;
+  /** A pack's charge as it is now: refunds made before fulfilment are honoured from it. */
+  charge: Stripe.Charge | null;
+  /** A trialing subscription's card, so a card gets one trial across all teams. */
+  trialCard: string | null;
 }
 
 async function fulfilPack(
@@ -19,6 +30,7 @@ async function fulfilPack(
   deps: WebhookDeps,
   teamId: string,
   session: Stripe.Checkout.Session,
+  charge: Stripe.Charge | null,
   paidAt: Date,
 ): Promise<void> {
   const pkg = findPackage(session.metadata?.package_id ?? '');
@@ -30,6 +42,7 @@ async function fulfilPack(
     return;
   }
   const userId = session.metadata?.user_id ?? null;
+  const amount = session.amount_total ?? 0;
   await recordPurchase(tx, {
     teamId,
     userId,
@@ -37,7 +50,8 @@ async function fulfilPack(
     businessKey: `checkout:${session.id}`,
     stripeCheckoutSessionId: session.id,
     stripePaymentIntentId: idOf(session.payment_intent),
-    amount: session.amount_total ?? 0,
+    stripeChargeId: charge?.id ?? null,
+    amount,
     currency: session.currency ?? pkg.currency!,
     purchasedAt: paidAt,
   });
@@ -51,6 +65,9 @@ async function fulfilPack(
     businessKey: `pack:${session.id}`,
     sourceRef: session.id,
   });
+  // Refunded before this ran (support refunded while fulfilment was being retried): only the
+  // unrefunded share is granted, nothing for a full refund. Keyed like charge.refunded's, so both agree.
+  if (charge && charge.amount_refunded > 0) await applyChargeRefunds(tx, deps, charge, { refundReversed: false });
 }
 
 /** Also used for `checkout.session.async_payment_succeeded`: the same session, now paid. */
@@ -58,9 +75,28 @@ export const checkoutSessionCompleted = defineHandler<Fetched>({
   async fetch(deps, event) {
     const session = await deps.stripe.checkout.sessions.retrieve((event.data.object as Stripe.Checkout.Session).id);
     const subscriptionId = idOf(session.subscription);
-    return { session, subscription: subscriptionId ? await deps.stripe.subscriptions.retrieve(subscriptionId) : null };
+    const intentId = session.mode === 'payment' ? idOf(session.payment_intent) : null;
+    const intent = intentId ? await deps.stripe.paymentIntents.retrieve(intentId) : null;
+    const chargeId = idOf(intent?.latest_charge ?? null);
+    let subscription: Stripe.Subscription | null = subscriptionId
+      ? await deps.stripe.subscriptions.retrieve(subscriptionId)
+      : null;
+    let trialCard: string | null = null;
+    if (subscription?.status === 'trialing') {
+      trialCard = await subscriptionCardFingerprint(deps.stripe, subscription);
+      const owner = trialCard ? await trialCardOwner(deps.db, trialCard) : null;
+      const teamId = session.client_reference_id ?? session.metadata?.team_id ?? null;
+      if (owner && owner !== teamId)
+        subscription = await endTrialForUsedCard(deps.stripe, deps.logger, subscription, owner);
+    }
+    return {
+      session,
+      subscription,
+      charge: chargeId ? await deps.stripe.charges.retrieve(chargeId) : null,
+      trialCard,
+    };
   },
-  async apply(tx, deps, event, { session, subscription }) {
+  async apply(tx, deps, event, { session, subscription, charge, trialCard }) {
     const teamId = await teamForStripe(
       tx,
       { team_id: session.client_reference_id ?? session.metadata?.team_id ?? '' },
@@ -94,8 +130,12 @@ export const checkoutSessionCompleted = defineHandler<Fetched>({
         .update(teams)
         .set({ billingCurrency: sql`COALESCE(${teams.billingCurrency}, ${session.currency})` })
         .where(eq(teams.id, teamId));
-    if (session.mode === 'payment') await fulfilPack(tx, deps, teamId, session, fromUnix(event.created) ?? now);
-    if (session.mode === 'subscription' && subscription) await syncSubscription(tx, subscription, now);
+    if (session.mode === 'payment') await fulfilPack(tx, deps, teamId, session, charge, fromUnix(event.created) ?? now);
+    if (session.mode === 'subscription' && subscription) {
+      await syncSubscription(tx, subscription, now);
+      if (subscription.status === 'trialing' && trialCard)
+        await claimTrialCard(tx, { fingerprint: trialCard, teamId, stripeSubscriptionId: subscription.id });
+    }
     deps.logger.info(
       { teamId, sessionId: session.id, mode: session.mode, packageId: session.metadata?.package_id },
       'Processed checkout completion',
