@@ -47,7 +47,7 @@ describe("Stripe's refusals are answers", () => {
     await switchToCard(user, '4000000000009995'); // insufficient funds
     const res = await change(user, { action: 'change_plan', package_id: 'business_monthly' });
     expect(res.status).toBe(402);
-    expect(await errorOf(res)).toEqual({ code: 'card_declined', message: 'Your card has insufficient funds.' });
+    expect(await errorOf(res)).toMatchObject({ code: 'card_declined', message: 'Your card has insufficient funds.' });
     const [sub] = await h.t.db.select().from(subscriptions).where(eq(subscriptions.teamId, user.teamId));
     expect(sub!.packageId).toBe('professional_monthly');
   });
@@ -57,7 +57,7 @@ describe("Stripe's refusals are answers", () => {
     await switchToCard(user, '4000000000000002');
     const res = await add(user, 'addon_storage');
     expect(res.status).toBe(402);
-    expect(await errorOf(res)).toEqual({ code: 'card_declined', message: 'Your card was declined.' });
+    expect(await errorOf(res)).toMatchObject({ code: 'card_declined', message: 'Your card was declined.' });
     expect(await h.t.db.select().from(subscriptionAddons).where(eq(subscriptionAddons.teamId, user.teamId))).toEqual(
       [],
     );
