@@ -35,7 +35,12 @@ export async function restoreRefundedPackCredits(
   const owed = input.refund.refunded <= 0 ? 0 : refundedCredits(grant.amount, input.refund);
   if (owed >= grant.refundOwed) return { restored: 0 };
   const giveBack = Math.max(0, grant.refundVoided - owed);
-  const restored = isExpired(grant, now) ? 0 : Math.min(giveBack, grant.amount - grant.remaining - grant.disputeHeld);
+  // Only a void that came from a full refund is undone; a pack voided by a lost dispute stays void.
+  const voidedOtherwise = grant.voidedAt !== null && grant.refundOwed < grant.amount;
+  const restored =
+    isExpired(grant, now) || voidedOtherwise
+      ? 0
+      : Math.min(giveBack, grant.amount - grant.remaining - grant.disputeHeld);
   // Credits given back while the payment is disputed stay frozen with the rest of the pack.
   const frozen = grant.disputedAt !== null;
   await tx
@@ -45,7 +50,7 @@ export async function restoreRefundedPackCredits(
       disputeHeld: frozen ? grant.disputeHeld + restored : grant.disputeHeld,
       refundOwed: owed,
       refundVoided: grant.refundVoided - giveBack,
-      voidedAt: owed >= grant.amount ? grant.voidedAt : null,
+      voidedAt: voidedOtherwise || owed >= grant.amount ? grant.voidedAt : null,
     })
     .where(eq(userCredits.id, grant.id));
   if (restored > 0 && !frozen)
@@ -120,10 +125,19 @@ export async function settleDisputedPackCredits(
     return { released: 0, voided: grant.remaining + grant.disputeHeld };
   }
   if (grant.disputedAt === null) return { released: 0, voided: 0 };
-  const released = isExpired(grant, now) || grant.voidedAt !== null ? 0 : grant.disputeHeld;
+  // A refund recorded while the credits were frozen still takes its share from them now.
+  const owedLeft = Math.max(0, grant.refundOwed - grant.refundVoided);
+  const takenForRefund = Math.min(grant.disputeHeld, owedLeft);
+  const lapsed = isExpired(grant, now) || grant.voidedAt !== null;
+  const released = lapsed ? 0 : grant.disputeHeld - takenForRefund;
   await tx
     .update(userCredits)
-    .set({ remaining: grant.remaining + released, disputeHeld: 0, disputedAt: null })
+    .set({
+      remaining: grant.remaining + released,
+      disputeHeld: 0,
+      disputedAt: null,
+      refundVoided: grant.refundVoided + (lapsed ? 0 : takenForRefund),
+    })
     .where(eq(userCredits.id, grant.id));
   if (released > 0)
     await appendLedger(tx, {
