@@ -242,7 +242,7 @@ describe('credit ledger with money events (property)', () => {
       {
         numRuns: 25,
         // Rare in random draws, so always tried: a refund recorded while the pack is frozen by a
-        // dispute, then the dispute is won; and a refund that fails after a lost dispute.
+        // dispute, then the dispute is won; and a partial refund that fails after a lost dispute.
         examples: [
           [
             [
@@ -256,11 +256,9 @@ describe('credit ledger with money events (property)', () => {
           [
             [
               { kind: 'grant', credits: 100, days: 90 },
-              { kind: 'refund', pick: 0, percent: 100 },
-              { kind: 'refundFails', pick: 0 },
+              { kind: 'refund', pick: 0, percent: 40 },
               { kind: 'dispute', pick: 0 },
               { kind: 'disputeClosed', pick: 0, won: false },
-              { kind: 'refund', pick: 0, percent: 100 },
               { kind: 'refundFails', pick: 0 },
             ],
           ],
