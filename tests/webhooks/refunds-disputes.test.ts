@@ -205,21 +205,36 @@ describe('disputes', () => {
     await expectLedgerMatchesGrants(h.t.db, user.teamId, h.app.clock.now());
   });
 
-  it('a won dispute releases the held credits; what was spent before it stays spent', async () => {
+  it('a won dispute releases the held credits', async () => {
     const user = await createUserWithToken(h.t.db);
     const { sessionId } = await payWithoutDelivery(user, 'credits_50', CARD.disputed);
-    // Fulfilment first this time, then some spending, then the dispute.
+    // Fulfilment first this time: the charge is already disputed, so the pack is frozen from the start.
     await processStripeEvent(h.app, pendingEvent('checkout.session.completed', sessionId));
-    await deductCredit(h.app, user.teamId, 'ai_stories', 30, 'story-a'); // 25 + 5 of the pack
+    await deductCredit(h.app, user.teamId, 'ai_stories', 20, 'story-a'); // from the allowance only
     await h.deliver();
-    expect((await packsOf(user.teamId))[0]).toMatchObject({ remaining: 0, disputeHeld: 45 });
-    expect(await spendable(user.teamId)).toBe(0);
+    expect((await packsOf(user.teamId))[0]).toMatchObject({ remaining: 0, disputeHeld: 50 });
+    expect(await spendable(user.teamId)).toBe(5);
     await h.app.stripe.disputes.update((await disputeOf(user.teamId)).id, {
       evidence: { uncategorized_text: 'winning_evidence' },
     });
     await h.deliver();
     expect((await purchasesOf(user.teamId))[0]).toMatchObject({ disputeStatus: 'won', status: 'paid' });
-    expect((await packsOf(user.teamId))[0]).toMatchObject({ remaining: 45, disputeHeld: 0, voidedAt: null });
+    expect((await packsOf(user.teamId))[0]).toMatchObject({ remaining: 50, disputeHeld: 0, voidedAt: null });
+    expect(await spendable(user.teamId)).toBe(55);
+    await expectLedgerMatchesGrants(h.t.db, user.teamId, h.app.clock.now());
+  });
+
+  it('a pack whose dispute event was parked before fulfilment is still held when fulfilled', async () => {
+    const user = await createUserWithToken(h.t.db);
+    const { sessionId, paymentIntent } = await payWithoutDelivery(user, 'credits_50', CARD.disputed);
+    const [dispute] = (await h.app.stripe.disputes.list({ payment_intent: paymentIntent })).data;
+    expect(
+      await processStripeEvent({ ...h.app, retryLimit: 1 }, pendingEvent('charge.dispute.created', dispute!.id)),
+    ).toBe('parked');
+    await processStripeEvent(h.app, pendingEvent('checkout.session.completed', sessionId));
+    expect((await packsOf(user.teamId))[0]).toMatchObject({ remaining: 0, disputeHeld: 50 });
+    expect((await purchasesOf(user.teamId))[0]).toMatchObject({ disputeStatus: 'open' });
+    await h.deliver();
     await expectLedgerMatchesGrants(h.t.db, user.teamId, h.app.clock.now());
   });
 

@@ -3,7 +3,7 @@ import type Stripe from 'stripe';
 import type { Tx } from '@/db/client';
 import { checkoutSessions, teams } from '@/db/schema';
 import { findPackage } from '@/lib/catalog/packages';
-import { applyChargeRefunds } from '@/lib/billing/payment-reversals';
+import { applyChargeRefunds, applyDispute } from '@/lib/billing/payment-reversals';
 import { grantPackCredits } from '@/lib/credits';
 import { recordPurchase } from '@/lib/purchases';
 import { fromUnix, idOf } from '@/lib/stripe/ids';
@@ -21,6 +21,8 @@ interface Fetched {
   subscription: Stripe.Subscription | null;
   /** A pack's charge as it is now: refunds made before fulfilment are honoured from it. */
   charge: Stripe.Charge | null;
+  /** The charge's disputes, when it is disputed: applied at fulfilment even if their own events were parked. */
+  disputes: Stripe.Dispute[];
   /** A trialing subscription's card, so a card gets one trial across all teams. */
   trialCard: string | null;
 }
@@ -31,6 +33,7 @@ async function fulfilPack(
   teamId: string,
   session: Stripe.Checkout.Session,
   charge: Stripe.Charge | null,
+  disputes: Stripe.Dispute[],
   paidAt: Date,
 ): Promise<void> {
   const pkg = findPackage(session.metadata?.package_id ?? '');
@@ -68,6 +71,7 @@ async function fulfilPack(
   // Refunded before this ran (support refunded while fulfilment was being retried): only the
   // unrefunded share is granted, nothing for a full refund. Keyed like charge.refunded's, so both agree.
   if (charge && charge.amount_refunded > 0) await applyChargeRefunds(tx, deps, charge, { refundReversed: false });
+  for (const dispute of disputes) await applyDispute(tx, deps, dispute);
 }
 
 /** Also used for `checkout.session.async_payment_succeeded`: the same session, now paid. */
@@ -89,14 +93,11 @@ export const checkoutSessionCompleted = defineHandler<Fetched>({
       if (owner && owner !== teamId)
         subscription = await endTrialForUsedCard(deps.stripe, deps.logger, subscription, owner);
     }
-    return {
-      session,
-      subscription,
-      charge: chargeId ? await deps.stripe.charges.retrieve(chargeId) : null,
-      trialCard,
-    };
+    const charge = chargeId ? await deps.stripe.charges.retrieve(chargeId) : null;
+    const disputes = charge?.disputed ? (await deps.stripe.disputes.list({ charge: charge.id })).data : [];
+    return { session, subscription, charge, disputes, trialCard };
   },
-  async apply(tx, deps, event, { session, subscription, charge, trialCard }) {
+  async apply(tx, deps, event, { session, subscription, charge, disputes, trialCard }) {
     const teamId = await teamForStripe(
       tx,
       { team_id: session.client_reference_id ?? session.metadata?.team_id ?? '' },
@@ -130,7 +131,8 @@ export const checkoutSessionCompleted = defineHandler<Fetched>({
         .update(teams)
         .set({ billingCurrency: sql`COALESCE(${teams.billingCurrency}, ${session.currency})` })
         .where(eq(teams.id, teamId));
-    if (session.mode === 'payment') await fulfilPack(tx, deps, teamId, session, charge, fromUnix(event.created) ?? now);
+    if (session.mode === 'payment')
+      await fulfilPack(tx, deps, teamId, session, charge, disputes, fromUnix(event.created) ?? now);
     if (session.mode === 'subscription' && subscription) {
       await syncSubscription(tx, subscription, now);
       if (subscription.status === 'trialing' && trialCard)
