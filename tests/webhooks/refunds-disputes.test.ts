@@ -238,6 +238,15 @@ describe('disputes', () => {
     await expectLedgerMatchesGrants(h.t.db, user.teamId, h.app.clock.now());
   });
 
+  it('a disputed plan payment whose dispute event was parked still marks the team disputed', async () => {
+    const user = await createUserWithToken(h.t.db);
+    await payWithoutDelivery(user, 'business_monthly', CARD.disputed);
+    const created = h.emu.pendingEvents().find((e) => e.type === 'charge.dispute.created')!;
+    expect(await processStripeEvent({ ...h.app, retryLimit: 1 }, created)).toBe('parked');
+    await h.deliver();
+    expect(await billingStanding(h.t.db, user.teamId)).toMatchObject({ disputed: true });
+  });
+
   it('a disputed plan payment marks the team disputed until the dispute is won', async () => {
     const user = await createUserWithToken(h.t.db);
     await h.buy(user, 'professional_monthly', { card: CARD.disputed });

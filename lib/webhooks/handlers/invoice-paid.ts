@@ -1,5 +1,6 @@
 import type Stripe from 'stripe';
 import { packageForPrice } from '@/lib/catalog/price-lookup';
+import { applyDispute } from '@/lib/billing/payment-reversals';
 import { applyRefund, recordPurchase } from '@/lib/purchases';
 import { fromUnix, idOf } from '@/lib/stripe/ids';
 import { syncSubscription } from '@/lib/subscriptions/sync';
@@ -10,6 +11,8 @@ interface Fetched {
   subscription: Stripe.Subscription | null;
   /** The charge that paid the invoice (from `invoice.payments`), so its refunds find the purchase. */
   charge?: Stripe.Charge | null;
+  /** Its disputes when the charge is disputed, applied here even if their own events were parked. */
+  disputes?: Stripe.Dispute[];
 }
 
 export function invoiceSubscriptionId(invoice: Stripe.Invoice): string | null {
@@ -44,9 +47,10 @@ export const invoicePaid = defineHandler<Fetched>({
     const reported = event.data.object as Stripe.Invoice;
     const { invoice, charge } =
       reported.amount_paid > 0 ? await paidCharge(deps.stripe, reported.id!) : { invoice: reported, charge: null };
-    return { ...(await fetchInvoiceAndSubscription(deps.stripe, invoice)), charge };
+    const disputes = charge?.disputed ? (await deps.stripe.disputes.list({ charge: charge.id })).data : [];
+    return { ...(await fetchInvoiceAndSubscription(deps.stripe, invoice)), charge, disputes };
   },
-  async apply(tx, deps, event, { invoice, subscription, charge }) {
+  async apply(tx, deps, event, { invoice, subscription, charge, disputes = [] }) {
     if (!subscription) return;
     const synced = await syncSubscription(tx, subscription, deps.clock.now());
     if (!synced || invoice.amount_paid <= 0) return;
@@ -80,6 +84,7 @@ export const invoicePaid = defineHandler<Fetched>({
         { paymentIntentId: idOf(charge.payment_intent), chargeId: charge.id },
         charge.amount_refunded,
       );
+    for (const dispute of disputes) await applyDispute(tx, deps, dispute);
   },
 });
 
