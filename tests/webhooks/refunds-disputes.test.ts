@@ -32,8 +32,8 @@ const packsOf = async (teamId: string) =>
 const spendable = async (teamId: string) => (await getCredits(h.app, teamId)).ai_stories.remaining_credits;
 
 /** Opens and pays a checkout in the local Stripe without delivering its webhooks yet. */
-async function payWithoutDelivery(user: TestUser, packageId: string, card = CARD.ok) {
-  const res = await h.checkout(user, { package_id: packageId });
+async function payWithoutDelivery(user: TestUser, packageId: string, card = CARD.ok, trialDays?: number) {
+  const res = await h.checkout(user, { package_id: packageId, ...(trialDays ? { trial_days: trialDays } : {}) });
   expect(res.status).toBe(201);
   const { session_id } = (await res.json()) as { session_id: string };
   const paid = await h.emulator(`checkout/sessions/${session_id}/complete`, { card });
@@ -276,5 +276,30 @@ describe('one trial per card', () => {
     expect(await statusOf(other.teamId)).toBe('trialing');
     expect(await purchasesOf(second.teamId)).toMatchObject([{ packageId: 'professional_monthly', amount: 1000 }]);
     expect(await purchasesOf(first.teamId)).toEqual([]);
+  });
+
+  it('two teams starting a trial with one card at the same moment: one trial, the other is charged', async () => {
+    const a = await createUserWithToken(h.t.db);
+    const b = await createUserWithToken(h.t.db);
+    const card = '6011111111111117';
+    const first = await payWithoutDelivery(a, 'professional_monthly', card, 7);
+    const second = await payWithoutDelivery(b, 'professional_monthly', card, 7);
+    const events = [first, second].map((x) => pendingEvent('checkout.session.completed', x.sessionId));
+    const settled = await Promise.allSettled(events.map((e) => processStripeEvent(h.app, e)));
+    // Stripe retries whatever answered 500 (the loser of the race, if both read the card as unused).
+    for (const [i, result] of settled.entries()) {
+      if (result.status === 'rejected') {
+        expect(result.reason).toMatchObject({ code: 'trial_card_race' });
+        expect(await processStripeEvent(h.app, events[i]!)).toBe('processed');
+      }
+    }
+    await h.deliver();
+    await h.deliver();
+    const statuses = await Promise.all(
+      [a, b].map(
+        async (u) => (await h.t.db.select().from(subscriptions).where(eq(subscriptions.teamId, u.teamId)))[0]!.status,
+      ),
+    );
+    expect(statuses.sort()).toEqual(['active', 'trialing']);
   });
 });
