@@ -59,6 +59,13 @@ export class InsufficientCredits extends AppError {
   }
 }
 
+/** The card was declined (Stripe's card error): the message is Stripe's, written for the buyer. */
+export class PaymentDeclined extends AppError {
+  constructor(message: string, declineCode?: string) {
+    super('card_declined', message, 402, declineCode ? { decline_code: declineCode } : undefined);
+  }
+}
+
 export class RateLimited extends AppError {
   constructor(readonly retryAfterSeconds: number) {
     super('rate_limited', `Too many requests; retry in ${retryAfterSeconds} seconds`, 429, {

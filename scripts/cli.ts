@@ -7,6 +7,7 @@ import { systemClock } from '../lib/clock';
 import { getCredits, grantAdjustment, releaseExpiredReservations } from '../lib/credits';
 import { AppError } from '../lib/errors';
 import { resolveCurrentTeam } from '../lib/teams/membership';
+import { listParkedEvents } from '../lib/webhooks/deferral';
 import { createApiToken, userIdByEmail } from '../lib/tokens';
 
 /**
@@ -18,7 +19,8 @@ const USAGE = `Usage:
   npm run cli -- token:create --email E [--name N] [--expires-days D]
   npm run cli -- credits:show --email E
   npm run cli -- credits:grant --email E --credits N --reason R [--expires-days D] [--key K]
-  npm run cli -- credits:release-expired`;
+  npm run cli -- credits:release-expired
+  npm run cli -- events:parked`;
 
 type Command = (values: Record<string, string | boolean | undefined>) => Promise<string>;
 
@@ -112,6 +114,8 @@ const commands: Record<string, Command> = {
     }),
   'credits:release-expired': () =>
     withDatabase(async (db) => JSON.stringify({ teams: await releaseExpiredReservations({ db, clock: systemClock }) })),
+  // Refunds and disputes for payments that never got a purchase: each needs a person to look at it in Stripe.
+  'events:parked': () => withDatabase(async (db) => JSON.stringify(await listParkedEvents(db), null, 2)),
 };
 
 const [name, ...rest] = process.argv.slice(2);

@@ -65,6 +65,7 @@ export interface Collections {
   payment_intents: Stripe.PaymentIntent;
   charges: Stripe.Charge;
   refunds: Stripe.Refund;
+  disputes: Stripe.Dispute;
   billing_portal_sessions: Stripe.BillingPortal.Session;
   events: Stripe.Event;
   test_clocks: Stripe.TestHelpers.TestClock;
@@ -82,6 +83,7 @@ const COLLECTIONS: CollectionName[] = [
   'payment_intents',
   'charges',
   'refunds',
+  'disputes',
   'billing_portal_sessions',
   'events',
   'test_clocks',

@@ -67,12 +67,16 @@ export const userPurchases = pgTable(
     status: purchaseStatus('status').notNull().default('paid'),
     // Why we refunded it ourselves, e.g. `duplicate_subscription`; null for refunds made in Stripe.
     refundReason: text('refund_reason'),
+    // A chargeback on this payment: open while the bank decides, then won or lost.
+    stripeDisputeId: text('stripe_dispute_id'),
+    disputeStatus: text('dispute_status').$type<'open' | 'won' | 'lost'>(),
     purchasedAt: timestamp('purchased_at', { withTimezone: true }).notNull(),
     createdAt: createdAt(),
   },
   (t) => [
     index('user_purchases_team_idx').on(t.teamId, t.purchasedAt),
     uniqueIndex('user_purchases_payment_intent_key').on(t.stripePaymentIntentId),
+    index('user_purchases_charge_idx').on(t.stripeChargeId),
     check('user_purchases_amount_nonneg', sql`${t.amount} >= 0`),
     check('user_purchases_refund_range', sql`${t.amountRefunded} BETWEEN 0 AND ${t.amount}`),
   ],
@@ -156,3 +160,31 @@ export const stripeEvents = pgTable(
   },
   (t) => [index('stripe_events_type_idx').on(t.type)],
 );
+
+// Events that arrived before what they are about (a refund or dispute for a payment not yet recorded):
+// answered 500 so Stripe retries, counted here, and parked for an operator after too many attempts.
+export const deferredStripeEvents = pgTable(
+  'deferred_stripe_events',
+  {
+    eventId: text('event_id').primaryKey(),
+    type: text('type').notNull(),
+    objectId: text('object_id'),
+    reason: text('reason').notNull(),
+    attempts: integer('attempts').notNull().default(0),
+    firstAttemptAt: timestamp('first_attempt_at', { withTimezone: true }).notNull(),
+    lastAttemptAt: timestamp('last_attempt_at', { withTimezone: true }).notNull(),
+    parkedAt: timestamp('parked_at', { withTimezone: true }),
+    resolvedAt: timestamp('resolved_at', { withTimezone: true }),
+  },
+  (t) => [index('deferred_stripe_events_parked_idx').on(t.parkedAt)],
+);
+
+// One free trial per card: the first team whose trial a card started owns the card's fingerprint.
+export const trialCardFingerprints = pgTable('trial_card_fingerprints', {
+  fingerprint: text('fingerprint').primaryKey(),
+  teamId: uuid('team_id')
+    .notNull()
+    .references(() => teams.id),
+  stripeSubscriptionId: text('stripe_subscription_id').notNull(),
+  createdAt: createdAt(),
+});

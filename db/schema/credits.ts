@@ -27,6 +27,8 @@ export const ledgerEntryType = pgEnum('ledger_entry_type', [
   'usage',
   // A plan or interval change voids the previous plan's unspent allowance.
   'plan_change',
+  'dispute_hold',
+  'dispute_release',
 ]);
 export const reservationStatus = pgEnum('reservation_status', ['held', 'committed', 'released']);
 
@@ -52,6 +54,9 @@ export const userCredits = pgTable(
     // far; the rest is taken when held credits come back to this grant.
     refundOwed: integer('refund_owed').notNull().default(0),
     refundVoided: integer('refund_voided').notNull().default(0),
+    // Credits frozen while the payment behind this grant is disputed: not spendable, back on a win, gone on a loss.
+    disputeHeld: integer('dispute_held').notNull().default(0),
+    disputedAt: timestamp('disputed_at', { withTimezone: true }),
     periodStart: timestamp('period_start', { withTimezone: true }),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     voidedAt: timestamp('voided_at', { withTimezone: true }),
@@ -61,6 +66,7 @@ export const userCredits = pgTable(
     index('user_credits_team_idx').on(t.teamId, t.creditType, t.expiresAt),
     check('user_credits_remaining_range', sql`${t.remaining} BETWEEN 0 AND ${t.amount}`),
     check('user_credits_amount_nonneg', sql`${t.amount} >= 0`),
+    check('user_credits_dispute_held_range', sql`${t.disputeHeld} BETWEEN 0 AND ${t.amount}`),
     check(
       'user_credits_refund_range',
       sql`${t.refundVoided} BETWEEN 0 AND ${t.refundOwed} AND ${t.refundOwed} <= ${t.amount}`,

@@ -31,6 +31,8 @@ export const envSchema = z.object({
   MAX_OWNED_TEAMS: z.coerce.number().int().min(1).max(1000).default(5),
   // Days a past-due plan keeps its features (but gets no new allowance) before Starter limits apply.
   PAST_DUE_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
+  // Deliveries of a refund or dispute for a payment not yet recorded before the event is parked for an operator.
+  WEBHOOK_RETRY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 

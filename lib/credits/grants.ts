@@ -105,9 +105,13 @@ export async function returnReservation(
   now: Date,
 ): Promise<void> {
   for (const { grantId, amount } of reservation.allocations) {
+    // Credits coming back to a pack whose payment is disputed are frozen with the rest of it.
     const [restored] = await tx
       .update(userCredits)
-      .set({ remaining: sql`${userCredits.remaining} + ${amount}` })
+      .set({
+        remaining: sql`CASE WHEN ${userCredits.disputedAt} IS NULL THEN ${userCredits.remaining} + ${amount} ELSE ${userCredits.remaining} END`,
+        disputeHeld: sql`CASE WHEN ${userCredits.disputedAt} IS NULL THEN ${userCredits.disputeHeld} ELSE ${userCredits.disputeHeld} + ${amount} END`,
+      })
       .where(
         and(
           eq(userCredits.id, grantId),
@@ -120,19 +124,21 @@ export async function returnReservation(
         refundOwed: userCredits.refundOwed,
         refundVoided: userCredits.refundVoided,
         sourceRef: userCredits.sourceRef,
+        disputedAt: userCredits.disputedAt,
       });
+    const spendable = restored !== undefined && restored.disputedAt === null;
     await appendLedger(tx, {
       teamId: reservation.teamId,
       creditType: reservation.creditType as CreditType,
       entryType: 'release',
-      delta: restored ? amount : 0,
+      delta: spendable ? amount : 0,
       grantId,
       reservationId: reservation.id,
       referenceId: reservation.referenceId,
       at: now,
     });
     // Credits held while their pack was partly refunded come back owing that refund.
-    const owed = restored ? Math.min(amount, restored.refundOwed - restored.refundVoided) : 0;
+    const owed = spendable ? Math.min(amount, restored.refundOwed - restored.refundVoided) : 0;
     if (owed > 0) {
       await tx
         .update(userCredits)

@@ -22,4 +22,5 @@ export {
   type AdjustmentInput,
   type CreditGrant,
 } from './grants';
+export { restoreRefundedPackCredits, holdDisputedPackCredits, settleDisputedPackCredits } from './pack-holds';
 export { CREDIT_TYPES, RESERVATION_TTL_MS, type CreditType } from './rules';

@@ -170,7 +170,8 @@ export const API_ROUTES: RouteSpec[] = [
     body: subscriptionActionBody,
     responses: {
       200: { description: 'Plan state', schema: planStateSchema },
-      409: { description: 'No paid plan, same plan' },
+      402: { description: 'card_declined: the card was declined for the prorated charge (Stripe’s message)' },
+      409: { description: 'No paid plan, same plan, or Stripe refused the change (stripe_refused, naming why)' },
     },
   },
   {
@@ -181,7 +182,8 @@ export const API_ROUTES: RouteSpec[] = [
     body: addonBody,
     responses: {
       201: { description: 'Added' },
-      409: { description: 'No paid plan, already added, or payment failed' },
+      402: { description: 'card_declined: the card was declined (Stripe’s message); nothing was added' },
+      409: { description: 'No paid plan, already added, or Stripe refused the change' },
     },
   },
   {
@@ -190,7 +192,10 @@ export const API_ROUTES: RouteSpec[] = [
     summary: 'Remove an add-on',
     auth: 'user',
     params: addonParams,
-    responses: { 200: { description: 'Removed' }, 404: { description: 'Not on this team' } },
+    responses: {
+      200: { description: 'Removed (also when Stripe had already removed it, e.g. in the billing portal)' },
+      404: { description: 'Not on this team (or already removed)' },
+    },
   },
   {
     method: 'post',

@@ -1,4 +1,4 @@
-import { count, desc, eq, or } from 'drizzle-orm';
+import { and, count, desc, eq, inArray, isNotNull, or } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { stripeProducts, userPurchases } from '@/db/schema';
 
@@ -24,21 +24,38 @@ export function refundStatus(amount: number, refunded: number): Purchase['status
   return refunded >= amount ? 'refunded' : 'partially_refunded';
 }
 
-/** Applies Stripe's cumulative refunded amount (idempotent: the same total twice changes nothing). */
+function paymentMatch(ref: { paymentIntentId: string | null; chargeId: string | null }) {
+  return ref.paymentIntentId && ref.chargeId
+    ? or(eq(userPurchases.stripePaymentIntentId, ref.paymentIntentId), eq(userPurchases.stripeChargeId, ref.chargeId))
+    : ref.paymentIntentId
+      ? eq(userPurchases.stripePaymentIntentId, ref.paymentIntentId)
+      : eq(userPurchases.stripeChargeId, ref.chargeId ?? '');
+}
+
+/** The purchase a Stripe payment (PaymentIntent or Charge) paid for, locked for the caller's transaction. */
+export async function purchaseForPayment(
+  tx: DbOrTx,
+  ref: { paymentIntentId: string | null; chargeId: string | null },
+): Promise<Purchase | null> {
+  const [purchase] = await tx.select().from(userPurchases).where(paymentMatch(ref)).for('update');
+  return purchase ?? null;
+}
+
+/**
+ * Applies Stripe's cumulative refunded amount. Refunds only grow (the same total twice, or an
+ * older total after a newer one, changes nothing) unless `exact`: after a refund failed or was
+ * cancelled, the charge's freshly fetched total is the truth and may be lower.
+ */
 export async function applyRefund(
   tx: DbOrTx,
   ref: { paymentIntentId: string | null; chargeId: string | null },
   amountRefunded: number,
+  options: { exact?: boolean } = {},
 ): Promise<Purchase | null> {
-  const where =
-    ref.paymentIntentId && ref.chargeId
-      ? or(eq(userPurchases.stripePaymentIntentId, ref.paymentIntentId), eq(userPurchases.stripeChargeId, ref.chargeId))
-      : ref.paymentIntentId
-        ? eq(userPurchases.stripePaymentIntentId, ref.paymentIntentId)
-        : eq(userPurchases.stripeChargeId, ref.chargeId ?? '');
-  const [purchase] = await tx.select().from(userPurchases).where(where).for('update');
+  const purchase = await purchaseForPayment(tx, ref);
   if (!purchase) return null;
-  const refunded = Math.min(purchase.amount, Math.max(purchase.amountRefunded, amountRefunded));
+  const wanted = options.exact ? amountRefunded : Math.max(purchase.amountRefunded, amountRefunded);
+  const refunded = Math.min(purchase.amount, Math.max(0, wanted));
   const [updated] = await tx
     .update(userPurchases)
     .set({
@@ -49,6 +66,49 @@ export async function applyRefund(
     .where(eq(userPurchases.id, purchase.id))
     .returning();
   return updated!;
+}
+
+export type DisputeState = 'open' | 'won' | 'lost';
+
+/** Stripe's dispute statuses in three: still open, won, lost (a warning that closed is not a loss). */
+export function disputeState(status: string): DisputeState {
+  if (status === 'won' || status === 'warning_closed' || status === 'prevented') return 'won';
+  if (status === 'lost') return 'lost';
+  return 'open';
+}
+
+/** Records a dispute's state on its purchase. A closed dispute never reopens from an older event. */
+export async function recordDispute(
+  tx: DbOrTx,
+  purchase: Purchase,
+  dispute: { id: string; state: DisputeState },
+): Promise<Purchase> {
+  const closed = purchase.disputeStatus === 'won' || purchase.disputeStatus === 'lost';
+  if (closed && purchase.stripeDisputeId === dispute.id) return purchase;
+  const [updated] = await tx
+    .update(userPurchases)
+    .set({ stripeDisputeId: dispute.id, disputeStatus: dispute.state })
+    .where(eq(userPurchases.id, purchase.id))
+    .returning();
+  return updated!;
+}
+
+/**
+ * A team whose plan or add-on payment is disputed (open or lost) is `disputed` on the billing
+ * page: the bank took, or may take, money back for service the team keeps using.
+ */
+export async function billingStanding(db: DbOrTx, teamId: string): Promise<{ disputed: boolean }> {
+  const [row] = await db
+    .select({ n: count() })
+    .from(userPurchases)
+    .where(
+      and(
+        eq(userPurchases.teamId, teamId),
+        isNotNull(userPurchases.stripeInvoiceId),
+        inArray(userPurchases.disputeStatus, ['open', 'lost']),
+      ),
+    );
+  return { disputed: (row?.n ?? 0) > 0 };
 }
 
 export interface PurchaseView {

@@ -88,9 +88,8 @@ export async function addAddon(
       { idempotencyKey: `addon-${pending!.id}` },
     );
   } catch (err) {
+    // Stripe refused (a declined card answers 402 through the error mapper): nothing was added.
     await deps.db.delete(subscriptionAddons).where(eq(subscriptionAddons.id, pending!.id));
-    if ((err as { type?: string }).type === 'StripeCardError')
-      throw new Conflict(`The payment for ${row.name} failed: ${(err as Error).message}`, 'payment_failed');
     throw err;
   }
   await mirror(deps, plan.stripeSubscriptionId);
@@ -119,7 +118,15 @@ export async function removeAddon(
   if (!addon?.stripeSubscriptionItemId)
     throw new NotFound(`Your team does not have the add-on '${packageId}'`, 'addon_not_found');
   const plan = await requireLivePlan(deps, teamId);
-  await deps.stripe.subscriptionItems.del(addon.stripeSubscriptionItemId, { proration_behavior: 'create_prorations' });
+  try {
+    await deps.stripe.subscriptionItems.del(addon.stripeSubscriptionItemId, {
+      proration_behavior: 'create_prorations',
+    });
+  } catch (err) {
+    // Already gone from Stripe (removed in the billing portal, or a retried DELETE): the goal is met.
+    if ((err as { code?: string }).code !== 'resource_missing') throw err;
+    deps.logger.info({ teamId, packageId }, 'Add-on was already removed in Stripe');
+  }
   await mirror(deps, plan.stripeSubscriptionId);
   return { package_id: packageId, status: 'removed' };
 }

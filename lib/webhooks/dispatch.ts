@@ -1,3 +1,6 @@
+import { chargeDisputeClosed } from './handlers/charge-dispute-closed';
+import { chargeDisputeCreated } from './handlers/charge-dispute-created';
+import { chargeRefundUpdated } from './handlers/charge-refund-updated';
 import { chargeRefunded } from './handlers/charge-refunded';
 import { checkoutSessionCompleted } from './handlers/checkout-session-completed';
 import { checkoutSessionEndedUnpaid } from './handlers/checkout-session-status';
@@ -21,4 +24,7 @@ export const WEBHOOK_HANDLERS: Record<HandledEventType, WebhookHandler<unknown>>
   'customer.subscription.updated': subscriptionChanged,
   'customer.subscription.deleted': subscriptionChanged,
   'charge.refunded': chargeRefunded,
+  'charge.refund.updated': chargeRefundUpdated,
+  'charge.dispute.created': chargeDisputeCreated,
+  'charge.dispute.closed': chargeDisputeClosed,
 };

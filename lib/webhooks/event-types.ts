@@ -15,6 +15,9 @@ export const HANDLED_EVENT_TYPES = [
   'customer.subscription.updated',
   'customer.subscription.deleted',
   'charge.refunded',
+  'charge.refund.updated',
+  'charge.dispute.created',
+  'charge.dispute.closed',
 ] as const;
 
 export type HandledEventType = (typeof HANDLED_EVENT_TYPES)[number];

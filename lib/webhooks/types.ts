@@ -10,6 +10,8 @@ export interface WebhookDeps {
   logger: Logger;
   /** For tests that interleave handlers deterministically: runs between `fetch` and `apply`. */
   hooks?: { afterFetch?(event: Stripe.Event): Promise<void> };
+  /** Attempts an event about a payment not yet recorded gets before it is parked. */
+  retryLimit?: number;
 }
 
 /**

@@ -2,6 +2,7 @@ import type { Ctx } from '../context.js';
 import type { CardRecord } from '../state.js';
 import type Stripe from 'stripe';
 import { newId } from '../ids.js';
+import { cardFingerprint } from './fingerprint.js';
 
 /** How a test card behaves, following Stripe's documented test numbers. */
 export type CardBehavior =
@@ -107,7 +108,7 @@ export function saveCard(
       display_brand: card.brand,
       exp_month: card.exp_month,
       exp_year: card.exp_year,
-      fingerprint: card.number.slice(-8),
+      fingerprint: cardFingerprint(card.number),
       funding: 'credit',
       generated_from: null,
       last4: card.last4,

@@ -2,7 +2,9 @@ import type Stripe from 'stripe';
 import type { Ctx } from '../context.js';
 import type { CardRecord } from '../state.js';
 import { newId } from '../ids.js';
+import { cardFingerprint } from './fingerprint.js';
 import { cardBehavior } from './cards.js';
+import { raiseDisputeIfTestCard } from './disputes.js';
 
 export interface PaymentAttempt {
   /** Reuse (a retry on the same Checkout Session) or create. */
@@ -157,7 +159,7 @@ function newCharge(
             country: 'US',
             exp_month: card.exp_month,
             exp_year: card.exp_year,
-            fingerprint: card.number.slice(-8),
+            fingerprint: cardFingerprint(card.number),
             funding: 'credit',
             installments: null,
             last4: card.last4,
@@ -242,6 +244,7 @@ export function attemptPayment(ctx: Ctx, a: PaymentAttempt): PaymentOutcome {
     pi.last_payment_error = null;
     if (charge) ctx.emit('charge.succeeded', charge);
     ctx.emit('payment_intent.succeeded', pi);
+    if (charge) raiseDisputeIfTestCard(ctx, charge, a.card);
   }
   ctx.changed();
   return { paymentIntent: pi, charge, error };

@@ -10,6 +10,8 @@ import { completeCheckout } from '../billing/checkout.js';
 import { advanceSubscription } from '../billing/subscriptions.js';
 import { advanceClock, advanceToNextRenewal } from '../billing/clock.js';
 import { sweepExpiredSessions } from '../billing/expiry.js';
+import { sweepFailingRefunds } from '../billing/refund-failures.js';
+import { registerPaymentOutcomeHelpers } from './payment-outcomes.js';
 
 /**
  * `/_emulator/*`: test controls with no Stripe equivalent (or a simpler one
@@ -73,6 +75,7 @@ function helperRoutes(core: EmulatorCore): Router {
     core.dispatcher.setUrls(urls);
     return { urls };
   });
+  registerPaymentOutcomeHelpers(r);
   r.add('POST', '/_emulator/reset', () => {
     core.store.reset();
     core.dispatcher.reset();
@@ -109,7 +112,10 @@ export async function handleHelpers(
     // Like Stripe's automatic actions (renewals, Checkout), helper-driven events carry no API request.
     const ctx = core.ctx(null);
     sweepExpiredSessions(ctx);
+    sweepFailingRefunds(ctx);
     const result = await match.handler({ ctx, params: new Params(form), path: match.path, url: url.pathname });
+    // After a clock advance, what became due then (a refund failing) happens now.
+    sweepFailingRefunds(ctx);
     if (method !== 'GET') core.scheduleSave();
     send(200, result);
   } catch (e) {

@@ -10,6 +10,7 @@ import { Params } from './params.js';
 import type { Router } from './router.js';
 import { applyExpand } from './expand.js';
 import { sweepExpiredSessions } from '../billing/expiry.js';
+import { sweepFailingRefunds } from '../billing/refund-failures.js';
 
 function send(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
   const payload = typeof body === 'string' ? body : JSON.stringify(body, null, 2);
@@ -84,6 +85,7 @@ export async function handleApi(
     }
     // Expiry is Stripe's own doing, not part of this request.
     sweepExpiredSessions(core.ctx(null));
+    sweepFailingRefunds(core.ctx(null));
     const ctx = core.ctx({ id: requestId, idempotency_key: idemKey });
     const match = router.match(method, url.pathname);
     if (!match) {

@@ -9,6 +9,7 @@ import { registerSubscriptionItems } from './subscription-items.js';
 import { registerInvoices } from './invoices.js';
 import { registerPaymentIntentsAndCharges } from './payments.js';
 import { registerRefunds } from './refunds.js';
+import { registerDisputes } from './disputes.js';
 import { registerBillingPortal } from './billing-portal.js';
 import { registerTestClocks } from './test-clocks.js';
 import { registerPaymentMethods } from './payment-methods.js';
@@ -24,6 +25,7 @@ export function registerApiRoutes(r: Router): void {
   registerInvoices(r);
   registerPaymentIntentsAndCharges(r);
   registerRefunds(r);
+  registerDisputes(r);
   registerBillingPortal(r);
   registerTestClocks(r);
   registerPaymentMethods(r);

@@ -13,6 +13,7 @@ const KIND: Record<CollectionName, string> = {
   payment_intents: 'payment_intent',
   charges: 'charge',
   refunds: 'refund',
+  disputes: 'dispute',
   billing_portal_sessions: 'billing_portal.session',
   events: 'event',
   test_clocks: 'test_helpers.test_clock',

@@ -134,6 +134,14 @@ describe('operator CLI', () => {
     expect(shown.ai_stories.remaining_credits).toBe(25 + 15);
   }, 90_000);
 
+  it('events:parked lists the Stripe events parked for an operator, and only those', async () => {
+    await t.sql`INSERT INTO deferred_stripe_events (event_id, type, object_id, reason, attempts, first_attempt_at, last_attempt_at, parked_at)
+      VALUES ('evt_parked_1', 'charge.refunded', 'ch_lost', 'No purchase is recorded yet', 10, now() - interval '3 days', now(), now()),
+             ('evt_retrying_1', 'charge.refunded', 'ch_soon', 'No purchase is recorded yet', 2, now(), now(), NULL)`;
+    const parked = JSON.parse((await cli(['events:parked'])).stdout) as { event_id: string; attempts: number }[];
+    expect(parked).toEqual([expect.objectContaining({ event_id: 'evt_parked_1', object_id: 'ch_lost', attempts: 10 })]);
+  }, 60_000);
+
   it('fails with a message and a non-zero exit for bad input', async () => {
     await expect(cli(['token:create', '--email', 'ghost@example.com'])).rejects.toMatchObject({
       code: 1,

@@ -90,7 +90,9 @@ describe('webhook fulfilment', () => {
     'a %s trial starts without a payment, once per team',
     async (packageId) => {
       const user = await createUserWithToken(h.t.db);
-      await h.buy(user, packageId, { trialDays: 14 });
+      // A card gets one trial across all teams, so each case pays with its own card.
+      const card = { professional_monthly: '4242424242424242', business_annual: '5555555555554444' }[packageId];
+      await h.buy(user, packageId, { trialDays: 14, card });
       const plan = await getTeamPlanState(h.t.db, user.teamId);
       expect(plan).toMatchObject({ packageId, status: 'trialing' });
       expect(await purchasesOf(user.teamId)).toEqual([]);

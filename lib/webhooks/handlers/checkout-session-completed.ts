@@ -3,16 +3,29 @@ import Stripe from 'stripe';
 import type { Tx } from '@/db/client';
 import { checkoutSessions, teams } from '@/db/schema';
 import { findPackage } from '@/lib/catalog/packages';
+import { applyChargeRefunds, applyDispute } from '@/lib/billing/payment-reversals';
 import { grantPackCredits } from '@/lib/credits';
 import { recordPurchase } from '@/lib/purchases';
 import { fromUnix, idOf } from '@/lib/stripe/ids';
 import { mirrorSubscription } from '@/lib/subscriptions/mirror';
 import { teamForStripe } from '@/lib/subscriptions/sync';
+import {
+  claimTrialCard,
+  endTrialForUsedCard,
+  subscriptionCardFingerprint,
+  trialCardOwner,
+} from '@/lib/subscriptions/trial-cards';
 import { defineHandler, type WebhookDeps } from '../types';
 
 interface Fetched {
   session: Stripe.Checkout.Session;
   subscription: Stripe.Subscription | null;
+  /** A pack's charge as it is now: refunds made before fulfilment are honoured from it. */
+  charge: Stripe.Charge | null;
+  /** The charge's disputes, when it is disputed: applied at fulfilment even if their own events were parked. */
+  disputes: Stripe.Dispute[];
+  /** A trialing subscription's card, so a card gets one trial across all teams. */
+  trialCard: string | null;
 }
 
 async function fulfilPack(
@@ -20,6 +33,8 @@ async function fulfilPack(
   deps: WebhookDeps,
   teamId: string,
   session: Stripe.Checkout.Session,
+  charge: Stripe.Charge | null,
+  disputes: Stripe.Dispute[],
   paidAt: Date,
 ): Promise<void> {
   const pkg = findPackage(session.metadata?.package_id ?? '');
@@ -31,6 +46,7 @@ async function fulfilPack(
     return;
   }
   const userId = session.metadata?.user_id ?? null;
+  const amount = session.amount_total ?? 0;
   await recordPurchase(tx, {
     teamId,
     userId,
@@ -38,7 +54,8 @@ async function fulfilPack(
     businessKey: `checkout:${session.id}`,
     stripeCheckoutSessionId: session.id,
     stripePaymentIntentId: idOf(session.payment_intent),
-    amount: session.amount_total ?? 0,
+    stripeChargeId: charge?.id ?? null,
+    amount,
     currency: session.currency ?? pkg.currency!,
     purchasedAt: paidAt,
   });
@@ -52,6 +69,10 @@ async function fulfilPack(
     businessKey: `pack:${session.id}`,
     sourceRef: session.id,
   });
+  // Refunded before this ran (support refunded while fulfilment was being retried): only the
+  // unrefunded share is granted, nothing for a full refund. Keyed like charge.refunded's, so both agree.
+  if (charge && charge.amount_refunded > 0) await applyChargeRefunds(tx, deps, charge, { refundReversed: false });
+  for (const dispute of disputes) await applyDispute(tx, deps, dispute);
 }
 
 /**
@@ -91,9 +112,25 @@ export const checkoutSessionCompleted = defineHandler<Fetched>({
   async fetch(deps, event) {
     const session = await deps.stripe.checkout.sessions.retrieve((event.data.object as Stripe.Checkout.Session).id);
     const subscriptionId = idOf(session.subscription);
-    return { session, subscription: subscriptionId ? await deps.stripe.subscriptions.retrieve(subscriptionId) : null };
+    const intentId = session.mode === 'payment' ? idOf(session.payment_intent) : null;
+    const intent = intentId ? await deps.stripe.paymentIntents.retrieve(intentId) : null;
+    const chargeId = idOf(intent?.latest_charge ?? null);
+    let subscription: Stripe.Subscription | null = subscriptionId
+      ? await deps.stripe.subscriptions.retrieve(subscriptionId)
+      : null;
+    let trialCard: string | null = null;
+    if (subscription?.status === 'trialing') {
+      trialCard = await subscriptionCardFingerprint(deps.stripe, subscription);
+      const owner = trialCard ? await trialCardOwner(deps.db, trialCard) : null;
+      const teamId = session.client_reference_id ?? session.metadata?.team_id ?? null;
+      if (owner && owner !== teamId)
+        subscription = await endTrialForUsedCard(deps.stripe, deps.logger, subscription, owner);
+    }
+    const charge = chargeId ? await deps.stripe.charges.retrieve(chargeId) : null;
+    const disputes = charge?.disputed ? (await deps.stripe.disputes.list({ charge: charge.id })).data : [];
+    return { session, subscription, charge, disputes, trialCard };
   },
-  async apply(tx, deps, event, { session, subscription }) {
+  async apply(tx, deps, event, { session, subscription, charge, disputes, trialCard }) {
     const teamId = await teamForStripe(
       tx,
       { team_id: session.client_reference_id ?? session.metadata?.team_id ?? '' },
@@ -127,8 +164,13 @@ export const checkoutSessionCompleted = defineHandler<Fetched>({
         .update(teams)
         .set({ billingCurrency: sql`COALESCE(${teams.billingCurrency}, ${session.currency})` })
         .where(eq(teams.id, teamId));
-    if (session.mode === 'payment') await fulfilPack(tx, deps, teamId, session, fromUnix(event.created) ?? now);
-    if (session.mode === 'subscription' && subscription) await mirrorSubscription(tx, deps, subscription);
+    if (session.mode === 'payment')
+      await fulfilPack(tx, deps, teamId, session, charge, disputes, fromUnix(event.created) ?? now);
+    if (session.mode === 'subscription' && subscription) {
+      await mirrorSubscription(tx, deps, subscription);
+      if (subscription.status === 'trialing' && trialCard)
+        await claimTrialCard(tx, { fingerprint: trialCard, teamId, stripeSubscriptionId: subscription.id });
+    }
     if (session.mode === 'subscription' && session.status === 'complete')
       await expireOtherPlanCheckouts(tx, deps, teamId, session.id);
     deps.logger.info(

@@ -8,7 +8,7 @@ export async function POST(req: Request) {
   const app = getAppContext();
   try {
     const outcome = await handleStripeWebhook(
-      { ...app, secret: webhookSecret(app.env) },
+      { ...app, secret: webhookSecret(app.env), retryLimit: app.env.WEBHOOK_RETRY_LIMIT },
       await req.text(),
       req.headers.get('stripe-signature'),
     );
