@@ -1,7 +1,7 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { POST as changeSubscription } from '@/app/api/packages/user/subscription/route';
-import { creditLedger, subscriptions } from '@/db/schema';
+import { creditLedger, subscriptions, teams } from '@/db/schema';
 import { getTeamPlanState } from '@/lib/billing/team-plan';
 import { deductCredit, getCredits } from '@/lib/credits';
 import { getTeamEntitlements } from '@/lib/entitlements';
@@ -14,7 +14,9 @@ import { expectLedgerMatchesGrants } from './helpers';
 const START = '2027-01-31T10:00:00.000Z';
 let h: BillingHarness;
 beforeAll(async () => {
-  h = await startBillingHarness({ startAt: START });
+  // Stripe's dunning is set to leave an unpaid plan past due after the last retry, so the app's own
+  // grace period (not Stripe cancelling) decides the plan in the past_due test.
+  h = await startBillingHarness({ startAt: START, billing: { afterFinalFailure: 'past_due' } });
 }, 60_000);
 afterAll(async () => {
   await h?.close();
@@ -32,6 +34,8 @@ const change = async (u: TestUser, packageId: string) => {
 };
 const credits = async (u: TestUser) => (await getCredits(h.app, u.teamId)).ai_stories;
 const secondsUntil = (iso: string) => Math.round((new Date(iso).getTime() - h.app.clock.now().getTime()) / 1000);
+const teamCustomer = async (u: TestUser) =>
+  (await h.t.db.select({ id: teams.stripeCustomerId }).from(teams).where(eq(teams.id, u.teamId)))[0]!.id!;
 const subscriptionOf = async (u: TestUser) =>
   (await h.t.db.select().from(subscriptions).where(eq(subscriptions.teamId, u.teamId)))[0]!;
 
@@ -131,6 +135,9 @@ describe('allowance windows (local Stripe, test clocks)', () => {
     await h.syncClock();
     await deductCredit(h.app, user.teamId, 'ai_stories', 200, 'all-of-it');
     const sub = await subscriptionOf(user);
+    const customer = await teamCustomer(user);
+    // A card that declines, so Stripe's retries on days 3, 5 and 7 fail too.
+    expect((await h.emulator(`customers/${customer}/default_card`, { card: '4000000000000002' })).ok).toBe(true);
     const renewal = await h.emulator(`subscriptions/${sub.stripeSubscriptionId}/advance`, { outcome: 'failed' });
     expect(renewal.ok).toBe(true);
     await h.syncClock();
@@ -147,6 +154,7 @@ describe('allowance windows (local Stripe, test clocks)', () => {
     expect((await getTeamEntitlements(h.app, user.teamId)).plan).toBe('starter');
     expect((await credits(user)).remaining_credits).toBe(25);
     await deductCredit(h.app, user.teamId, 'ai_stories', 5, 'on-starter');
+    expect((await h.emulator(`customers/${customer}/default_card`, { card: '4242424242424242' })).ok).toBe(true);
     const open = await h.app.stripe.invoices.list({ subscription: sub.stripeSubscriptionId, status: 'open' });
     expect(open.data).toHaveLength(1);
     await h.app.stripe.invoices.pay(open.data[0]!.id!);

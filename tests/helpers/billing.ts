@@ -48,6 +48,8 @@ export interface BillingHarnessOptions {
    * advance helpers move it); the app's clock follows it. Default: real time.
    */
   startAt?: string;
+  /** The local Stripe's dunning settings (retry days, what happens after the last failed retry). */
+  billing?: { retryDays?: number[]; afterFinalFailure?: 'cancel' | 'unpaid' | 'past_due' };
 }
 
 /** A database, a local Stripe in manual delivery mode, and a receiver that hands its webhooks to the route. */
@@ -87,6 +89,7 @@ export async function startBillingHarness(options: BillingHarnessOptions = {}): 
       retryMaxMs: 100,
       maxAttempts: 4,
       ...(fixedStartMs !== undefined ? { now: () => fixedStartMs } : {}),
+      ...(options.billing ? { billing: options.billing } : {}),
     }),
   ]);
   const clock = new ManualClock(fixedStartMs ?? new Date());
