@@ -91,6 +91,8 @@ const appEnv: NodeJS.ProcessEnv = {
   DATABASE_URL: databaseUrl,
   DATABASE_POOL_MAX: poolMax,
   STRIPE_API_BASE: stripeBase,
+  // Production against the local Stripe must say so; its webhook secret is the harness's own.
+  STRIPE_EMULATOR: '1',
   STRIPE_WEBHOOK_SECRET: webhookSecret,
   APP_URL: appUrl,
   AUTH_SECRET: randomBytes(32).toString('base64url'),
