@@ -59,6 +59,14 @@ export class InsufficientCredits extends AppError {
   }
 }
 
+export class PayloadTooLarge extends AppError {
+  constructor(readonly limitBytes: number) {
+    super('payload_too_large', `The request body is larger than ${Math.round(limitBytes / 1024)} KB`, 413, {
+      limit_bytes: limitBytes,
+    });
+  }
+}
+
 export class RateLimited extends AppError {
   constructor(readonly retryAfterSeconds: number) {
     super('rate_limited', `Too many requests; retry in ${retryAfterSeconds} seconds`, 429, {

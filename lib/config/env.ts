@@ -64,8 +64,10 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
  */
 function productionProblems(env: Env): string[] {
   const problems: string[] = [];
-  if (!env.DATABASE_URL) problems.push('DATABASE_URL: required in production (the embedded database is for development)');
-  if (!env.AUTH_SECRET) problems.push('AUTH_SECRET: required in production (32+ random characters, e.g. `openssl rand -base64 33`)');
+  if (!env.DATABASE_URL)
+    problems.push('DATABASE_URL: required in production (the embedded database is for development)');
+  if (!env.AUTH_SECRET)
+    problems.push('AUTH_SECRET: required in production (32+ random characters, e.g. `openssl rand -base64 33`)');
   const emulator = env.STRIPE_EMULATOR === '1';
   if (!emulator && (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET)) {
     problems.push(

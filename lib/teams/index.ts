@@ -6,6 +6,7 @@ import type { Clock } from '@/lib/clock';
 import { getTeamEntitlements, upgradeTargetFor } from '@/lib/entitlements';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '@/lib/errors';
 import type { Logger } from '@/lib/logger';
+import { checkText, checkUuid } from '@/lib/validation/text';
 import { roleAtLeast, type TeamRole } from './membership';
 
 export { resolveCurrentTeam, roleAtLeast, type ActiveTeam, type TeamRole } from './membership';
@@ -28,8 +29,7 @@ async function roleIn(db: DbOrTx, teamId: string, userId: string): Promise<TeamR
 }
 
 export async function createTeam(db: Database, userId: string, name: string): Promise<{ id: string }> {
-  const trimmed = name.trim();
-  if (!trimmed || trimmed.length > 80) throw new ValidationFailed('name: must be 1 to 80 characters');
+  const trimmed = checkText('name', name, { max: 80 });
   return db.transaction(async (tx) => {
     const [team] = await tx.insert(teams).values({ name: trimmed, ownerId: userId }).returning({ id: teams.id });
     await tx.insert(teamMembers).values({ teamId: team!.id, userId, role: 'owner' });
@@ -39,6 +39,7 @@ export async function createTeam(db: Database, userId: string, name: string): Pr
 }
 
 export async function switchTeam(db: DbOrTx, userId: string, teamId: string): Promise<void> {
+  checkUuid('team_id', 'team', teamId);
   if (!(await roleIn(db, teamId, userId))) throw new NotFound('Team not found');
   await db.update(users).set({ currentTeamId: teamId }).where(eq(users.id, userId));
 }
@@ -117,7 +118,7 @@ export async function inviteMember(
   deps: TeamDeps,
   input: { teamId: string; inviterId: string; email: string; role: TeamRole },
 ): Promise<CreatedInvitation> {
-  const email = input.email.trim().toLowerCase();
+  const email = checkText('email', input.email, { max: 254 }).toLowerCase();
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ValidationFailed('email: must be a valid email address');
   if (input.role === 'owner') throw new ValidationFailed('role: a team has one owner; invite as admin or member');
   return deps.db.transaction(async (tx) => {
@@ -181,6 +182,7 @@ export async function removeMember(
   deps: TeamDeps,
   input: { teamId: string; actorId: string; userId: string },
 ): Promise<void> {
+  checkText('user_id', input.userId, { max: 64 });
   const actorRole = await roleIn(deps.db, input.teamId, input.actorId);
   const targetRole = await roleIn(deps.db, input.teamId, input.userId);
   if (!actorRole || !targetRole) throw new NotFound('Member not found');

@@ -4,6 +4,7 @@ import type { DbOrTx } from '@/db/client';
 import { apiTokens, users } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
 import { NotFound, ValidationFailed } from '@/lib/errors';
+import { checkText, checkUuid } from '@/lib/validation/text';
 
 /** Recognisable prefix, so a leaked token can be found by secret scanners and people. */
 export const TOKEN_PREFIX = 'afk_';
@@ -26,8 +27,7 @@ export async function createApiToken(
   userId: string,
   input: { name: string; expiresInDays?: number | null },
 ): Promise<CreatedToken> {
-  const name = input.name.trim();
-  if (!name || name.length > 100) throw new ValidationFailed('name: must be 1 to 100 characters');
+  const name = checkText('name', input.name, { max: 100 });
   if (
     input.expiresInDays != null &&
     (!Number.isInteger(input.expiresInDays) || input.expiresInDays < 1 || input.expiresInDays > 3650)
@@ -87,6 +87,7 @@ export async function revokeApiToken(
   userId: string,
   tokenId: string,
 ): Promise<void> {
+  checkUuid('token_id', 'token', tokenId);
   const revoked = await deps.db
     .update(apiTokens)
     .set({ revokedAt: deps.clock.now() })
