@@ -146,8 +146,12 @@ export async function inviteMember(
       })
       .returning({ id: teamInvitations.id });
     const acceptPath = `/account/invitations/${token}`;
-    // No mail server is assumed: the link is logged and shown to the inviter.
-    deps.logger?.info({ teamId: input.teamId, email, acceptPath }, 'Team invitation created');
+    // The link is shown to the inviter only. Whoever holds it can accept, so the log names the
+    // invitation and a prefix of the stored hash, never the token.
+    deps.logger?.info(
+      { teamId: input.teamId, invitationId: row!.id, tokenHashPrefix: hash(token).slice(0, 8) },
+      'Team invitation created',
+    );
     return { id: row!.id, email, token, acceptPath };
   });
 }
