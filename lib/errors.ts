@@ -32,6 +32,13 @@ export class Forbidden extends AppError {
   }
 }
 
+/** The team's plan does not include a feature; names the plan that does. */
+export class PlanUpgradeRequired extends AppError {
+  constructor(message: string, details: { feature: string; plan: string; upgrade_to: string }) {
+    super('plan_upgrade_required', message, 403, details);
+  }
+}
+
 export class NotFound extends AppError {
   constructor(message = 'Not found', code = 'not_found') {
     super(code, message, 404);

@@ -5,6 +5,7 @@ import { toErrorResponse } from '@/lib/http/error-response';
 import { hitRateLimit, type RateLimitRule } from '@/lib/rate-limit';
 import { getAppContext, type AppContext } from '@/lib/server/context';
 import { resolveCurrentTeam, roleAtLeast, type ActiveTeam, type TeamRole } from '@/lib/teams/membership';
+import { assertApiAccess } from '@/lib/tokens';
 import { resolveUser, type AuthedUser } from './credentials';
 import { assertSameOrigin } from './csrf';
 
@@ -45,6 +46,7 @@ export function withTeam<P = Record<string, string>>(handler: Handler<P>, option
       if (options.platformAdmin && !user.isPlatformAdmin) throw new Forbidden('Platform admins only');
       const team = await resolveCurrentTeam(app.db, user.id);
       if (!team) throw new Forbidden('You are not a member of any team');
+      if (user.tokenKind) await assertApiAccess(app, user.tokenKind, team.id);
       if (options.minRole && !roleAtLeast(team.role, options.minRole)) {
         throw new Forbidden(
           `This needs the ${options.minRole} role or higher in team '${team.name}'; you are ${team.role}`,
