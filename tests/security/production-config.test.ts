@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { EMULATOR_WEBHOOK_SECRET, parseEnv, webhookSecret } from '@/lib/config/env';
 
 // What a production start sees; each test removes or changes one thing.
@@ -61,5 +61,28 @@ describe('production refuses an unsafe configuration at start', () => {
     expect(startWith({ AUTH_SECRET: undefined, STRIPE_SECRET_KEY: undefined, DATABASE_URL: undefined })).toThrow(
       /DATABASE_URL[\s\S]*AUTH_SECRET[\s\S]*STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET/,
     );
+  });
+});
+
+describe('the server start (instrumentation.ts)', () => {
+  const saved = { ...process.env };
+  afterEach(() => {
+    for (const key of Object.keys(process.env)) if (!(key in saved)) delete process.env[key];
+    Object.assign(process.env, saved);
+    vi.restoreAllMocks();
+  });
+
+  it('exits with the message naming both Stripe variables when production has no keys', async () => {
+    Object.assign(process.env, { ...PRODUCTION, NEXT_RUNTIME: 'nodejs' });
+    delete process.env.STRIPE_SECRET_KEY;
+    delete process.env.STRIPE_WEBHOOK_SECRET;
+    delete process.env.STRIPE_EMULATOR;
+    const exit = vi.spyOn(process, 'exit').mockImplementation(() => undefined as never);
+    const printed: string[] = [];
+    vi.spyOn(console, 'error').mockImplementation((message: string) => void printed.push(message));
+    const { register } = await import('@/instrumentation');
+    await register();
+    expect(exit).toHaveBeenCalledWith(1);
+    expect(printed.join('\n')).toMatch(/STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: both required in production/);
   });
 });
