@@ -68,6 +68,7 @@ export async function createUserApiToken(
   teamId: string,
   input: { name: string; expiresInDays?: number | null },
 ): Promise<CreatedToken> {
+  checkText('name', input.name, { max: 100 }); // bad input is answered as such, whatever the plan
   await assertApiAccess(deps, 'user', teamId);
   return createApiToken(deps, userId, { ...input, kind: 'user' });
 }
