@@ -5,10 +5,10 @@ import { apiTokens, users } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
 import { getTeamEntitlements } from '@/lib/entitlements';
 import { NotFound, PlanUpgradeRequired, ValidationFailed } from '@/lib/errors';
+import { checkText, checkUuid } from '@/lib/validation/text';
 import { apiAccessRefusal, type ApiTokenKind } from './rules';
 
 export { apiAccessRefusal, type ApiTokenKind } from './rules';
-import { checkText, checkUuid } from '@/lib/validation/text';
 
 /** Recognisable prefix, so a leaked token can be found by secret scanners and people. */
 export const TOKEN_PREFIX = 'afk_';
