@@ -45,16 +45,16 @@ async function errorOf(res: Response): Promise<{ status: number; code: string; m
 }
 
 const HOSTILE = {
-  nul: 'a\u0000b',
-  escape: 'story\u001b[31m',
-  c1: 'story\u0085',
-  'lone high surrogate': '\ud800',
-  'lone low surrogate': 'x\udfffx',
-  'other lone surrogate': '\udbff',
+  'a NUL byte': 'a\u0000b',
+  'an ESC control character': 'story\u001b[31m',
+  'a C1 control character': 'story\u0085',
+  'a lone high surrogate': '\ud800',
+  'a lone low surrogate': 'x\udfffx',
+  'another lone surrogate': '\udbff',
 };
 
 describe('hostile bytes answer 400 naming the field, never a 500 or a silent collision', () => {
-  it.each(Object.entries(HOSTILE))('reference_id with a %s on deduct and reserve', async (_kind, referenceId) => {
+  it.each(Object.entries(HOSTILE))('reference_id with %s on deduct and reserve', async (_kind, referenceId) => {
     const body = { credit_type: 'ai_stories', amount: 1, reference_id: referenceId };
     for (const route of [deductRoute, reserveRoute]) {
       const res = await route(apiRequest('/api/packages/user/credits/deduct', { token: owner.token, body }));
