@@ -2,11 +2,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { connectDatabase, type DbHandle } from './client';
 import { startEmbeddedPostgres } from './embedded';
+import { ensurePrivateDir } from './private-files';
 import { migrateDatabase } from './migrate';
 
 export const DATA_DIR = path.resolve(process.env.AF_DATA_DIR ?? '.data');
 export const EMBEDDED_DIR = path.join(DATA_DIR, 'pglite');
 export const EMBEDDED_INFO_FILE = path.join(DATA_DIR, 'embedded-db.json');
+/** The embedded database's generated password (0600); see db/embedded.ts. */
+export const EMBEDDED_PASSWORD_FILE = path.join(DATA_DIR, 'embedded-db-password');
 
 interface EmbeddedInfo {
   url: string;
@@ -48,7 +51,8 @@ export async function openDatabaseForScript(options: { migrate?: boolean } = {})
     if (options.migrate) await migrateDatabase(running.url);
     return { ...connectDatabase(running.url, { max: 1 }), url: running.url };
   }
-  const embedded = await startEmbeddedPostgres({ dataDir: EMBEDDED_DIR });
+  ensurePrivateDir(DATA_DIR);
+  const embedded = await startEmbeddedPostgres({ dataDir: EMBEDDED_DIR, passwordFile: EMBEDDED_PASSWORD_FILE });
   await migrateDatabase(embedded.url);
   const handle = connectDatabase(embedded.url, { max: 1 });
   return {

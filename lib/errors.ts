@@ -32,6 +32,13 @@ export class Forbidden extends AppError {
   }
 }
 
+/** The team's plan does not include a feature; names the plan that does. */
+export class PlanUpgradeRequired extends AppError {
+  constructor(message: string, details: { feature: string; plan: string; upgrade_to: string }) {
+    super('plan_upgrade_required', message, 403, details);
+  }
+}
+
 export class NotFound extends AppError {
   constructor(message = 'Not found', code = 'not_found') {
     super(code, message, 404);
@@ -63,6 +70,14 @@ export class InsufficientCredits extends AppError {
 export class PaymentDeclined extends AppError {
   constructor(message: string, declineCode?: string) {
     super('card_declined', message, 402, declineCode ? { decline_code: declineCode } : undefined);
+  }
+}
+
+export class PayloadTooLarge extends AppError {
+  constructor(readonly limitBytes: number) {
+    super('payload_too_large', `The request body is larger than ${Math.round(limitBytes / 1024)} KB`, 413, {
+      limit_bytes: limitBytes,
+    });
   }
 }
 

@@ -80,6 +80,8 @@ const commands: Record<string, Command> = {
       const created = await createApiToken({ db, clock: systemClock }, userId, {
         name: typeof v.name === 'string' ? v.name : 'cli',
         expiresInDays: expires,
+        // Issued by the operator for platform use: not bound to the team's plan.
+        kind: 'service',
       });
       return created.token;
     }),

@@ -6,7 +6,14 @@ import path from 'node:path';
 import { connectDatabase } from '../db/client';
 import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded';
 import { migrateDatabase } from '../db/migrate';
-import { DATA_DIR, EMBEDDED_DIR, EMBEDDED_INFO_FILE, runningEmbeddedDatabase } from '../db/open-for-script';
+import {
+  DATA_DIR,
+  EMBEDDED_DIR,
+  EMBEDDED_INFO_FILE,
+  EMBEDDED_PASSWORD_FILE,
+  runningEmbeddedDatabase,
+} from '../db/open-for-script';
+import { ensurePrivateDir, persistentSecret, restrictTree, writePrivateFile } from '../db/private-files';
 import { EMULATOR_WEBHOOK_SECRET, parseEnv, stripeMode } from '../lib/config/env';
 import { initPackages } from '../lib/catalog/init-packages';
 import { createLogger } from '../lib/logger';
@@ -33,14 +40,6 @@ async function shutdown(code: number): Promise<never> {
 process.on('SIGINT', () => void shutdown(0));
 process.on('SIGTERM', () => void shutdown(0));
 
-function persistentSecret(file: string): string {
-  const full = path.join(DATA_DIR, file);
-  if (fs.existsSync(full)) return fs.readFileSync(full, 'utf8').trim();
-  const secret = randomBytes(32).toString('base64url');
-  fs.writeFileSync(full, secret, { mode: 0o600 });
-  return secret;
-}
-
 async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
@@ -54,7 +53,10 @@ async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
   throw new Error(`${url} did not answer within ${timeoutMs / 1000}s`);
 }
 
-fs.mkdirSync(DATA_DIR, { recursive: true });
+// Everything this process and its children write (PGlite's files, the emulator's state) is private.
+process.umask(0o077);
+ensurePrivateDir(DATA_DIR);
+restrictTree(DATA_DIR);
 const childEnv: NodeJS.ProcessEnv = { ...process.env };
 
 let databaseUrl = env.DATABASE_URL;
@@ -63,13 +65,17 @@ if (!databaseUrl) {
     logger.error('Another `npm run dev` already holds the embedded database in .data/pglite; stop it first');
     process.exit(1);
   }
-  embedded = await startEmbeddedPostgres({ dataDir: EMBEDDED_DIR, port: Number(process.env.EMBEDDED_DB_PORT ?? 0) });
+  embedded = await startEmbeddedPostgres({
+    dataDir: EMBEDDED_DIR,
+    port: Number(process.env.EMBEDDED_DB_PORT ?? 0),
+    passwordFile: EMBEDDED_PASSWORD_FILE,
+  });
   databaseUrl = embedded.url;
-  fs.writeFileSync(EMBEDDED_INFO_FILE, JSON.stringify({ url: embedded.url, pid: process.pid }));
+  writePrivateFile(EMBEDDED_INFO_FILE, JSON.stringify({ url: embedded.url, pid: process.pid }));
   childEnv.DATABASE_URL = embedded.url;
   // The embedded server cannot interleave transactions of several connections.
   childEnv.DATABASE_POOL_MAX = '1';
-  logger.info({ dataDir: EMBEDDED_DIR, url: embedded.url }, 'Embedded PostgreSQL started');
+  logger.info({ dataDir: EMBEDDED_DIR, port: embedded.port }, 'Embedded PostgreSQL started (password in .data)');
 }
 await migrateDatabase(databaseUrl);
 
@@ -104,13 +110,19 @@ const db = connectDatabase(databaseUrl, { max: 1 });
 try {
   await initPackages({ db: db.db, stripe: createStripeClient(mode), logger });
   const { ensureDemoUser } = await import('../lib/accounts/demo');
-  const demo = await ensureDemoUser(db.db);
-  console.log(`\n  Demo login: ${demo.email} / ${demo.password}\n  Open ${env.APP_URL}\n`);
+  const demo = await ensureDemoUser(db.db, env);
+  console.log(
+    demo
+      ? `\n  Demo login: ${demo.email} / ${demo.password}\n  Open ${env.APP_URL}\n`
+      : `\n  DATABASE_URL is set, so no demo login is created; use \`npm run cli -- user:create\`\n  Open ${env.APP_URL}\n`,
+  );
 } finally {
   await db.close();
 }
 
-childEnv.AUTH_SECRET ??= persistentSecret('auth-secret');
+childEnv.AUTH_SECRET ??= persistentSecret(path.join(DATA_DIR, 'auth-secret'), () =>
+  randomBytes(32).toString('base64url'),
+);
 childEnv.AUTH_TRUST_HOST ??= 'true';
 const appPort = new URL(env.APP_URL).port || '3000';
 const next = spawn(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'dev', '-p', appPort], {

@@ -9,7 +9,8 @@ import { EMULATOR_SECRET_KEY } from '../lib/config/env';
 import { initPackages } from '../lib/catalog/init-packages';
 import { createLogger } from '../lib/logger';
 import { createStripeClient } from '../lib/stripe/client';
-import { ensureDemoUser } from '../lib/accounts/demo';
+import { createUser } from '../lib/accounts';
+import { DEMO_EMAIL, DEMO_PASSWORD } from '../lib/accounts/demo';
 import { HANDLED_EVENT_TYPES } from '../lib/webhooks/event-types';
 
 /**
@@ -82,7 +83,9 @@ await initPackages({
   stripe: createStripeClient({ kind: 'emulator', apiBase: stripeBase, secretKey: EMULATOR_SECRET_KEY }),
   logger,
 });
-await ensureDemoUser(db.db);
+// The tests sign in as the demo user. This database is the harness's own (created above, dropped
+// on exit), so the fixture is made here; the product seeds it only into the embedded database.
+await createUser(db.db, { email: DEMO_EMAIL, password: DEMO_PASSWORD, name: 'Demo User', isPlatformAdmin: true });
 await db.close();
 
 const appEnv: NodeJS.ProcessEnv = {
@@ -91,6 +94,8 @@ const appEnv: NodeJS.ProcessEnv = {
   DATABASE_URL: databaseUrl,
   DATABASE_POOL_MAX: poolMax,
   STRIPE_API_BASE: stripeBase,
+  // Production against the local Stripe must say so; its webhook secret is the harness's own.
+  STRIPE_EMULATOR: '1',
   STRIPE_WEBHOOK_SECRET: webhookSecret,
   APP_URL: appUrl,
   AUTH_SECRET: randomBytes(32).toString('base64url'),

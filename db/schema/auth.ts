@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { teamRole } from './enums';
+import { apiTokenKind, teamRole } from './enums';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -122,6 +122,7 @@ export const apiTokens = pgTable(
     // First characters of the token, shown in lists so a user can tell tokens apart.
     displayPrefix: text('display_prefix').notNull(),
     tokenHash: text('token_hash').notNull().unique(),
+    kind: apiTokenKind('kind').notNull().default('user'),
     expiresAt: timestamp('expires_at', { withTimezone: true }),
     lastUsedAt: timestamp('last_used_at', { withTimezone: true }),
     revokedAt: timestamp('revoked_at', { withTimezone: true }),

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { teamMembers, teams, users } from '@/db/schema';
 import { Conflict, ValidationFailed } from '@/lib/errors';
+import { checkText } from '@/lib/validation/text';
 import { hashPassword, passwordWeakness, verifyPassword } from './passwords';
 
 export { passwordWeakness } from './passwords';
@@ -23,7 +24,9 @@ export async function createUser(
   db: DbOrTx,
   input: { email: string; password: string; name?: string; isPlatformAdmin?: boolean },
 ): Promise<NewUser> {
-  const email = normaliseEmail(input.email);
+  const email = normaliseEmail(checkText('email', input.email, { max: 254 }));
+  const name =
+    input.name === undefined || input.name.trim() === '' ? undefined : checkText('name', input.name, { max: 100 });
   if (!EMAIL.test(email) || email.length > 254) throw new ValidationFailed('email: must be a valid email address');
   const weakness = passwordWeakness(input.password);
   if (weakness) throw new ValidationFailed(`password: ${weakness}`);
@@ -33,7 +36,7 @@ export async function createUser(
       .insert(users)
       .values({
         email,
-        name: input.name?.trim() || null,
+        name: name ?? null,
         passwordHash,
         isPlatformAdmin: input.isPlatformAdmin ?? false,
       })
@@ -43,7 +46,7 @@ export async function createUser(
     if (!user) throw new Conflict('An account with this email already exists', 'email_taken');
     const [team] = await tx
       .insert(teams)
-      .values({ name: `${input.name?.trim() || email.split('@')[0]}'s team`, ownerId: user.id, isPersonal: true })
+      .values({ name: `${name || email.split('@')[0]}'s team`, ownerId: user.id, isPersonal: true })
       .returning({ id: teams.id });
     await tx.insert(teamMembers).values({ teamId: team!.id, userId: user.id, role: 'owner' });
     await tx.update(users).set({ currentTeamId: team!.id }).where(eq(users.id, user.id));

@@ -1,13 +1,15 @@
 import { eq } from 'drizzle-orm';
 import { users } from '@/db/schema';
 import type { AppContext } from '@/lib/server/context';
-import { authenticateToken } from '@/lib/tokens';
+import { authenticateToken, type ApiTokenKind } from '@/lib/tokens';
 
 export interface AuthedUser {
   id: string;
   email: string;
   isPlatformAdmin: boolean;
   via: 'token' | 'session';
+  /** Set for bearer requests: user tokens follow the team's API access, service tokens do not. */
+  tokenKind?: ApiTokenKind;
 }
 
 type SessionResolver = (req: Request) => Promise<string | null>;
@@ -31,11 +33,13 @@ export async function resolveUser(app: Pick<AppContext, 'db' | 'clock'>, req: Re
   const header = req.headers.get('authorization');
   let userId: string | null;
   let via: AuthedUser['via'];
+  let tokenKind: ApiTokenKind | undefined;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) return null;
     const result = await authenticateToken(app, match[1]!);
     userId = result?.userId ?? null;
+    tokenKind = result?.kind;
     via = 'token';
   } else {
     userId = await resolveSessionUserId(req);
@@ -47,5 +51,6 @@ export async function resolveUser(app: Pick<AppContext, 'db' | 'clock'>, req: Re
     .select({ id: users.id, email: users.email, isPlatformAdmin: users.isPlatformAdmin })
     .from(users)
     .where(eq(users.id, userId));
-  return user ? { ...user, via } : null;
+  if (!user) return null;
+  return tokenKind ? { ...user, via, tokenKind } : { ...user, via };
 }

@@ -1,9 +1,11 @@
 import { ZodError } from 'zod';
 import { Forbidden, Unauthenticated } from '@/lib/errors';
+import { JSON_BODY_LIMIT_BYTES, readBodyText } from '@/lib/http/body';
 import { toErrorResponse } from '@/lib/http/error-response';
 import { hitRateLimit, type RateLimitRule } from '@/lib/rate-limit';
 import { getAppContext, type AppContext } from '@/lib/server/context';
 import { resolveCurrentTeam, roleAtLeast, type ActiveTeam, type TeamRole } from '@/lib/teams/membership';
+import { assertApiAccess } from '@/lib/tokens';
 import { resolveUser, type AuthedUser } from './credentials';
 import { assertSameOrigin } from './csrf';
 
@@ -44,6 +46,7 @@ export function withTeam<P = Record<string, string>>(handler: Handler<P>, option
       if (options.platformAdmin && !user.isPlatformAdmin) throw new Forbidden('Platform admins only');
       const team = await resolveCurrentTeam(app.db, user.id);
       if (!team) throw new Forbidden('You are not a member of any team');
+      if (user.tokenKind) await assertApiAccess(app, user.tokenKind, team.id);
       if (options.minRole && !roleAtLeast(team.role, options.minRole)) {
         throw new Forbidden(
           `This needs the ${options.minRole} role or higher in team '${team.name}'; you are ${team.role}`,
@@ -62,14 +65,14 @@ export function withTeam<P = Record<string, string>>(handler: Handler<P>, option
   };
 }
 
-/** Reads a JSON body; a malformed one is a 400 naming the body, not a 500. */
+/** Reads a JSON body (at most 64 KB, else 413); a malformed one is a 400 naming the body, not a 500. */
 export async function readJson(req: Request): Promise<unknown> {
-  const text = await req.text();
+  const text = await readBodyText(req, JSON_BODY_LIMIT_BYTES);
   if (!text) return {};
   try {
     return JSON.parse(text);
   } catch {
-    throw new ZodError([{ code: 'custom', path: [], message: 'body must be valid JSON', input: text }]);
+    throw new ZodError([{ code: 'custom', path: [], message: 'body must be valid JSON', input: undefined }]);
   }
 }
 

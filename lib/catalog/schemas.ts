@@ -1,15 +1,12 @@
 import { z } from 'zod';
+import { packageIdText } from '@/lib/validation/text';
 
 export const packageTypeSchema = z.enum(['subscription', 'credit_pack', 'addon', 'enterprise']);
 
 export const listPackagesQuery = z.object({ package_type: packageTypeSchema.optional() }).strict();
 
 export const packageIdParam = z.object({
-  package_id: z
-    .string()
-    .min(1)
-    .max(64)
-    .regex(/^[a-z0-9_]+$/, 'must be a package id such as professional_monthly'),
+  package_id: packageIdText.regex(/^[a-z0-9_]+$/, 'must be a package id such as professional_monthly'),
 });
 
 const limitsSchema = z

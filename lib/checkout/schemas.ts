@@ -1,10 +1,11 @@
 import { z } from 'zod';
+import { packageIdText, safeText } from '@/lib/validation/text';
 
 export const checkoutBody = z
   .object({
-    package_id: z.string().min(1).max(64),
-    success_url: z.string().min(1).max(2048),
-    cancel_url: z.string().min(1).max(2048),
+    package_id: packageIdText,
+    success_url: safeText({ max: 2048 }),
+    cancel_url: safeText({ max: 2048 }),
     trial_days: z.number().int().min(1).max(30).optional(),
     currency: z.enum(['usd', 'gbp']).optional(),
   })

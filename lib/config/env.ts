@@ -20,6 +20,8 @@ export const envSchema = z.object({
     .optional(),
   STRIPE_WEBHOOK_SECRET: z.string().startsWith('whsec_', 'STRIPE_WEBHOOK_SECRET must start with whsec_').optional(),
   STRIPE_API_BASE: z.url({ message: 'STRIPE_API_BASE must be a URL such as http://127.0.0.1:12111' }).optional(),
+  // Production runs against the local Stripe emulator only when this says so (staging, benchmarks).
+  STRIPE_EMULATOR: z.enum(['0', '1'], { message: 'STRIPE_EMULATOR must be 0 or 1' }).optional(),
   AUTH_SECRET: z.string().min(32, 'AUTH_SECRET must be at least 32 characters').optional(),
   AUTH_GITHUB_ID: optionalString,
   AUTH_GITHUB_SECRET: optionalString,
@@ -54,13 +56,40 @@ export function parseEnv(source: Record<string, string | undefined>): Env {
     throw new InvalidEnvironment(result.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`));
   }
   const env = result.data;
-  if (env.NODE_ENV === 'production' && !env.DATABASE_URL) {
-    throw new InvalidEnvironment(['DATABASE_URL: required in production (the embedded database is for development)']);
-  }
+  const problems = env.NODE_ENV === 'production' ? productionProblems(env) : [];
   if (env.STRIPE_SECRET_KEY?.includes('_live_') && env.STRIPE_API_BASE) {
-    throw new InvalidEnvironment(['STRIPE_API_BASE: must not be set together with a live Stripe key']);
+    problems.push('STRIPE_API_BASE: must not be set together with a live Stripe key');
   }
+  if (problems.length > 0) throw new InvalidEnvironment(problems);
   return env;
+}
+
+/**
+ * What production refuses. Without a Stripe key the webhook secret would fall back to the public
+ * emulator constant, and anyone could sign events; without AUTH_SECRET no session would verify.
+ */
+function productionProblems(env: Env): string[] {
+  const problems: string[] = [];
+  if (!env.DATABASE_URL)
+    problems.push('DATABASE_URL: required in production (the embedded database is for development)');
+  if (!env.AUTH_SECRET)
+    problems.push('AUTH_SECRET: required in production (32+ random characters, e.g. `openssl rand -base64 33`)');
+  const emulator = env.STRIPE_EMULATOR === '1';
+  if (!emulator && (!env.STRIPE_SECRET_KEY || !env.STRIPE_WEBHOOK_SECRET)) {
+    problems.push(
+      'STRIPE_SECRET_KEY and STRIPE_WEBHOOK_SECRET: both required in production' +
+        ' (set STRIPE_EMULATOR=1 only to run against the local Stripe emulator on purpose)',
+    );
+  }
+  if (emulator && !env.STRIPE_WEBHOOK_SECRET) {
+    problems.push('STRIPE_WEBHOOK_SECRET: required in production, also with STRIPE_EMULATOR=1 (a secret of your own)');
+  }
+  if (env.STRIPE_WEBHOOK_SECRET === EMULATOR_WEBHOOK_SECRET) {
+    problems.push(
+      `STRIPE_WEBHOOK_SECRET: must not be the public emulator default ${EMULATOR_WEBHOOK_SECRET} in production`,
+    );
+  }
+  return problems;
 }
 
 let cached: Env | undefined;
@@ -85,5 +114,8 @@ export function stripeMode(env: Env): StripeMode {
 }
 
 export function webhookSecret(env: Env): string | undefined {
-  return env.STRIPE_WEBHOOK_SECRET ?? (stripeMode(env).kind === 'emulator' ? EMULATOR_WEBHOOK_SECRET : undefined);
+  if (env.STRIPE_WEBHOOK_SECRET) return env.STRIPE_WEBHOOK_SECRET;
+  // The public default signs nothing in production, whatever got past the start-up check.
+  if (env.NODE_ENV === 'production') return undefined;
+  return stripeMode(env).kind === 'emulator' ? EMULATOR_WEBHOOK_SECRET : undefined;
 }

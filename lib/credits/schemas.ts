@@ -1,8 +1,9 @@
 import { z } from 'zod';
+import { referenceIdText, uuidText } from '@/lib/validation/text';
 
 export const creditTypeSchema = z.enum(['ai_stories']);
 const amount = z.number().int().min(1).max(1000);
-const referenceId = z.string().trim().min(1).max(200);
+const referenceId = referenceIdText;
 
 export const deductBody = z
   .object({ credit_type: creditTypeSchema.default('ai_stories'), amount: amount.default(1), reference_id: referenceId })
@@ -10,7 +11,7 @@ export const deductBody = z
 export const reserveBody = z
   .object({ credit_type: creditTypeSchema.default('ai_stories'), amount: amount.default(1), reference_id: referenceId })
   .strict();
-export const reservationParams = z.object({ reservation_id: z.uuid({ message: 'must be a reservation id' }) });
+export const reservationParams = z.object({ reservation_id: uuidText('reservation') });
 
 export const spendResultSchema = z.object({
   reservation_id: z.string(),

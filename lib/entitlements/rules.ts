@@ -51,7 +51,7 @@ export function computeEntitlements(input: {
     },
     features: {
       sso: family === 'business',
-      api_access: family === 'business',
+      api_access: family === 'business' || family === 'enterprise',
       advanced_analytics: family === 'business',
       // Professional includes advanced integrations; the add-on brings the extended set to any paid plan.
       advanced_integrations: paid || input.addons.includes('addon_integrations'),

@@ -35,7 +35,10 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], serverUrl: st
     }
     for (const status of route.auth === 'user' || route.auth === 'platform_admin' ? ['401', '403'] : []) {
       responses[status] ??= {
-        description: status === '401' ? 'Missing or invalid credentials' : 'Not allowed for this role',
+        description:
+          status === '401'
+            ? 'Missing or invalid credentials'
+            : 'Not allowed for this role, or (plan_upgrade_required) a user token of a team whose plan has no API access',
         content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
       };
     }
@@ -43,6 +46,12 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], serverUrl: st
       description: 'Invalid input',
       content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
     };
+    if (route.body) {
+      responses['413'] ??= {
+        description: 'Request body over 64 KB (payload_too_large)',
+        content: { 'application/json': { schema: { $ref: '#/components/schemas/Error' } } },
+      };
+    }
     const operation: JsonSchema = {
       summary: route.summary,
       operationId: `${route.method}${route.path.replace(/[^a-zA-Z0-9]+(.)?/g, (_, c: string | undefined) => (c ? c.toUpperCase() : ''))}`,

@@ -7,6 +7,7 @@ import { getEnv } from '@/lib/config/env';
 import { getTeamEntitlements, upgradeTargetFor } from '@/lib/entitlements';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '@/lib/errors';
 import type { Logger } from '@/lib/logger';
+import { checkText, checkUuid } from '@/lib/validation/text';
 import { roleAtLeast, type TeamRole } from './membership';
 
 export { resolveCurrentTeam, roleAtLeast, type ActiveTeam, type TeamRole } from './membership';
@@ -39,8 +40,7 @@ export async function createTeam(
   name: string,
   options: { maxOwnedTeams?: number } = {},
 ): Promise<{ id: string }> {
-  const trimmed = name.trim();
-  if (!trimmed || trimmed.length > 80) throw new ValidationFailed('name: must be 1 to 80 characters');
+  const trimmed = checkText('name', name, { max: 80 });
   const cap = options.maxOwnedTeams ?? getEnv().MAX_OWNED_TEAMS;
   return db.transaction(async (tx) => {
     await tx.select({ id: users.id }).from(users).where(eq(users.id, userId)).for('update');
@@ -55,6 +55,7 @@ export async function createTeam(
 }
 
 export async function switchTeam(db: DbOrTx, userId: string, teamId: string): Promise<void> {
+  checkUuid('team_id', 'team', teamId);
   if (!(await roleIn(db, teamId, userId))) throw new NotFound('Team not found');
   await db.update(users).set({ currentTeamId: teamId }).where(eq(users.id, userId));
 }
@@ -133,7 +134,7 @@ export async function inviteMember(
   deps: TeamDeps,
   input: { teamId: string; inviterId: string; email: string; role: TeamRole },
 ): Promise<CreatedInvitation> {
-  const email = input.email.trim().toLowerCase();
+  const email = checkText('email', input.email, { max: 254 }).toLowerCase();
   if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ValidationFailed('email: must be a valid email address');
   if (input.role === 'owner') throw new ValidationFailed('role: a team has one owner; invite as admin or member');
   return deps.db.transaction(async (tx) => {
@@ -161,8 +162,12 @@ export async function inviteMember(
       })
       .returning({ id: teamInvitations.id });
     const acceptPath = `/account/invitations/${token}`;
-    // No mail server is assumed: the link is logged and shown to the inviter.
-    deps.logger?.info({ teamId: input.teamId, email, acceptPath }, 'Team invitation created');
+    // The link is shown to the inviter only. Whoever holds it can accept, so the log names the
+    // invitation and a prefix of the stored hash, never the token.
+    deps.logger?.info(
+      { teamId: input.teamId, invitationId: row!.id, tokenHashPrefix: hash(token).slice(0, 8) },
+      'Team invitation created',
+    );
     return { id: row!.id, email, token, acceptPath };
   });
 }
@@ -197,6 +202,7 @@ export async function removeMember(
   deps: TeamDeps,
   input: { teamId: string; actorId: string; userId: string },
 ): Promise<void> {
+  checkText('user_id', input.userId, { max: 64 });
   const actorRole = await roleIn(deps.db, input.teamId, input.actorId);
   const targetRole = await roleIn(deps.db, input.teamId, input.userId);
   if (!actorRole || !targetRole) throw new NotFound('Member not found');

@@ -4,7 +4,7 @@ import { revalidatePath } from 'next/cache';
 import { requireUser } from '@/lib/auth/session';
 import { AppError } from '@/lib/errors';
 import { getAppContext } from '@/lib/server/context';
-import { createApiToken, revokeApiToken } from './index';
+import { createUserApiToken, revokeApiToken } from './index';
 
 export interface CreateTokenState {
   token: string | null;
@@ -14,8 +14,9 @@ export interface CreateTokenState {
 export async function createTokenAction(_prev: CreateTokenState, form: FormData): Promise<CreateTokenState> {
   const user = await requireUser('/account/tokens');
   const days = String(form.get('expires_in_days') ?? '');
+  if (!user.team) return { token: null, error: 'You are not in a team' };
   try {
-    const created = await createApiToken(getAppContext(), user.id, {
+    const created = await createUserApiToken(getAppContext(), user.id, user.team.id, {
       name: String(form.get('name') ?? ''),
       expiresInDays: days ? Number(days) : null,
     });

@@ -3,7 +3,12 @@ import { and, desc, eq, isNull } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { apiTokens, users } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
-import { NotFound, ValidationFailed } from '@/lib/errors';
+import { getTeamEntitlements } from '@/lib/entitlements';
+import { NotFound, PlanUpgradeRequired, ValidationFailed } from '@/lib/errors';
+import { checkText, checkUuid } from '@/lib/validation/text';
+import { apiAccessRefusal, type ApiTokenKind } from './rules';
+
+export { apiAccessRefusal, type ApiTokenKind } from './rules';
 
 /** Recognisable prefix, so a leaked token can be found by secret scanners and people. */
 export const TOKEN_PREFIX = 'afk_';
@@ -24,10 +29,9 @@ export interface CreatedToken {
 export async function createApiToken(
   deps: { db: DbOrTx; clock: Clock },
   userId: string,
-  input: { name: string; expiresInDays?: number | null },
+  input: { name: string; expiresInDays?: number | null; kind: ApiTokenKind },
 ): Promise<CreatedToken> {
-  const name = input.name.trim();
-  if (!name || name.length > 100) throw new ValidationFailed('name: must be 1 to 100 characters');
+  const name = checkText('name', input.name, { max: 100 });
   if (
     input.expiresInDays != null &&
     (!Number.isInteger(input.expiresInDays) || input.expiresInDays < 1 || input.expiresInDays > 3650)
@@ -41,16 +45,39 @@ export async function createApiToken(
   const displayPrefix = token.slice(0, TOKEN_PREFIX.length + 6);
   const [row] = await deps.db
     .insert(apiTokens)
-    .values({ userId, name, displayPrefix, tokenHash: hashToken(token), expiresAt })
+    .values({ userId, name, displayPrefix, tokenHash: hashToken(token), expiresAt, kind: input.kind })
     .returning({ id: apiTokens.id });
   return { id: row!.id, name, token, displayPrefix, expiresAt };
+}
+
+/** Refuses (403, naming the plan to upgrade to) when a token of this kind may not act for the team. */
+export async function assertApiAccess(
+  deps: { db: DbOrTx; clock: Clock },
+  kind: ApiTokenKind,
+  teamId: string,
+): Promise<void> {
+  if (kind === 'service') return;
+  const refusal = apiAccessRefusal(kind, await getTeamEntitlements(deps, teamId));
+  if (refusal) throw new PlanUpgradeRequired(refusal.message, refusal.details);
+}
+
+/** A token a user creates for themselves: only while their current team's plan includes API access. */
+export async function createUserApiToken(
+  deps: { db: DbOrTx; clock: Clock },
+  userId: string,
+  teamId: string,
+  input: { name: string; expiresInDays?: number | null },
+): Promise<CreatedToken> {
+  checkText('name', input.name, { max: 100 }); // bad input is answered as such, whatever the plan
+  await assertApiAccess(deps, 'user', teamId);
+  return createApiToken(deps, userId, { ...input, kind: 'user' });
 }
 
 /** The user a bearer token belongs to, or null when it is unknown, revoked or expired. */
 export async function authenticateToken(
   deps: { db: DbOrTx; clock: Clock },
   token: string,
-): Promise<{ userId: string; tokenId: string } | null> {
+): Promise<{ userId: string; tokenId: string; kind: ApiTokenKind } | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const now = deps.clock.now();
   const [row] = await deps.db
@@ -59,12 +86,13 @@ export async function authenticateToken(
       userId: apiTokens.userId,
       expiresAt: apiTokens.expiresAt,
       revokedAt: apiTokens.revokedAt,
+      kind: apiTokens.kind,
     })
     .from(apiTokens)
     .where(eq(apiTokens.tokenHash, hashToken(token)));
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
   await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
-  return { userId: row.userId, tokenId: row.id };
+  return { userId: row.userId, tokenId: row.id, kind: row.kind };
 }
 
 export async function listApiTokens(db: DbOrTx, userId: string) {
@@ -87,6 +115,7 @@ export async function revokeApiToken(
   userId: string,
   tokenId: string,
 ): Promise<void> {
+  checkUuid('token_id', 'token', tokenId);
   const revoked = await deps.db
     .update(apiTokens)
     .set({ revokedAt: deps.clock.now() })

@@ -23,7 +23,31 @@ test('a visitor signs up, invites a member, creates an API token and uses it', a
   await expect(page.getByTestId('invite-link')).toContainText('/account/invitations/');
   await expect(page.getByText('teammate@example.com (member)')).toBeVisible();
 
+  // API tokens are a Business feature: a Starter team is told so and gets no token.
   await page.goto('/account/tokens');
+  await expect(page.getByTestId('api-access-notice')).toContainText('your team is on starter');
+  await page.getByLabel('Name').fill('e2e token');
+  await page.getByRole('button', { name: 'Create token' }).click();
+  await expect(page.getByRole('main').getByRole('alert')).toContainText('Upgrade to Business');
+  await expect(page.getByTestId('new-token')).toHaveCount(0);
+
+  // The team subscribes to Business through Stripe Checkout, then creates the token.
+  await page.goto('/');
+  await page.getByRole('article', { name: 'Business', exact: true }).getByRole('button', { name: 'Buy' }).click();
+  await expect(page).toHaveURL(/\/checkout\//);
+  const checkoutEmail = page.getByLabel('Email');
+  if (await checkoutEmail.isEditable()) await checkoutEmail.fill(email);
+  await page.getByLabel('Card number').fill('4242 4242 4242 4242');
+  await page.getByLabel('Expiry (MM / YY)').fill('12 / 34');
+  await page.getByLabel('CVC').fill('123');
+  await page.getByLabel('Name on card').fill('E2E Owner');
+  await page.getByRole('button', { name: /^(Pay|Subscribe|Start trial)/ }).click();
+  await expect(page).toHaveURL(/\/account\/purchases/);
+  await expect(async () => {
+    await page.goto('/account/tokens');
+    await expect(page.getByTestId('api-access-notice')).toHaveCount(0, { timeout: 1000 });
+  }).toPass({ timeout: 20_000 });
+
   await page.getByLabel('Name').fill('e2e token');
   await page.getByRole('button', { name: 'Create token' }).click();
   const token = (await page.getByTestId('new-token').textContent())!.trim();
@@ -32,7 +56,9 @@ test('a visitor signs up, invites a member, creates an API token and uses it', a
 
   const res = await request.get('/api/packages/user/entitlements', { headers: { Authorization: `Bearer ${token}` } });
   expect(res.status()).toBe(200);
-  expect((await res.json()).plan).toBe('starter');
+  const entitlements = await res.json();
+  expect(entitlements.plan).toBe('business_monthly');
+  expect(entitlements.features.api_access).toBe(true);
   expect((await request.get('/api/packages/user/entitlements')).status()).toBe(401);
 
   await page.getByRole('button', { name: 'Revoke' }).click();

@@ -70,7 +70,12 @@ export async function createUserWithToken(
     await db.update(users).set({ currentTeamId: options.joinTeam.teamId }).where(eq(users.id, user.id));
     teamId = options.joinTeam.teamId;
   }
-  const { token } = await createApiToken({ db, clock: new ManualClock(new Date()) }, user.id, { name: 'test' });
+  // Operator-issued (service) tokens, so tests of any plan can call the API; the plan check on
+  // user-created tokens has its own tests in tests/security/api-access.test.ts.
+  const { token } = await createApiToken({ db, clock: new ManualClock(new Date()) }, user.id, {
+    name: 'test',
+    kind: 'service',
+  });
   return { userId: user.id, email, teamId, token };
 }
 

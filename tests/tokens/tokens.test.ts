@@ -16,7 +16,7 @@ afterAll(async () => {
 describe('API tokens', () => {
   it('are shown once with the afk_ prefix and stored only as a hash', async () => {
     const user = await createUser(t.db, { email: 'tok@example.com', password: 'token-owner-2026' });
-    const created = await createApiToken({ db: t.db, clock }, user.id, { name: 'CI' });
+    const created = await createApiToken({ db: t.db, clock }, user.id, { name: 'CI', kind: 'user' });
     expect(created.token).toMatch(/^afk_[A-Za-z0-9_-]{40,}$/);
     const rows = await t.sql<{ token_hash: string }[]>`SELECT token_hash FROM api_tokens WHERE user_id = ${user.id}`;
     expect(rows.map((r) => r.token_hash)).toEqual([hashToken(created.token)]);
@@ -28,15 +28,19 @@ describe('API tokens', () => {
 
   it('authenticate until revoked, record last use, and stop at expiry', async () => {
     const user = await createUser(t.db, { email: 'tok2@example.com', password: 'token-owner-2026' });
-    const token = await createApiToken({ db: t.db, clock }, user.id, { name: 'short', expiresInDays: 1 });
-    expect(await authenticateToken({ db: t.db, clock }, token.token)).toEqual({ userId: user.id, tokenId: token.id });
+    const token = await createApiToken({ db: t.db, clock }, user.id, { name: 'short', expiresInDays: 1, kind: 'user' });
+    expect(await authenticateToken({ db: t.db, clock }, token.token)).toEqual({
+      userId: user.id,
+      tokenId: token.id,
+      kind: 'user',
+    });
     expect((await listApiTokens(t.db, user.id))[0]!.lastUsedAt?.toISOString()).toBe(clock.now().toISOString());
     clock.advance(86_400_000 - 1);
     expect(await authenticateToken({ db: t.db, clock }, token.token)).not.toBeNull();
     clock.advance(1);
     expect(await authenticateToken({ db: t.db, clock }, token.token)).toBeNull();
 
-    const other = await createApiToken({ db: t.db, clock }, user.id, { name: 'revoke me' });
+    const other = await createApiToken({ db: t.db, clock }, user.id, { name: 'revoke me', kind: 'user' });
     await revokeApiToken({ db: t.db, clock }, user.id, other.id);
     expect(await authenticateToken({ db: t.db, clock }, other.token)).toBeNull();
     expect(await authenticateToken({ db: t.db, clock }, 'afk_unknown')).toBeNull();
@@ -46,7 +50,7 @@ describe('API tokens', () => {
   it('cannot be revoked by another user', async () => {
     const a = await createUser(t.db, { email: 'tok3@example.com', password: 'token-owner-2026' });
     const b = await createUser(t.db, { email: 'tok4@example.com', password: 'token-owner-2026' });
-    const token = await createApiToken({ db: t.db, clock }, a.id, { name: 'mine' });
+    const token = await createApiToken({ db: t.db, clock }, a.id, { name: 'mine', kind: 'user' });
     await expect(revokeApiToken({ db: t.db, clock }, b.id, token.id)).rejects.toThrow(/not found/i);
     expect(await authenticateToken({ db: t.db, clock }, token.token)).not.toBeNull();
   });

@@ -1,5 +1,7 @@
 import { CreateTokenForm } from '@/components/account/create-token-form';
+import Link from 'next/link';
 import { requireUser } from '@/lib/auth/session';
+import { getTeamEntitlements } from '@/lib/entitlements';
 import { getAppContext } from '@/lib/server/context';
 import { listApiTokens } from '@/lib/tokens';
 import { revokeTokenAction } from '@/lib/tokens/actions';
@@ -8,7 +10,9 @@ const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', 
 
 export default async function TokensPage() {
   const user = await requireUser('/account/tokens');
-  const tokens = await listApiTokens(getAppContext().db, user.id);
+  const app = getAppContext();
+  const tokens = await listApiTokens(app.db, user.id);
+  const entitlements = user.team ? await getTeamEntitlements(app, user.team.id) : null;
   return (
     <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <h1 className="text-2xl font-bold">API tokens</h1>
@@ -16,6 +20,15 @@ export default async function TokensPage() {
         Send a token as <code>Authorization: Bearer afk_…</code> to call <code>/api/packages</code> as yourself, for
         your current team.
       </p>
+      {entitlements && !entitlements.features.api_access && (
+        <p data-testid="api-access-notice" className="rounded bg-amber-50 p-3 text-sm">
+          API tokens are part of the Business and Enterprise plans; your team is on {entitlements.plan}.{' '}
+          <Link href="/" className="underline">
+            Upgrade to Business
+          </Link>{' '}
+          to create one. Tokens you made earlier answer 403 until then.
+        </p>
+      )}
       <CreateTokenForm />
       <table className="w-full text-left text-sm">
         <caption className="sr-only">Your tokens</caption>

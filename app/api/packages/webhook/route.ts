@@ -1,4 +1,5 @@
 import { webhookSecret } from '@/lib/config/env';
+import { readBodyText, WEBHOOK_BODY_LIMIT_BYTES } from '@/lib/http/body';
 import { toErrorResponse } from '@/lib/http/error-response';
 import { getAppContext } from '@/lib/server/context';
 import { handleStripeWebhook } from '@/lib/webhooks';
@@ -9,7 +10,7 @@ export async function POST(req: Request) {
   try {
     const outcome = await handleStripeWebhook(
       { ...app, secret: webhookSecret(app.env), retryLimit: app.env.WEBHOOK_RETRY_LIMIT },
-      await req.text(),
+      await readBodyText(req, WEBHOOK_BODY_LIMIT_BYTES),
       req.headers.get('stripe-signature'),
     );
     return Response.json({ received: true, outcome });
