@@ -6,3 +6,4 @@ export const teamRole = pgEnum('team_role', ['owner', 'admin', 'member']);
 export const purchaseStatus = pgEnum('purchase_status', ['paid', 'refunded', 'partially_refunded']);
 export const checkoutStatus = pgEnum('checkout_status', ['open', 'complete', 'expired']);
 export const addonStatus = pgEnum('addon_status', ['pending', 'active', 'removed']);
+export const accountTokenPurpose = pgEnum('account_token_purpose', ['verify_email', 'reset_password']);

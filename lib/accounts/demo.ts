@@ -10,6 +10,12 @@ export const DEMO_PASSWORD = 'demo-password-2026';
 export async function ensureDemoUser(db: Database): Promise<{ email: string; password: string }> {
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_EMAIL));
   if (!existing)
-    await createUser(db, { email: DEMO_EMAIL, password: DEMO_PASSWORD, name: 'Demo User', isPlatformAdmin: true });
+    await createUser(db, {
+      email: DEMO_EMAIL,
+      password: DEMO_PASSWORD,
+      name: 'Demo User',
+      isPlatformAdmin: true,
+      emailVerified: new Date(),
+    });
   return { email: DEMO_EMAIL, password: DEMO_PASSWORD };
 }
