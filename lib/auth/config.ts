@@ -4,6 +4,7 @@ import Credentials from 'next-auth/providers/credentials';
 import GitHub from 'next-auth/providers/github';
 import Google from 'next-auth/providers/google';
 import { DrizzleAdapter } from '@auth/drizzle-adapter';
+import type { Adapter } from 'next-auth/adapters';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { accounts, sessions, teamMembers, teams, users, verificationTokens } from '@/db/schema';
@@ -23,6 +24,15 @@ class UnknownClient extends CredentialsSignin {
 }
 
 const credentialsInput = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(200) });
+
+/** OAuth users are stored and found by the same normalized address as password users. */
+function normalizingEmails(adapter: Adapter): Adapter {
+  return {
+    ...adapter,
+    createUser: (user) => adapter.createUser!({ ...user, email: normalizeEmail(user.email) }),
+    getUserByEmail: (email) => adapter.getUserByEmail!(normalizeEmail(email)),
+  };
+}
 
 // Lazy config: the database is only opened on the first request, never at build time.
 export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig => {
@@ -70,12 +80,14 @@ export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig =
   }
 
   return {
-    adapter: DrizzleAdapter(app.db, {
-      usersTable: users,
-      accountsTable: accounts,
-      sessionsTable: sessions,
-      verificationTokensTable: verificationTokens,
-    }),
+    adapter: normalizingEmails(
+      DrizzleAdapter(app.db, {
+        usersTable: users,
+        accountsTable: accounts,
+        sessionsTable: sessions,
+        verificationTokensTable: verificationTokens,
+      }),
+    ),
     // Credentials sign-in requires JWT sessions; they are stateless, so any instance can verify them.
     session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },
     secret: app.env.AUTH_SECRET,

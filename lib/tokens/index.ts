@@ -4,6 +4,7 @@ import type { DbOrTx } from '@/db/client';
 import { apiTokens, users } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
 import { NotFound, ValidationFailed } from '@/lib/errors';
+import { normalizeEmail } from '@/lib/accounts/email';
 
 /** Recognisable prefix, so a leaked token can be found by secret scanners and people. */
 export const TOKEN_PREFIX = 'afk_';
@@ -96,6 +97,6 @@ export async function revokeApiToken(
 }
 
 export async function userIdByEmail(db: DbOrTx, email: string): Promise<string | null> {
-  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.trim().toLowerCase()));
+  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, normalizeEmail(email)));
   return row?.id ?? null;
 }

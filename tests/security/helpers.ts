@@ -39,3 +39,28 @@ export async function attemptSignIn(
 export function fromSocket(address: string, extra: Record<string, string> = {}): Record<string, string> {
   return { ...extra, [SOCKET_ADDRESS_HEADER]: address };
 }
+
+/** The session cookie a successful password sign-in sets, as a Cookie header value. */
+export async function attemptSignInForCookie(email: string, password: string): Promise<string> {
+  const { handlers } = await import('@/lib/auth/config');
+  const csrf = await handlers.GET(new Request(`${TEST_APP_URL}/api/auth/csrf`) as never);
+  const { csrfToken } = (await csrf.json()) as { csrfToken: string };
+  const cookie = csrf.headers
+    .getSetCookie()
+    .map((c) => c.split(';')[0])
+    .join('; ');
+  const res = await handlers.POST(
+    new Request(`${TEST_APP_URL}/api/auth/callback/credentials`, {
+      method: 'POST',
+      headers: {
+        cookie,
+        'content-type': 'application/x-www-form-urlencoded',
+        [SOCKET_ADDRESS_HEADER]: '192.0.2.250',
+      },
+      body: new URLSearchParams({ email, password, csrfToken, callbackUrl: '/account' }),
+    }) as never,
+  );
+  const session = res.headers.getSetCookie().find((c) => c.startsWith('authjs.session-token='));
+  if (!session) throw new Error(`sign-in as ${email} failed: ${res.headers.get('location')}`);
+  return session.split(';')[0]!;
+}
