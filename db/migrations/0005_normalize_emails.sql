@@ -6,7 +6,7 @@
 -- are left unchanged (so the unique index on lower(email) holds) and are listed by a NOTICE for an
 -- operator to merge or remove; until then they cannot sign in with a password, since no normalized
 -- lookup matches them.
-CREATE FUNCTION pg_temp.af_normalize_email(raw text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
+CREATE OR REPLACE FUNCTION pg_temp.af_normalize_email(raw text) RETURNS text LANGUAGE sql IMMUTABLE AS $$
   SELECT lower(normalize(regexp_replace(raw,
     '^[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+|[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000\ufeff]+$',
     '', 'g'), NFC))
