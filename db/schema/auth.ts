@@ -154,4 +154,3 @@ export const accountTokens = pgTable(
   },
   (t) => [index('account_tokens_user_idx').on(t.userId)],
 );
-

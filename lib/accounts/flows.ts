@@ -30,7 +30,11 @@ const link = (deps: AccountDeps, path: string, token: string) =>
   new URL(`${path}?token=${encodeURIComponent(token)}`, deps.env.APP_URL).toString();
 
 async function mailVerification(deps: AccountDeps, user: { id: string; email: string }): Promise<void> {
-  const token = await issueAccountToken(tokenDeps(deps), { userId: user.id, email: user.email, purpose: 'verify_email' });
+  const token = await issueAccountToken(tokenDeps(deps), {
+    userId: user.id,
+    email: user.email,
+    purpose: 'verify_email',
+  });
   await deps.mailer.send({
     to: user.email,
     subject: 'Confirm your email address for AgileForge',
@@ -119,7 +123,8 @@ export async function verifyEmail(deps: AccountDeps, token: string): Promise<{ e
   return deps.db.transaction(async (tx) => {
     const { userId, email } = await redeemAccountToken(tokenDeps(deps, tx), token, 'verify_email');
     const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, userId));
-    if (user?.email === email) await tx.update(users).set({ emailVerified: deps.clock.now() }).where(eq(users.id, userId));
+    if (user?.email === email)
+      await tx.update(users).set({ emailVerified: deps.clock.now() }).where(eq(users.id, userId));
     deps.logger.info({ userId }, 'Email verified');
     return { email };
   });

@@ -33,7 +33,8 @@ async function visitorAddress(): Promise<string> {
 
 /** A domain error as a line for the form: the field prefix dropped, a 429 told as a wait. */
 function formError(err: AppError): string {
-  if (err instanceof RateLimited) return `Too many attempts. Try again in ${Math.ceil(err.retryAfterSeconds / 60)} minutes.`;
+  if (err instanceof RateLimited)
+    return `Too many attempts. Try again in ${Math.ceil(err.retryAfterSeconds / 60)} minutes.`;
   return err.message.replace(/^(email|password|name): /, '');
 }
 

@@ -21,14 +21,19 @@ export const SIGN_IN = {
 } as const;
 
 /** Plain per-subject limits: `points` actions per `durationSeconds`. */
+export interface RateLimitRule {
+  /** The limiter's key prefix in `rate_limiter_counters`. */
+  name: string;
+  points: number;
+  durationSeconds: number;
+}
+
 export const RATE_LIMITS = {
   checkout: { name: 'checkout', points: 10, durationSeconds: 60 },
   signUp: { name: 'sign_up', points: 10, durationSeconds: 3600 },
   /** Password-reset and verification mails asked for, per IP and per address. */
   accountMail: { name: 'account_mail', points: 5, durationSeconds: 3600 },
-} as const;
-
-export type RateLimitRule = (typeof RATE_LIMITS)[keyof typeof RATE_LIMITS];
+} as const satisfies Record<string, RateLimitRule>;
 
 interface Limiters {
   pairFails: RateLimiterDrizzle;

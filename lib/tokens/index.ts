@@ -97,6 +97,9 @@ export async function revokeApiToken(
 }
 
 export async function userIdByEmail(db: DbOrTx, email: string): Promise<string | null> {
-  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, normalizeEmail(email)));
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)));
   return row?.id ?? null;
 }

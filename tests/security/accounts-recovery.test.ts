@@ -8,7 +8,6 @@ import { ManualClock } from '@/lib/clock';
 import { SOCKET_ADDRESS_HEADER } from '@/lib/http/client-address';
 import { createLogger } from '@/lib/logger';
 import { readOutbox } from '@/lib/mail';
-import { inviteMember } from '@/lib/teams';
 import { upsertCatalogRows } from '@/lib/catalog/db-sync';
 import { PACKAGES } from '@/lib/catalog/packages';
 import { installTestContext } from '../helpers/app';
@@ -109,7 +108,9 @@ describe('password reset', () => {
     const token = tokenOf(await lastLink('forgetful@example.com', '/reset-password?token='));
 
     const [random] = token.split('.');
-    const rows = await t.sql<{ token_hash: string }[]>`SELECT token_hash FROM account_tokens WHERE user_id = ${user.id}`;
+    const rows = await t.sql<
+      { token_hash: string }[]
+    >`SELECT token_hash FROM account_tokens WHERE user_id = ${user.id}`;
     expect(rows).toHaveLength(1);
     expect(rows[0]!.token_hash).not.toContain(random);
     expect(logLines.join('')).not.toContain(random);
@@ -123,7 +124,9 @@ describe('password reset', () => {
     expect(to).toBe('/signin?reset=1&email=forgetful%40example.com');
     expect(await verifyCredentials(t.db, 'forgetful@example.com', 'brand-new-password-2026')).not.toBeNull();
     expect(await verifyCredentials(t.db, 'forgetful@example.com', 'old-password-2026')).toBeNull();
-    const [verified] = await t.sql<{ email_verified: Date | null }[]>`SELECT email_verified FROM users WHERE id = ${user.id}`;
+    const [verified] = await t.sql<
+      { email_verified: Date | null }[]
+    >`SELECT email_verified FROM users WHERE id = ${user.id}`;
     expect(verified!.email_verified).not.toBeNull();
 
     const again = await actions.resetPasswordAction({ error: null }, form({ token, password: 'third-password-2026' }));
@@ -144,9 +147,9 @@ describe('password reset', () => {
     ).toMatch(/invalid/);
     expect((await actions.verifyEmailAction({ error: null }, form({ token }))).error).toMatch(/invalid/);
     clock.advance(61 * 60_000);
-    expect((await actions.resetPasswordAction({ error: null }, form({ token, password: 'late-pass-2026' }))).error).toMatch(
-      /expired/,
-    );
+    expect(
+      (await actions.resetPasswordAction({ error: null }, form({ token, password: 'late-pass-2026' }))).error,
+    ).toMatch(/expired/);
     expect(await verifyCredentials(t.db, 'careful@example.com', 'careful-password-2026')).not.toBeNull();
   });
 
@@ -204,12 +207,23 @@ describe('email verification and invitations', () => {
     const { promisify } = await import('node:util');
     const { stdout } = await promisify(execFile)(
       process.execPath,
-      ['--import', 'tsx', 'scripts/cli.ts', 'user:create', '--email', ' Ops@Example.com', '--password', 'operator-pass-1'],
+      [
+        '--import',
+        'tsx',
+        'scripts/cli.ts',
+        'user:create',
+        '--email',
+        ' Ops@Example.com',
+        '--password',
+        'operator-pass-1',
+      ],
       { env: { ...process.env, DATABASE_URL: t.url }, timeout: 60_000 },
     );
     const { user_id, email } = JSON.parse(stdout) as { user_id: string; email: string };
     expect(email).toBe('ops@example.com');
-    const [row] = await t.sql<{ email_verified: Date | null }[]>`SELECT email_verified FROM users WHERE id = ${user_id}`;
+    const [row] = await t.sql<
+      { email_verified: Date | null }[]
+    >`SELECT email_verified FROM users WHERE id = ${user_id}`;
     expect(row!.email_verified).not.toBeNull();
   }, 60_000);
 });

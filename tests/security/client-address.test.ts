@@ -12,7 +12,10 @@ const behindEntry = { trustedProxyHops: 0, socketAddressHeaderTrusted: true };
 describe('client address from the trust boundary', () => {
   it('TRUSTED_PROXY_HOPS=0 behind the server entry: X-Forwarded-For is ignored, the socket address counts', () => {
     expect(
-      clientAddress(headers({ 'x-forwarded-for': '203.0.113.1', [SOCKET_ADDRESS_HEADER]: '198.51.100.2' }), behindEntry),
+      clientAddress(
+        headers({ 'x-forwarded-for': '203.0.113.1', [SOCKET_ADDRESS_HEADER]: '198.51.100.2' }),
+        behindEntry,
+      ),
     ).toBe('198.51.100.2');
   });
 

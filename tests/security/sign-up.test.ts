@@ -112,15 +112,15 @@ describe('sign-up', () => {
   });
 
   it('computes no password hash for invalid input or once the limit refuses', async () => {
-    expect((await signUpFrom('192.0.2.23', { email: 'not-an-address', password: 'valid-password-2026' })).error).toMatch(
-      /valid email/,
-    );
+    expect(
+      (await signUpFrom('192.0.2.23', { email: 'not-an-address', password: 'valid-password-2026' })).error,
+    ).toMatch(/valid email/);
     expect((await signUpFrom('192.0.2.23', { email: 'weak@example.com', password: 'short' })).error).toMatch(
       /at least 10/,
     );
-    expect((await signUpFrom('198.51.100.30', { email: 'late@example.com', password: 'late-password-2026' })).error).toMatch(
-      /Too many attempts/,
-    );
+    expect(
+      (await signUpFrom('198.51.100.30', { email: 'late@example.com', password: 'late-password-2026' })).error,
+    ).toMatch(/Too many attempts/);
     expect(hashCalls.count).toBe(0);
   });
 });
