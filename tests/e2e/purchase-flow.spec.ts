@@ -18,7 +18,7 @@ async function signUp(page: Page): Promise<void> {
 }
 
 async function payOnHostedCheckout(page: Page): Promise<void> {
-  await expect(page).toHaveURL(/127\.0\.0\.1:12112\/checkout\//);
+  await expect(page).toHaveURL(new RegExp(`127\\.0\\.0\\.1:${process.env.E2E_STRIPE_PORT ?? 12112}/checkout/`));
   const email = page.getByLabel('Email');
   if (await email.isEditable()) await email.fill('buyer@example.com');
   await page.getByLabel('Card number').fill('4242 4242 4242 4242');
