@@ -14,7 +14,9 @@ const { values } = parseArgs({
 });
 const dev = values.dev === true;
 const port = Number(values.port ?? process.env.PORT ?? 3000);
-const hostname = values.hostname ?? process.env.HOSTNAME ?? '0.0.0.0';
+// Listens on every interface unless -H names one; Next builds request URLs from `hostname`.
+const listenOn = values.hostname ?? process.env.HOSTNAME;
+const hostname = listenOn ?? 'localhost';
 (process.env as Record<string, string>).NODE_ENV ??= dev ? 'development' : 'production';
 // Read by lib/config/env.ts: only a process started here may trust the socket-address header.
 process.env.AGILEFORGE_SERVER_ENTRY = '1';
@@ -24,6 +26,6 @@ const { withSocketAddress } = await import('../lib/http/server-entry');
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
-createServer(withSocketAddress((req, res) => void handle(req, res))).listen(port, hostname, () => {
+createServer(withSocketAddress((req, res) => void handle(req, res))).listen(port, listenOn, () => {
   console.log(`> AgileForge on http://${hostname}:${port} (${dev ? 'development' : 'production'})`);
 });
