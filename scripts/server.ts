@@ -15,7 +15,7 @@ const { values } = parseArgs({
 const dev = values.dev === true;
 const port = Number(values.port ?? process.env.PORT ?? 3000);
 // Listens on every interface unless -H names one; Next builds request URLs from `hostname`.
-const listenOn = values.hostname ?? process.env.HOSTNAME;
+const listenOn = values.hostname;
 const hostname = listenOn ?? 'localhost';
 (process.env as Record<string, string>).NODE_ENV ??= dev ? 'development' : 'production';
 // Read by lib/config/env.ts: only a process started here may trust the socket-address header.
