@@ -7,6 +7,10 @@ const nextConfig = {
     '@node-rs/argon2',
     'pino',
     'pino-pretty',
+    // It imports drizzle-orm at run time by a computed name, which a bundler cannot follow; both
+    // load from node_modules so the limiter and the app share one drizzle-orm.
+    'rate-limiter-flexible',
+    'drizzle-orm',
   ],
   poweredByHeader: false,
   typedRoutes: false,

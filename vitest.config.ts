@@ -16,6 +16,8 @@ export default defineConfig({
     exclude: ['tests/e2e/**', 'node_modules/**'],
     globalSetup: ['tests/setup/global-setup.ts'],
     environment: 'node',
+    // next-auth imports `next/server` without an extension, which Node's ESM resolver refuses; Vite resolves it.
+    server: { deps: { inline: ['next-auth'] } },
     testTimeout: 30_000,
     hookTimeout: 60_000,
     // Each test file gets its own database (a template clone on PostgreSQL, an in-memory PGlite otherwise).

@@ -27,8 +27,8 @@ export class Unauthenticated extends AppError {
 }
 
 export class Forbidden extends AppError {
-  constructor(message = 'You do not have permission to do this') {
-    super('forbidden', message, 403);
+  constructor(message = 'You do not have permission to do this', code = 'forbidden') {
+    super(code, message, 403);
   }
 }
 

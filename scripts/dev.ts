@@ -22,7 +22,7 @@ import { createStripeClient } from '../lib/stripe/client';
 /**
  * `npm run dev`: the whole product with no accounts or keys. Starts the embedded database
  * (unless DATABASE_URL is set) and the local Stripe (unless STRIPE_SECRET_KEY is set),
- * migrates, syncs the catalog, seeds a demo login, then runs `next dev`.
+ * migrates, syncs the catalog, seeds a demo login, then runs Next in development through scripts/server.ts.
  */
 const env = parseEnv(process.env);
 const logger = createLogger({ level: env.LOG_LEVEL });
@@ -125,7 +125,8 @@ childEnv.AUTH_SECRET ??= persistentSecret(path.join(DATA_DIR, 'auth-secret'), ()
 );
 childEnv.AUTH_TRUST_HOST ??= 'true';
 const appPort = new URL(env.APP_URL).port || '3000';
-const next = spawn(process.execPath, [path.join('node_modules', 'next', 'dist', 'bin', 'next'), 'dev', '-p', appPort], {
+// Through the server entry, which passes each connection's address for the sign-in limits.
+const next = spawn(process.execPath, ['--import', 'tsx', 'scripts/server.ts', '--dev', '-p', appPort], {
   stdio: 'inherit',
   env: childEnv,
 });

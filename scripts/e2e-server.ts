@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
 import path from 'node:path';
 import postgres from 'postgres';
 import { connectDatabase } from '../db/client';
@@ -12,6 +13,7 @@ import { createStripeClient } from '../lib/stripe/client';
 import { createUser } from '../lib/accounts';
 import { DEMO_EMAIL, DEMO_PASSWORD } from '../lib/accounts/demo';
 import { HANDLED_EVENT_TYPES } from '../lib/webhooks/event-types';
+import { e2eOutboxDir } from '../tests/e2e/outbox';
 
 /**
  * The app as Playwright tests it: a production build on a fresh database (a new database on
@@ -88,6 +90,7 @@ await initPackages({
 await createUser(db.db, { email: DEMO_EMAIL, password: DEMO_PASSWORD, name: 'Demo User', isPlatformAdmin: true });
 await db.close();
 
+fs.rmSync(e2eOutboxDir(appPort), { recursive: true, force: true });
 const appEnv: NodeJS.ProcessEnv = {
   ...process.env,
   NODE_ENV: 'production',
@@ -102,6 +105,8 @@ const appEnv: NodeJS.ProcessEnv = {
   AUTH_TRUST_HOST: 'true',
   AUTH_URL: appUrl,
   LOG_LEVEL: 'warn',
+  // Mails (verification, reset, invitations) land here; tests read them from disk.
+  MAIL_OUTBOX_DIR: e2eOutboxDir(appPort),
 };
 delete appEnv.STRIPE_SECRET_KEY;
 const nextBin = path.join('node_modules', 'next', 'dist', 'bin', 'next');
@@ -109,7 +114,7 @@ if (!process.env.E2E_SKIP_BUILD) {
   const build = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env: appEnv });
   if (build.status !== 0) await shutdown(build.status ?? 1);
 }
-const app = spawn(process.execPath, [nextBin, 'start', '-p', appPort, '-H', '127.0.0.1'], {
+const app = spawn(process.execPath, ['--import', 'tsx', 'scripts/server.ts', '-p', appPort, '-H', '127.0.0.1'], {
   stdio: 'inherit',
   env: appEnv,
 });

@@ -1,3 +1,4 @@
+import { VerifyEmailNotice } from '@/components/auth/verify-email-notice';
 import { requireUser } from '@/lib/auth/session';
 import { getEnv } from '@/lib/config/env';
 import { getTeamEntitlements } from '@/lib/entitlements';
@@ -23,6 +24,9 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
       <p>
         Signed in as <strong>{user.email}</strong>.
       </p>
+      {!user.emailVerified && (
+        <VerifyEmailNotice email={user.email} reason="You need a confirmed address to accept team invitations." />
+      )}
       <section className="rounded border border-slate-200 bg-white p-4">
         <h2 className="font-semibold">Current team</h2>
         <form action={switchTeamAction} className="mt-2 flex gap-2">

@@ -5,7 +5,7 @@ import { inviteAction, type InviteState } from '@/lib/teams/actions';
 
 export function InviteForm() {
   const [state, action, pending] = useActionState<InviteState, FormData>(inviteAction, {
-    acceptUrl: null,
+    sentTo: null,
     error: null,
   });
   return (
@@ -34,12 +34,9 @@ export function InviteForm() {
           {state.error}
         </p>
       )}
-      {state.acceptUrl && (
-        <p role="status" className="text-sm">
-          Invitation created. Share this link (no email is sent):{' '}
-          <code data-testid="invite-link" className="break-all">
-            {state.acceptUrl}
-          </code>
+      {state.sentTo && (
+        <p role="status" data-testid="invite-sent" className="text-sm">
+          Invitation sent to {state.sentTo}. They accept it from the link in the mail, signed in with that address.
         </p>
       )}
     </form>

@@ -9,12 +9,22 @@ export function AuthForm({
   action,
   mode,
   callbackUrl,
+  email,
 }: {
   action: Action;
   mode: 'signin' | 'signup';
   callbackUrl: string;
+  /** Prefills the email field (after a password reset). */
+  email?: string;
 }) {
-  const [state, formAction, pending] = useActionState(action, { error: null });
+  const [state, formAction, pending] = useActionState(action, { error: null, email });
+  if (state.notice) {
+    return (
+      <p role="status" data-testid="notice" className="rounded border border-emerald-200 bg-emerald-50 p-3 text-sm">
+        {state.notice}
+      </p>
+    );
+  }
   return (
     <form action={formAction} className="space-y-4">
       <input type="hidden" name="callbackUrl" value={callbackUrl} />

@@ -1,6 +1,6 @@
 import { sql } from 'drizzle-orm';
 import { boolean, index, integer, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
-import { apiTokenKind, teamRole } from './enums';
+import { accountTokenPurpose, apiTokenKind, teamRole } from './enums';
 
 const createdAt = () => timestamp('created_at', { withTimezone: true }).notNull().defaultNow();
 
@@ -131,13 +131,30 @@ export const apiTokens = pgTable(
   (t) => [index('api_tokens_user_idx').on(t.userId)],
 );
 
-// Fixed-window counters shared by every app instance.
-export const rateLimits = pgTable(
-  'rate_limits',
+// rate-limiter-flexible's RateLimiterDrizzle store: one row per limiter key (prefixed by limiter),
+// the points consumed and when they expire (null: never). Shared by every app instance.
+export const rateLimiterCounters = pgTable('rate_limiter_counters', {
+  key: text('key').primaryKey(),
+  points: integer('points').notNull(),
+  expire: timestamp('expire', { withTimezone: true, mode: 'date' }),
+});
+
+// Password-reset and email-verification tokens. Only a hash of the token's random part is kept;
+// `usedAt` makes a token single-use.
+export const accountTokens = pgTable(
+  'account_tokens',
   {
-    key: text('key').notNull(),
-    windowStart: timestamp('window_start', { withTimezone: true }).notNull(),
-    count: integer('count').notNull().default(0),
+    id: uuid('id').primaryKey().defaultRandom(),
+    userId: text('user_id')
+      .notNull()
+      .references(() => users.id, { onDelete: 'cascade' }),
+    purpose: accountTokenPurpose('purpose').notNull(),
+    // The address the link was sent to: verifying proves control of this address, not of a later one.
+    email: text('email').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    usedAt: timestamp('used_at', { withTimezone: true }),
+    createdAt: createdAt(),
   },
-  (t) => [primaryKey({ columns: [t.key, t.windowStart] })],
+  (t) => [index('account_tokens_user_idx').on(t.userId)],
 );

@@ -9,3 +9,4 @@ export const checkoutStatus = pgEnum('checkout_status', ['open', 'complete', 'ex
 // `service`: issued by the operator CLI for platform use, exempt from the plan check.
 export const apiTokenKind = pgEnum('api_token_kind', ['user', 'service']);
 export const addonStatus = pgEnum('addon_status', ['pending', 'active', 'removed']);
+export const accountTokenPurpose = pgEnum('account_token_purpose', ['verify_email', 'reset_password']);

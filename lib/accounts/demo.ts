@@ -19,6 +19,12 @@ export async function ensureDemoUser(
   if (env.DATABASE_URL) return null;
   const [existing] = await db.select({ id: users.id }).from(users).where(eq(users.email, DEMO_EMAIL));
   if (!existing)
-    await createUser(db, { email: DEMO_EMAIL, password: DEMO_PASSWORD, name: 'Demo User', isPlatformAdmin: true });
+    await createUser(db, {
+      email: DEMO_EMAIL,
+      password: DEMO_PASSWORD,
+      name: 'Demo User',
+      isPlatformAdmin: true,
+      emailVerified: new Date(),
+    });
   return { email: DEMO_EMAIL, password: DEMO_PASSWORD };
 }

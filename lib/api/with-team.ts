@@ -2,7 +2,8 @@ import { ZodError } from 'zod';
 import { Forbidden, Unauthenticated } from '@/lib/errors';
 import { JSON_BODY_LIMIT_BYTES, readBodyText } from '@/lib/http/body';
 import { toErrorResponse } from '@/lib/http/error-response';
-import { hitRateLimit, type RateLimitRule } from '@/lib/rate-limit';
+import { clientAddress, trustBoundary } from '@/lib/http/client-address';
+import { consumeRateLimit, type RateLimitRule } from '@/lib/rate-limit';
 import { getAppContext, type AppContext } from '@/lib/server/context';
 import { resolveCurrentTeam, roleAtLeast, type ActiveTeam, type TeamRole } from '@/lib/teams/membership';
 import { assertApiAccess } from '@/lib/tokens';
@@ -25,10 +26,6 @@ export interface WithTeamOptions {
 
 type RouteContext<P> = { params: Promise<P> };
 type Handler<P> = (req: Request, ctx: TeamRequestContext<P>) => Promise<Response | object>;
-
-export function clientIp(req: Request): string {
-  return req.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || req.headers.get('x-real-ip') || 'unknown';
-}
 
 /**
  * The one wrapper of every /api/packages route (but the webhook): resolves credentials (session
@@ -53,8 +50,8 @@ export function withTeam<P = Record<string, string>>(handler: Handler<P>, option
         );
       }
       if (options.rateLimit) {
-        await hitRateLimit(app, options.rateLimit, `user:${user.id}`);
-        await hitRateLimit(app, options.rateLimit, `ip:${clientIp(req)}`);
+        await consumeRateLimit(app, options.rateLimit, `user:${user.id}`);
+        await consumeRateLimit(app, options.rateLimit, `ip:${clientAddress(req.headers, trustBoundary(app.env))}`);
       }
       const params = ((await route?.params) ?? {}) as P;
       const result = await handler(req, { app, user, team, params });

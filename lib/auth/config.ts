@@ -4,12 +4,14 @@ import Credentials from 'next-auth/providers/credentials';
 import GitHub from 'next-auth/providers/github';
 import Google from 'next-auth/providers/google';
 import { DrizzleAdapter } from '@auth/drizzle-adapter';
+import type { Adapter } from 'next-auth/adapters';
 import { eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { accounts, sessions, teamMembers, teams, users, verificationTokens } from '@/db/schema';
-import { verifyCredentials } from '@/lib/accounts';
+import { normalizeEmail, verifyCredentials } from '@/lib/accounts';
 import { RateLimited } from '@/lib/errors';
-import { hitRateLimit, RATE_LIMITS } from '@/lib/rate-limit';
+import { ClientAddressUnknown, clientAddress, trustBoundary } from '@/lib/http/client-address';
+import { assertSignInAllowed, recordSignInFailure, recordSignInSuccess } from '@/lib/rate-limit';
 import { getAppContext } from '@/lib/server/context';
 import { configuredOAuthProviders } from './oauth-providers';
 
@@ -17,10 +19,19 @@ class TooManyAttempts extends CredentialsSignin {
   code = 'rate_limited';
 }
 
+class UnknownClient extends CredentialsSignin {
+  code = 'client_unknown';
+}
+
 const credentialsInput = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(200) });
 
-function clientIp(request: Request): string {
-  return request.headers.get('x-forwarded-for')?.split(',')[0]?.trim() || request.headers.get('x-real-ip') || 'unknown';
+/** OAuth users are stored and found by the same normalized address as password users. */
+function normalizingEmails(adapter: Adapter): Adapter {
+  return {
+    ...adapter,
+    createUser: (user) => adapter.createUser!({ ...user, email: normalizeEmail(user.email) }),
+    getUserByEmail: (email) => adapter.getUserByEmail!(normalizeEmail(email)),
+  };
 }
 
 // Lazy config: the database is only opened on the first request, never at build time.
@@ -32,15 +43,34 @@ export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig =
       async authorize(raw, request) {
         const parsed = credentialsInput.safeParse(raw);
         if (!parsed.success) return null;
+        // Counted per (normalized email, address from the trust boundary): no spelling of the
+        // address and no header the client writes gets a fresh counter.
+        let subject;
         try {
-          await hitRateLimit(app, RATE_LIMITS.signIn, `ip:${clientIp(request)}`);
-          await hitRateLimit(app, RATE_LIMITS.signIn, `email:${parsed.data.email.toLowerCase()}`);
+          subject = {
+            email: normalizeEmail(parsed.data.email),
+            ip: clientAddress(request.headers, trustBoundary(app.env)),
+          };
+        } catch (err) {
+          if (err instanceof ClientAddressUnknown) {
+            app.logger.error({ reason: err.message }, 'Sign-in refused: client address unknown');
+            throw new UnknownClient();
+          }
+          throw err;
+        }
+        try {
+          await assertSignInAllowed(app, subject);
+          const user = await verifyCredentials(app.db, subject.email, parsed.data.password);
+          if (!user) {
+            await recordSignInFailure(app, subject);
+            return null;
+          }
+          await recordSignInSuccess(app, subject);
+          return { id: user.id, email: user.email };
         } catch (err) {
           if (err instanceof RateLimited) throw new TooManyAttempts();
           throw err;
         }
-        const user = await verifyCredentials(app.db, parsed.data.email, parsed.data.password);
-        return user ? { id: user.id, email: user.email } : null;
       },
     }),
   ];
@@ -50,17 +80,30 @@ export const { handlers, auth, signIn, signOut } = NextAuth((): NextAuthConfig =
   }
 
   return {
-    adapter: DrizzleAdapter(app.db, {
-      usersTable: users,
-      accountsTable: accounts,
-      sessionsTable: sessions,
-      verificationTokensTable: verificationTokens,
-    }),
+    adapter: normalizingEmails(
+      DrizzleAdapter(app.db, {
+        usersTable: users,
+        accountsTable: accounts,
+        sessionsTable: sessions,
+        verificationTokensTable: verificationTokens,
+      }),
+    ),
     // Credentials sign-in requires JWT sessions; they are stateless, so any instance can verify them.
     session: { strategy: 'jwt', maxAge: 7 * 24 * 3600 },
     secret: app.env.AUTH_SECRET,
     trustHost: true,
     pages: { signIn: '/signin' },
+    // Auth.js logs to the console by default; a wrong password is not an error worth a stack trace.
+    logger: {
+      error(error) {
+        if (error instanceof CredentialsSignin || error.name === 'CredentialsSignin') return;
+        app.logger.error({ err: { name: error.name, message: error.message } }, 'Auth.js error');
+      },
+      warn(code) {
+        app.logger.warn({ code }, 'Auth.js warning');
+      },
+      debug() {},
+    },
     providers,
     callbacks: {
       jwt({ token, user }) {

@@ -12,6 +12,7 @@ export interface PageUser {
   email: string;
   name: string | null;
   isPlatformAdmin: boolean;
+  emailVerified: Date | null;
   team: ActiveTeam | null;
 }
 
@@ -30,7 +31,13 @@ export async function currentUser(): Promise<PageUser | null> {
   if (!id) return null;
   const app = getAppContext();
   const [user] = await app.db
-    .select({ id: users.id, email: users.email, name: users.name, isPlatformAdmin: users.isPlatformAdmin })
+    .select({
+      id: users.id,
+      email: users.email,
+      name: users.name,
+      isPlatformAdmin: users.isPlatformAdmin,
+      emailVerified: users.emailVerified,
+    })
     .from(users)
     .where(eq(users.id, id));
   if (!user) return null;

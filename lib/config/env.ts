@@ -35,6 +35,24 @@ export const envSchema = z.object({
   PAST_DUE_GRACE_DAYS: z.coerce.number().int().min(0).max(60).default(7),
   // Deliveries of a refund or dispute for a payment not yet recorded before the event is parked for an operator.
   WEBHOOK_RETRY_LIMIT: z.coerce.number().int().min(1).max(1000).default(10),
+  // Reverse proxies in front of the app; the client address is the Nth X-Forwarded-For entry from the
+  // right. 0: X-Forwarded-For is ignored and the connection's address (passed by scripts/server.ts) is used.
+  TRUSTED_PROXY_HOPS: z.coerce
+    .number({ message: 'TRUSTED_PROXY_HOPS must be a whole number from 0 to 10' })
+    .int('TRUSTED_PROXY_HOPS must be a whole number from 0 to 10')
+    .min(0, 'TRUSTED_PROXY_HOPS must be a whole number from 0 to 10')
+    .max(10, 'TRUSTED_PROXY_HOPS must be a whole number from 0 to 10')
+    .default(0),
+  // Set by scripts/server.ts for the process it starts (never by hand): it owns the socket-address header.
+  AGILEFORGE_SERVER_ENTRY: z.literal('1').optional().catch(undefined),
+  // Outgoing mail (password reset, verification, invitations), e.g. smtps://user:pass@smtp.example.com:465
+  SMTP_URL: z
+    .url({ message: 'SMTP_URL must be a URL such as smtps://user:password@smtp.example.com:465' })
+    .refine((u) => /^smtps?:/.test(u), 'SMTP_URL must start with smtp:// or smtps://')
+    .optional(),
+  MAIL_FROM: z.string().default('AgileForge <no-reply@agileforge.local>'),
+  // Without SMTP_URL mails are written here as JSON files (development: .data/outbox, listed at /dev/outbox).
+  MAIL_OUTBOX_DIR: z.string().optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
 });
 
@@ -87,6 +105,16 @@ function productionProblems(env: Env): string[] {
   if (env.STRIPE_WEBHOOK_SECRET === EMULATOR_WEBHOOK_SECRET) {
     problems.push(
       `STRIPE_WEBHOOK_SECRET: must not be the public emulator default ${EMULATOR_WEBHOOK_SECRET} in production`,
+    );
+  }
+  if (env.TRUSTED_PROXY_HOPS === 0 && !env.AGILEFORGE_SERVER_ENTRY) {
+    problems.push(
+      'TRUSTED_PROXY_HOPS: with no trusted proxy the app must be started by `npm start` (scripts/server.ts), which passes the connection address; behind a proxy set TRUSTED_PROXY_HOPS to the number of proxies',
+    );
+  }
+  if (!env.SMTP_URL && !env.MAIL_OUTBOX_DIR) {
+    problems.push(
+      'SMTP_URL: required in production (password reset, verification and invitation mails); set MAIL_OUTBOX_DIR instead only for staging',
     );
   }
   return problems;

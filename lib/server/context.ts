@@ -4,6 +4,7 @@ import { connectDatabase, type Database, type DbHandle } from '@/db/client';
 import { getEnv, stripeMode, type Env } from '@/lib/config/env';
 import { systemClock, type Clock } from '@/lib/clock';
 import { createLogger, type Logger } from '@/lib/logger';
+import { createMailer, type Mailer } from '@/lib/mail';
 import { createStripeClient } from '@/lib/stripe/client';
 
 /** Everything external a request needs; domain functions take (a part of) this as their first argument. */
@@ -13,6 +14,7 @@ export interface AppContext {
   stripe: Stripe;
   clock: Clock;
   logger: Logger;
+  mailer: Mailer;
 }
 
 // Kept on globalThis so Next's dev hot reloads reuse one pool instead of leaking connections.
@@ -33,6 +35,7 @@ export function getAppContext(): AppContext {
     stripe: createStripeClient(stripeMode(env)),
     clock: systemClock,
     logger: createLogger({ level: env.LOG_LEVEL }),
+    mailer: createMailer(env),
   };
   return holder.__afContext;
 }

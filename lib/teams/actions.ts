@@ -8,13 +8,14 @@ import { getAppContext } from '@/lib/server/context';
 import { acceptInvitation, createTeam, inviteMember, removeMember, switchTeam } from './index';
 
 export interface InviteState {
-  acceptUrl: string | null;
+  /** The address the invitation was mailed to; the link itself is never shown or logged. */
+  sentTo: string | null;
   error: string | null;
 }
 
 export async function inviteAction(_prev: InviteState, form: FormData): Promise<InviteState> {
   const user = await requireUser('/account/team');
-  if (!user.team) return { acceptUrl: null, error: 'You are not in a team' };
+  if (!user.team) return { sentTo: null, error: 'You are not in a team' };
   const app = getAppContext();
   const role = form.get('role') === 'admin' ? 'admin' : 'member';
   try {
@@ -25,9 +26,9 @@ export async function inviteAction(_prev: InviteState, form: FormData): Promise<
       role,
     });
     revalidatePath('/account/team');
-    return { acceptUrl: new URL(inv.acceptPath, app.env.APP_URL).toString(), error: null };
+    return { sentTo: inv.email, error: null };
   } catch (err) {
-    if (err instanceof AppError) return { acceptUrl: null, error: err.message.replace(/^email: /, '') };
+    if (err instanceof AppError) return { sentTo: null, error: err.message.replace(/^email: /, '') };
     throw err;
   }
 }

@@ -8,6 +8,8 @@ import { getTeamEntitlements, upgradeTargetFor } from '@/lib/entitlements';
 import { Conflict, Forbidden, NotFound, ValidationFailed } from '@/lib/errors';
 import type { Logger } from '@/lib/logger';
 import { checkText, checkUuid } from '@/lib/validation/text';
+import type { Mailer } from '@/lib/mail';
+import { isPlausibleEmail, normalizeEmail } from '@/lib/accounts/email';
 import { roleAtLeast, type TeamRole } from './membership';
 
 export { resolveCurrentTeam, roleAtLeast, type ActiveTeam, type TeamRole } from './membership';
@@ -16,6 +18,12 @@ interface TeamDeps {
   db: Database;
   clock: Clock;
   logger?: Logger;
+}
+
+/** With these the invitation is mailed to the invitee, inside the transaction that creates it. */
+interface InvitationMailDeps {
+  mailer?: Mailer;
+  env?: { APP_URL: string };
 }
 
 const INVITATION_DAYS = 7;
@@ -131,11 +139,11 @@ export interface CreatedInvitation {
 }
 
 export async function inviteMember(
-  deps: TeamDeps,
+  deps: TeamDeps & InvitationMailDeps,
   input: { teamId: string; inviterId: string; email: string; role: TeamRole },
 ): Promise<CreatedInvitation> {
-  const email = checkText('email', input.email, { max: 254 }).toLowerCase();
-  if (!/^[^\s@]+@[^\s@]+\.[^\s@]+$/.test(email)) throw new ValidationFailed('email: must be a valid email address');
+  const email = normalizeEmail(checkText('email', input.email, { max: 254 }));
+  if (!isPlausibleEmail(email)) throw new ValidationFailed('email: must be a valid email address');
   if (input.role === 'owner') throw new ValidationFailed('role: a team has one owner; invite as admin or member');
   return deps.db.transaction(async (tx) => {
     // Serialises invitations per team so two at once cannot both take the last seat.
@@ -162,8 +170,17 @@ export async function inviteMember(
       })
       .returning({ id: teamInvitations.id });
     const acceptPath = `/account/invitations/${token}`;
-    // The link is shown to the inviter only. Whoever holds it can accept, so the log names the
-    // invitation and a prefix of the stored hash, never the token.
+    if (deps.mailer && deps.env) {
+      const [team] = await tx.select({ name: teams.name }).from(teams).where(eq(teams.id, input.teamId));
+      // Sent before commit: an invitation nobody was told about would hold a seat for a week.
+      await deps.mailer.send({
+        to: email,
+        subject: `You are invited to join ${team?.name ?? 'a team'} on AgileForge`,
+        text: `You have been invited to join the team "${team?.name ?? ''}" on AgileForge as ${input.role}.\n\nAccept within ${INVITATION_DAYS} days, signed in with this address (verified):\n${new URL(acceptPath, deps.env.APP_URL)}\n\nIf you did not expect this, ignore this mail.`,
+      });
+    }
+    // Whoever holds the token can accept, so the log names the invitation and a prefix of the
+    // stored hash, never the token.
     deps.logger?.info(
       { teamId: input.teamId, invitationId: row!.id, tokenHashPrefix: hash(token).slice(0, 8) },
       'Team invitation created',
@@ -184,9 +201,18 @@ export async function acceptInvitation(
       .for('update');
     if (!inv || inv.revokedAt || inv.acceptedAt || inv.expiresAt <= deps.clock.now())
       throw new NotFound('This invitation is invalid or has expired', 'invitation_invalid');
-    const [user] = await tx.select({ email: users.email }).from(users).where(eq(users.id, input.userId));
-    if (!user || user.email.toLowerCase() !== inv.email)
+    const [user] = await tx
+      .select({ email: users.email, emailVerified: users.emailVerified })
+      .from(users)
+      .where(eq(users.id, input.userId));
+    if (!user || normalizeEmail(user.email) !== inv.email)
       throw new Forbidden(`This invitation was sent to ${inv.email}; sign in with that address to accept it`);
+    // Anyone can register any address; only a verified one shows the invitee is the one signed in.
+    if (!user.emailVerified)
+      throw new Forbidden(
+        `Confirm your email address first: open the link we mailed to ${user.email}, then accept the invitation`,
+        'email_unverified',
+      );
     await tx.execute(sql`SELECT id FROM teams WHERE id = ${inv.teamId} FOR UPDATE`);
     if (!(await roleIn(tx, inv.teamId, input.userId))) {
       await assertSeatAvailable(deps, tx, inv.teamId, false);

@@ -5,6 +5,7 @@ import { apiTokens, users } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
 import { getTeamEntitlements } from '@/lib/entitlements';
 import { NotFound, PlanUpgradeRequired, ValidationFailed } from '@/lib/errors';
+import { normalizeEmail } from '@/lib/accounts/email';
 import { checkText, checkUuid } from '@/lib/validation/text';
 import { apiAccessRefusal, type ApiTokenKind } from './rules';
 
@@ -125,6 +126,9 @@ export async function revokeApiToken(
 }
 
 export async function userIdByEmail(db: DbOrTx, email: string): Promise<string | null> {
-  const [row] = await db.select({ id: users.id }).from(users).where(eq(users.email, email.trim().toLowerCase()));
+  const [row] = await db
+    .select({ id: users.id })
+    .from(users)
+    .where(eq(users.email, normalizeEmail(email)));
   return row?.id ?? null;
 }

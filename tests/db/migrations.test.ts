@@ -29,7 +29,8 @@ describe('migrations', () => {
       'subscriptions',
       'stripe_events',
       'credit_ledger',
-      'rate_limits',
+      'rate_limiter_counters',
+      'account_tokens',
     ]) {
       expect(tables, name).toContain(name);
     }

@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
 import { eq } from 'drizzle-orm';
 import { teamMembers, users } from '@/db/schema';
 import type { Database } from '@/db/client';
@@ -6,6 +8,7 @@ import { createUser } from '@/lib/accounts';
 import { parseEnv } from '@/lib/config/env';
 import { ManualClock, type Clock } from '@/lib/clock';
 import { createLogger } from '@/lib/logger';
+import { outboxMailer } from '@/lib/mail';
 import { setAppContext, type AppContext } from '@/lib/server/context';
 import { createStripeClient } from '@/lib/stripe/client';
 import { createApiToken } from '@/lib/tokens';
@@ -16,7 +19,7 @@ export const TEST_APP_URL = 'http://app.test';
 /** Installs an AppContext for route handlers called directly in tests. */
 export function installTestContext(
   t: TestDatabase,
-  options: { stripeBase?: string; clock?: Clock; env?: Record<string, string> } = {},
+  options: { stripeBase?: string; clock?: Clock; env?: Record<string, string>; outboxDir?: string } = {},
 ): AppContext {
   const env = parseEnv({
     NODE_ENV: 'test',
@@ -25,6 +28,9 @@ export function installTestContext(
     STRIPE_API_BASE: options.stripeBase ?? 'http://127.0.0.1:9',
     STRIPE_WEBHOOK_SECRET: 'whsec_test_secret',
     LOG_LEVEL: 'silent',
+    AUTH_SECRET: 'test-auth-secret-of-at-least-32-characters',
+    // Requests built by apiRequest() name their client in X-Forwarded-For, as one proxy would.
+    TRUSTED_PROXY_HOPS: '1',
     ...options.env,
   });
   const context: AppContext = {
@@ -36,6 +42,7 @@ export function installTestContext(
     ),
     clock: options.clock ?? new ManualClock(new Date()),
     logger: createLogger({ level: 'silent' }),
+    mailer: outboxMailer(options.outboxDir ?? path.join(os.tmpdir(), `af-test-outbox-${process.pid}`), env.MAIL_FROM),
   };
   setAppContext(context);
   return context;
@@ -61,7 +68,13 @@ export async function createUserWithToken(
   } = {},
 ): Promise<TestUser> {
   const email = options.email ?? `user-${randomBytes(5).toString('hex')}@example.com`;
-  const user = await createUser(db, { email, password: PASSWORD, isPlatformAdmin: options.isPlatformAdmin });
+  // Verified, like an operator-created account: fixtures stand for people who confirmed their address.
+  const user = await createUser(db, {
+    email,
+    password: PASSWORD,
+    isPlatformAdmin: options.isPlatformAdmin,
+    emailVerified: new Date(),
+  });
   let teamId = user.teamId;
   if (options.joinTeam) {
     await db

@@ -1,7 +1,6 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ManualClock } from '@/lib/clock';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { RateLimited } from '@/lib/errors';
-import { hitRateLimit } from '@/lib/rate-limit';
+import { consumeRateLimit } from '@/lib/rate-limit';
 import { connectDatabase } from '@/db/client';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
@@ -12,31 +11,45 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
+// rate-limiter-flexible reads Date itself; fake timers move it.
+beforeEach(() => {
+  vi.useFakeTimers({ toFake: ['Date'] });
+  vi.setSystemTime(new Date('2026-11-01T00:00:10Z'));
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
 
-describe('rate limiter', () => {
-  const rule = { name: 'test', limit: 3, windowSeconds: 60 };
+describe('rate limiter (rate-limiter-flexible on PostgreSQL)', () => {
+  const rule = { name: 'test', points: 3, durationSeconds: 60 } as const;
 
-  it('allows the limit, then refuses with the seconds left in the window, then resets', async () => {
-    const clock = new ManualClock('2026-11-01T00:00:10Z');
-    for (let i = 0; i < 3; i++) await hitRateLimit({ db: t.db, clock }, rule, 'a');
-    const err = await hitRateLimit({ db: t.db, clock }, rule, 'a').catch((e: unknown) => e);
+  it('allows the limit, then refuses with the seconds left, keeps subjects apart, then resets', async () => {
+    for (let i = 0; i < 3; i++) await consumeRateLimit({ db: t.db }, rule, 'a');
+    vi.setSystemTime(new Date('2026-11-01T00:00:20Z'));
+    const err = await consumeRateLimit({ db: t.db }, rule, 'a').catch((e: unknown) => e);
     expect(err).toBeInstanceOf(RateLimited);
     expect((err as RateLimited).retryAfterSeconds).toBe(50);
-    await hitRateLimit({ db: t.db, clock }, rule, 'b');
-    clock.advance(50_000);
-    await hitRateLimit({ db: t.db, clock }, rule, 'a');
+    await consumeRateLimit({ db: t.db }, rule, 'b');
+    vi.setSystemTime(new Date('2026-11-01T00:01:11Z'));
+    await consumeRateLimit({ db: t.db }, rule, 'a');
   });
 
   it('shares its count between app instances (separate connection pools)', async () => {
-    const clock = new ManualClock('2026-11-01T01:00:00Z');
     const other = connectDatabase(t.url, { max: 1 });
     try {
-      await hitRateLimit({ db: t.db, clock }, rule, 'shared');
-      await hitRateLimit({ db: other.db, clock }, rule, 'shared');
-      await hitRateLimit({ db: t.db, clock }, rule, 'shared');
-      await expect(hitRateLimit({ db: other.db, clock }, rule, 'shared')).rejects.toBeInstanceOf(RateLimited);
+      await consumeRateLimit({ db: t.db }, rule, 'shared');
+      await consumeRateLimit({ db: other.db }, rule, 'shared');
+      await consumeRateLimit({ db: t.db }, rule, 'shared');
+      await expect(consumeRateLimit({ db: other.db }, rule, 'shared')).rejects.toBeInstanceOf(RateLimited);
     } finally {
       await other.close();
     }
+  });
+
+  it('counts exactly under concurrency: 20 at once against 3 points let 3 through', async () => {
+    const results = await Promise.allSettled(
+      Array.from({ length: 20 }, () => consumeRateLimit({ db: t.db }, rule, 'race')),
+    );
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(3);
   });
 });

@@ -47,6 +47,7 @@ async function owner(email: string, plan?: string) {
     email,
     name: null,
     isPlatformAdmin: false,
+    emailVerified: new Date(0),
     team: { id: user.teamId, name: `${email}'s team`, role: 'owner', billingCurrency: null },
   };
   return user;

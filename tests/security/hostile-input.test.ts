@@ -121,6 +121,7 @@ describe('server actions refuse malformed ids and hostile text with a clear erro
       email: owner.email,
       name: null,
       isPlatformAdmin: false,
+      emailVerified: new Date(0),
       team: { id: owner.teamId, name: 'Owner team', role: 'owner', billingCurrency: null },
     };
   }
@@ -169,8 +170,8 @@ describe('server actions refuse malformed ids and hostile text with a clear erro
   it('inviting an email with a NUL byte', async () => {
     await asOwner();
     const { inviteAction } = await import('@/lib/teams/actions');
-    const state = await inviteAction({ acceptUrl: null, error: null }, form({ email: 'mate\u0000@example.com' }));
-    expect(state).toEqual({ acceptUrl: null, error: 'must not contain control characters' });
+    const state = await inviteAction({ sentTo: null, error: null }, form({ email: 'mate\u0000@example.com' }));
+    expect(state).toEqual({ sentTo: null, error: 'must not contain control characters' });
   });
 
   it('signing up with a NUL byte in the name or email', async () => {

@@ -1,8 +1,12 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { users } from '@/db/schema';
 import type { PageUser } from '@/lib/auth/session';
 import { toErrorResponse } from '@/lib/http/error-response';
 import { createLogger } from '@/lib/logger';
+import { readOutbox } from '@/lib/mail';
 import type { AppContext } from '@/lib/server/context';
 import { hashPassword } from '@/lib/accounts/passwords';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
@@ -21,10 +25,11 @@ let t: TestDatabase;
 let app: AppContext;
 let owner: TestUser;
 let lines: string[] = [];
+const outbox = fs.mkdtempSync(path.join(os.tmpdir(), 'af-logs-outbox-'));
 
 beforeAll(async () => {
   t = await createTestDatabase();
-  app = installTestContext(t);
+  app = installTestContext(t, { outboxDir: outbox });
   app.logger = createLogger({ level: 'info', destination: { write: (line: string) => lines.push(line) } });
   owner = await createUserWithToken(t.db);
   acting.user = {
@@ -32,11 +37,13 @@ beforeAll(async () => {
     email: owner.email,
     name: null,
     isPlatformAdmin: false,
+    emailVerified: new Date(0),
     team: { id: owner.teamId, name: 'Owner team', role: 'owner', billingCurrency: null },
   };
 });
 afterAll(async () => {
   await t?.close();
+  fs.rmSync(outbox, { recursive: true, force: true });
 });
 
 describe('secrets and personal data stay out of the logs', () => {
@@ -45,8 +52,11 @@ describe('secrets and personal data stay out of the logs', () => {
     const { inviteAction } = await import('@/lib/teams/actions');
     const form = new FormData();
     form.set('email', 'teammate@example.com');
-    const state = await inviteAction({ acceptUrl: null, error: null }, form);
-    const token = state.acceptUrl!.split('/account/invitations/')[1]!;
+    const state = await inviteAction({ sentTo: null, error: null }, form);
+    expect(state).toEqual({ sentTo: 'teammate@example.com', error: null });
+    // The token reaches only the invitee's mailbox.
+    const mail = (await readOutbox(outbox)).find((m) => m.to === 'teammate@example.com');
+    const token = /\/account\/invitations\/([^\s]+)/.exec(mail!.text)![1]!;
     expect(token.length).toBeGreaterThan(20);
 
     const log = lines.join('\n');

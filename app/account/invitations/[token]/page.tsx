@@ -1,3 +1,4 @@
+import { VerifyEmailNotice } from '@/components/auth/verify-email-notice';
 import { requireUser } from '@/lib/auth/session';
 import { acceptInvitationAction } from '@/lib/teams/actions';
 
@@ -7,13 +8,22 @@ export default async function AcceptInvitationPage({ params }: { params: Promise
   return (
     <main className="mx-auto max-w-md space-y-4 px-4 py-12">
       <h1 className="text-2xl font-bold">Join a team</h1>
-      <p>You are signed in as {user.email}. Accept the invitation to join the team.</p>
-      <form action={acceptInvitationAction}>
-        <input type="hidden" name="token" value={token} />
-        <button type="submit" className="rounded bg-indigo-600 px-4 py-2 font-medium text-white">
-          Accept invitation
-        </button>
-      </form>
+      {user.emailVerified ? (
+        <>
+          <p>You are signed in as {user.email}. Accept the invitation to join the team.</p>
+          <form action={acceptInvitationAction}>
+            <input type="hidden" name="token" value={token} />
+            <button type="submit" className="rounded bg-indigo-600 px-4 py-2 font-medium text-white">
+              Accept invitation
+            </button>
+          </form>
+        </>
+      ) : (
+        <VerifyEmailNotice
+          email={user.email}
+          reason="Confirm it from the mail we sent, then come back to this link to accept the invitation."
+        />
+      )}
     </main>
   );
 }

@@ -1,0 +1,31 @@
+import { createServer } from 'node:http';
+import { parseArgs } from 'node:util';
+
+/**
+ * The app's server entry (`npm start`; `npm run dev` and the end-to-end server use it too): Next's
+ * request handler behind a plain Node HTTP server that passes each connection's own address to
+ * the app in a header it always overwrites. Next's route handlers cannot see the socket, and with
+ * no trusted proxy (TRUSTED_PROXY_HOPS=0) that address is the only client address nobody can forge.
+ *
+ *   tsx scripts/server.ts [--dev] [-p PORT] [-H HOST]
+ */
+const { values } = parseArgs({
+  options: { dev: { type: 'boolean' }, port: { type: 'string', short: 'p' }, hostname: { type: 'string', short: 'H' } },
+});
+const dev = values.dev === true;
+const port = Number(values.port ?? process.env.PORT ?? 3000);
+// Listens on every interface unless -H names one; Next builds request URLs from `hostname`.
+const listenOn = values.hostname;
+const hostname = listenOn ?? 'localhost';
+(process.env as Record<string, string>).NODE_ENV ??= dev ? 'development' : 'production';
+// Read by lib/config/env.ts: only a process started here may trust the socket-address header.
+process.env.AGILEFORGE_SERVER_ENTRY = '1';
+
+const { default: next } = await import('next');
+const { withSocketAddress } = await import('../lib/http/server-entry');
+const app = next({ dev, hostname, port });
+const handle = app.getRequestHandler();
+await app.prepare();
+createServer(withSocketAddress((req, res) => void handle(req, res))).listen(port, listenOn, () => {
+  console.log(`> AgileForge on http://${hostname}:${port} (${dev ? 'development' : 'production'})`);
+});
