@@ -71,6 +71,8 @@ export const userPurchases = pgTable(
   (t) => [
     index('user_purchases_team_idx').on(t.teamId, t.purchasedAt),
     uniqueIndex('user_purchases_payment_intent_key').on(t.stripePaymentIntentId),
+    // Whether a trial was ever paid for (analytics: trials converted).
+    index('user_purchases_subscription_idx').on(t.stripeSubscriptionId),
     check('user_purchases_amount_nonneg', sql`${t.amount} >= 0`),
     check('user_purchases_refund_range', sql`${t.amountRefunded} BETWEEN 0 AND ${t.amount}`),
   ],
@@ -97,12 +99,19 @@ export const subscriptions = pgTable(
     cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
     canceledAt: timestamp('canceled_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
+    trialStart: timestamp('trial_start', { withTimezone: true }),
     trialEnd: timestamp('trial_end', { withTimezone: true }),
     metadata: jsonb('metadata').$type<Record<string, string>>().notNull().default({}),
     createdAt: createdAt(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('subscriptions_team_idx').on(t.teamId)],
+  (t) => [
+    index('subscriptions_team_idx').on(t.teamId),
+    // Trials started in a date range (analytics).
+    index('subscriptions_trial_start_idx')
+      .on(t.trialStart)
+      .where(sql`${t.trialStart} IS NOT NULL`),
+  ],
 );
 
 export const subscriptionAddons = pgTable(

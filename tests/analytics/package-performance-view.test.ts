@@ -29,7 +29,9 @@ describe('package_performance view', () => {
   it('counts checkout sessions per package and currency, not per package on every currency row', async () => {
     await sale('credits_50', 'gbp', 500);
     await sale('credits_50', 'usd', 600);
-    const rows = await t.sql<{ currency: string; checkouts_started: string | number; checkouts_completed: string | number }[]>`
+    const rows = await t.sql<
+      { currency: string; checkouts_started: string | number; checkouts_completed: string | number }[]
+    >`
       SELECT currency, checkouts_started, checkouts_completed FROM package_performance
       WHERE package_id = 'credits_50' ORDER BY currency`;
     expect(rows.map((r) => [r.currency, Number(r.checkouts_started), Number(r.checkouts_completed)])).toEqual([
