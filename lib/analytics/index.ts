@@ -15,7 +15,7 @@ import {
 } from './schemas';
 
 export type { PerformanceReport, PackageFigures, CurrencyTotals, DailyPoint, CreditUsageReport } from './schemas';
-export { performanceQuery } from './schemas';
+export { performanceQuery, type PerformanceQuery } from './schemas';
 
 export interface AnalyticsDeps {
   db: Database;
