@@ -25,9 +25,14 @@ const [sizes] = await handle.sql.unsafe(`SELECT (SELECT count(*) FROM user_purch
   (SELECT count(*) FROM checkout_sessions) AS checkout_sessions, (SELECT count(*) FROM credit_ledger) AS ledger_entries,
   (SELECT count(*) FROM teams) AS teams`);
 console.log('Data:', sizes);
-console.log(`Machine load (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' / ')}`);
+console.log(
+  `Machine load (1/5/15 min): ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ')}`,
+);
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+const percentile = (sorted: number[], p: number) =>
+  sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
 
 async function measure(label: string, query: PerformanceQuery) {
   for (let i = 0; i < 3; i++) await performanceReport(deps, query);
@@ -56,12 +61,20 @@ await measure('366 days', { from: yearAgo, to: today });
 const started = performance.now();
 await handle.sql.unsafe(`SELECT package_id, currency, count(*), sum(amount), sum(amount_refunded) FROM user_purchases
   WHERE purchased_at >= now() - interval '30 days' GROUP BY 1, 2`);
-await handle.sql.unsafe(`SELECT package_id, currency, count(*), count(*) FILTER (WHERE status = 'complete') FROM checkout_sessions
+await handle.sql
+  .unsafe(`SELECT package_id, currency, count(*), count(*) FILTER (WHERE status = 'complete') FROM checkout_sessions
   WHERE created_at >= now() - interval '30 days' GROUP BY 1, 2`);
-await handle.sql.unsafe(`SELECT g.package_id, l.entry_type, sum(l.delta) FROM credit_ledger l JOIN user_credits g ON g.id = l.grant_id
+await handle.sql
+  .unsafe(`SELECT g.package_id, l.entry_type, sum(l.delta) FROM credit_ledger l JOIN user_credits g ON g.id = l.grant_id
   WHERE l.created_at >= now() - interval '30 days' GROUP BY 1, 2`);
-console.log(`For comparison, the same 30 days aggregated from the base tables once: ${(performance.now() - started).toFixed(0)} ms`);
-console.log(`Machine load after (1/5/15 min): ${loadavg().map((l) => l.toFixed(2)).join(' / ')}`);
+console.log(
+  `For comparison, the same 30 days aggregated from the base tables once: ${(performance.now() - started).toFixed(0)} ms`,
+);
+console.log(
+  `Machine load after (1/5/15 min): ${loadavg()
+    .map((l) => l.toFixed(2))
+    .join(' / ')}`,
+);
 
 await handle.close();
 const ok = defaultRange.p95 < TARGET_P95_MS;

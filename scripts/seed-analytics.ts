@@ -18,7 +18,9 @@ import { PACKAGES } from '../lib/catalog/packages';
 
 const url = process.env.BENCH_DATABASE_URL;
 if (!url) {
-  console.error('Set BENCH_DATABASE_URL to the benchmark database, e.g. postgres://postgres@127.0.0.1:5432/af_bench_analytics');
+  console.error(
+    'Set BENCH_DATABASE_URL to the benchmark database, e.g. postgres://postgres@127.0.0.1:5432/af_bench_analytics',
+  );
   process.exit(2);
 }
 for (const other of ['DATABASE_URL', 'TEST_DATABASE_URL'] as const) {
@@ -59,7 +61,9 @@ const handle = connectDatabase(url, { max: 1 });
 const sql = handle.sql;
 await upsertCatalogRows(handle.db, PACKAGES);
 const started = performance.now();
-console.log(`Seeding ${name}: ${TEAMS} teams, ${SESSIONS} checkout sessions, ${PURCHASES} purchases, ${LEDGER} ledger entries`);
+console.log(
+  `Seeding ${name}: ${TEAMS} teams, ${SESSIONS} checkout sessions, ${PURCHASES} purchases, ${LEDGER} ledger entries`,
+);
 
 await step('empty the tables', () =>
   sql.unsafe(`TRUNCATE credit_ledger, credit_reservations, user_credits, usage_warnings, subscription_addons,
@@ -72,7 +76,9 @@ await sql.begin(async (tx) => {
   await tx.unsafe(`SET LOCAL session_replication_role = replica`);
   await tx.unsafe(`SELECT setseed(0.2026)`);
   await step('users, teams, members', async () => {
-    await tx.unsafe(`INSERT INTO users (id, email) SELECT 'bench-u-' || g, 'bench-' || g || '@example.com' FROM generate_series(1, ${TEAMS}) g`);
+    await tx.unsafe(
+      `INSERT INTO users (id, email) SELECT 'bench-u-' || g, 'bench-' || g || '@example.com' FROM generate_series(1, ${TEAMS}) g`,
+    );
     await tx.unsafe(`INSERT INTO teams (id, name, owner_id, billing_currency)
       SELECT md5('bench-team-' || g)::uuid, 'Team ' || g, 'bench-u-' || g, CASE WHEN g % 3 = 0 THEN 'usd' ELSE 'gbp' END
       FROM generate_series(1, ${TEAMS}) g`);
@@ -127,7 +133,9 @@ await sql.begin(async (tx) => {
       SELECT u.team_id, 'credit_pack', u.stripe_checkout_session_id, 'pack:' || u.stripe_checkout_session_id, u.package_id,
         p.credits, 0, u.purchased_at + p.validity_days * interval '1 day', u.purchased_at
       FROM user_purchases u JOIN stripe_products p ON p.id = u.package_id WHERE p.package_type = 'credit_pack'`);
-    const [{ packs }] = (await tx.unsafe(`SELECT count(*) AS packs FROM user_credits`)) as unknown as [{ packs: string }];
+    const [{ packs }] = (await tx.unsafe(`SELECT count(*) AS packs FROM user_credits`)) as unknown as [
+      { packs: string },
+    ];
     const grants = Math.max(Number(packs), Math.round(LEDGER / 10));
     await tx.unsafe(`INSERT INTO user_credits (team_id, source, business_key, package_id, amount, remaining, period_start, expires_at, created_at)
       SELECT md5('bench-team-' || team)::uuid, 'plan_allowance', 'allowance:bench:' || g, plan, amount, 0, at, at + interval '1 month', at
@@ -136,7 +144,9 @@ await sql.begin(async (tx) => {
       CROSS JOIN LATERAL (SELECT CASE WHEN plan = 'starter' THEN 25 ELSE 200 END AS amount) x`);
   });
   await step('credit ledger (a grant, then nine movements per grant)', async () => {
-    const [{ grants }] = (await tx.unsafe(`SELECT count(*) AS grants FROM user_credits`)) as unknown as [{ grants: string }];
+    const [{ grants }] = (await tx.unsafe(`SELECT count(*) AS grants FROM user_credits`)) as unknown as [
+      { grants: string },
+    ];
     const perGrant = Math.max(0, Math.round(LEDGER / Number(grants)) - 1);
     await tx.unsafe(`INSERT INTO credit_ledger (team_id, entry_type, grant_id, delta, balance_after, created_at)
       SELECT team_id, 'grant', id, amount, 0, created_at FROM user_credits`);
