@@ -107,6 +107,10 @@ export const subscriptions = pgTable(
   },
   (t) => [
     index('subscriptions_team_idx').on(t.teamId),
+    // Paying subscriptions per package and currency (analytics: active subscriptions, MRR).
+    index('subscriptions_paying_idx')
+      .on(t.packageId, t.currency)
+      .where(sql`${t.status} IN ('active', 'past_due')`),
     // Trials started in a date range (analytics).
     index('subscriptions_trial_start_idx')
       .on(t.trialStart)
@@ -136,6 +140,10 @@ export const subscriptionAddons = pgTable(
   },
   (t) => [
     index('subscription_addons_team_idx').on(t.teamId),
+    // Active add-on units per subscription (analytics: MRR).
+    index('subscription_addons_active_idx')
+      .on(t.subscriptionId, t.packageId, t.quantity)
+      .where(sql`${t.status} = 'active'`),
     // A team holds each add-on at most once at a time.
     uniqueIndex('subscription_addons_one_live')
       .on(t.teamId, t.packageId)

@@ -48,9 +48,9 @@ test('a platform admin reads package analytics: charts, tables without JavaScrip
   await expect(
     page.getByRole('table', { name: 'Credits per pack size' }).getByRole('row', { name: /^credits_50 50 1 50 / }),
   ).toBeVisible();
-  // recharts drew the charts (an SVG surface per chart).
-  await expect(page.locator('.recharts-surface').first()).toBeVisible();
-  await expect(page.locator('.recharts-surface')).toHaveCount(5);
+  // recharts drew the five charts.
+  await expect(page.locator('.recharts-wrapper')).toHaveCount(5);
+  await expect(page.locator('.recharts-wrapper svg').first()).toBeVisible();
   await page.screenshot({ path: testInfo.outputPath('admin-analytics.png'), fullPage: true });
   if (process.env.E2E_SCREENSHOT_PATH) await page.screenshot({ path: process.env.E2E_SCREENSHOT_PATH, fullPage: true });
 
@@ -84,6 +84,6 @@ test('a platform admin reads package analytics: charts, tables without JavaScrip
   await expect(
     plain.getByRole('table', { name: 'Totals per currency' }).getByRole('row', { name: /^gbp 1 £5\.00/ }),
   ).toBeVisible();
-  await expect(plain.locator('.recharts-surface')).toHaveCount(0);
+  await expect(plain.locator('.recharts-wrapper')).toHaveCount(0);
   await noScript.close();
 });
