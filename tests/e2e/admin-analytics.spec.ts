@@ -55,7 +55,7 @@ test('a platform admin reads package analytics: charts, tables without JavaScrip
   if (process.env.E2E_SCREENSHOT_PATH) await page.screenshot({ path: process.env.E2E_SCREENSHOT_PATH, fullPage: true });
 
   // The currency and date range live in the URL; the form writes them there.
-  await page.getByLabel('Currency').selectOption('usd');
+  await page.getByRole('combobox', { name: 'Currency' }).selectOption('usd');
   await page.getByRole('button', { name: 'Show' }).click();
   await expect(page).toHaveURL(/currency=usd/);
   await expect(totals.getByRole('row')).toHaveCount(2);

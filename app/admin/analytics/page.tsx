@@ -20,35 +20,43 @@ function format(value: Cell, kind: CellKind, currency: string | null): string {
   return value;
 }
 
-function DataTable({ table, exportHref }: { table: AnalyticsTable; exportHref: string }) {
+function DataTable({ table, exportHref, folded }: { table: AnalyticsTable; exportHref: string; folded?: boolean }) {
   const currencyAt = table.columns.findIndex((c) => c.label === 'Currency');
-  return (
-    <div className="overflow-x-auto">
-      <table className="w-full text-left text-sm" aria-label={table.title}>
-        <thead>
-          <tr className="border-b">
-            {table.columns.map((c) => (
-              <th key={c.label} scope="col" className={`px-2 py-1 ${c.kind === 'text' ? '' : 'text-right'}`}>
-                {c.label}
-              </th>
+  const body = (
+    <table className="w-full text-left text-sm" aria-label={table.title}>
+      <thead>
+        <tr className="border-b">
+          {table.columns.map((c) => (
+            <th key={c.label} scope="col" className={`px-2 py-1 ${c.kind === 'text' ? '' : 'text-right'}`}>
+              {c.label}
+            </th>
+          ))}
+        </tr>
+      </thead>
+      <tbody>
+        {table.rows.map((row, i) => (
+          <tr key={i} className="border-t border-slate-200">
+            {row.map((cell, j) => (
+              <td key={j} className={`px-2 py-1 ${table.columns[j]!.kind === 'text' ? '' : 'text-right tabular-nums'}`}>
+                {format(cell, table.columns[j]!.kind, currencyAt >= 0 ? String(row[currencyAt]) : null)}
+              </td>
             ))}
           </tr>
-        </thead>
-        <tbody>
-          {table.rows.map((row, i) => (
-            <tr key={i} className="border-t border-slate-200">
-              {row.map((cell, j) => (
-                <td
-                  key={j}
-                  className={`px-2 py-1 ${table.columns[j]!.kind === 'text' ? '' : 'text-right tabular-nums'}`}
-                >
-                  {format(cell, table.columns[j]!.kind, currencyAt >= 0 ? String(row[currencyAt]) : null)}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
+        ))}
+      </tbody>
+    </table>
+  );
+  return (
+    <div className="overflow-x-auto">
+      {folded ? (
+        // Long day-by-day tables start folded; <details> opens without JavaScript.
+        <details>
+          <summary className="cursor-pointer text-sm">Show all {table.rows.length} rows</summary>
+          {body}
+        </details>
+      ) : (
+        body
+      )}
       <p className="mt-2 text-sm">
         <a className="underline" href={exportHref} download>
           Download “{table.title}” as CSV
@@ -125,7 +133,13 @@ export default async function AnalyticsPage({ searchParams }: { searchParams: Pr
   });
   const exportHref = (id: TableId) => `/admin/analytics/export?table=${id}&${params}`;
   const charts = chartData(report);
-  const table = (id: TableId) => <DataTable table={tables[id]} exportHref={exportHref(id)} />;
+  const table = (id: TableId) => (
+    <DataTable
+      table={tables[id]}
+      exportHref={exportHref(id)}
+      folded={id === 'revenue-daily' || id === 'credits-daily'}
+    />
+  );
 
   return (
     <main className="mx-auto max-w-6xl space-y-6 px-4 py-10">
