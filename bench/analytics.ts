@@ -10,6 +10,7 @@ import { performance } from 'node:perf_hooks';
 import { connectDatabase } from '../db/client';
 import { performanceReport, type PerformanceQuery } from '../lib/analytics';
 import { systemClock } from '../lib/clock';
+import { deductCredit, grantAdjustment } from '../lib/credits';
 
 const TARGET_P95_MS = 200;
 const url = process.env.BENCH_DATABASE_URL;
