@@ -71,6 +71,51 @@ await handle.sql
 console.log(
   `For comparison, the same 30 days aggregated from the base tables once: ${(performance.now() - started).toFixed(0)} ms`,
 );
+// What the rollup triggers cost the write path: sequential deductions (one ledger entry each) with
+// the triggers on and off, alternated to even out the machine's load. Then the rollups are
+// recounted, since half of those entries were written without them.
+const teamId = (await handle.sql`SELECT id FROM teams ORDER BY id LIMIT 1`)[0]!.id as string;
+await grantAdjustment(handle.db, systemClock, undefined, {
+  teamId,
+  credits: 1_000_000,
+  validityDays: null,
+  reason: 'analytics bench',
+  businessKey: `bench-${Date.now()}`,
+});
+const TRIGGERS = [
+  ['user_purchases', 'user_purchases_analytics'],
+  ['checkout_sessions', 'checkout_sessions_analytics'],
+  ['credit_ledger', 'credit_ledger_analytics'],
+] as const;
+async function setTriggers(on: boolean) {
+  for (const [table, trigger] of TRIGGERS)
+    await handle.sql.unsafe(`ALTER TABLE ${table} ${on ? 'ENABLE' : 'DISABLE'} TRIGGER ${trigger}`);
+}
+const writeTimes: Record<'on' | 'off', number[]> = { on: [], off: [] };
+let story = 0;
+try {
+  for (let round = 0; round < 4; round++) {
+    for (const mode of ['on', 'off'] as const) {
+      await setTriggers(mode === 'on');
+      for (let i = 0; i < 50; i++) {
+        const t0 = performance.now();
+        await deductCredit(deps, teamId, 'ai_stories', 1, `bench-story-${Date.now()}-${++story}`);
+        writeTimes[mode].push(performance.now() - t0);
+      }
+    }
+  }
+} finally {
+  await setTriggers(true);
+}
+for (const mode of ['on', 'off'] as const) {
+  const sorted = writeTimes[mode].sort((a, b) => a - b);
+  console.log(
+    `${`deduction, rollup triggers ${mode}`.padEnd(40)} p50 ${percentile(sorted, 50).toFixed(1).padStart(7)} ms   p95 ${percentile(sorted, 95).toFixed(1).padStart(7)} ms   (${sorted.length} runs)`,
+  );
+}
+console.log('Recounting the rollups (analytics_rebuild)…');
+await handle.sql`SELECT analytics_rebuild()`;
+
 console.log(
   `Machine load after (1/5/15 min): ${loadavg()
     .map((l) => l.toFixed(2))

@@ -94,7 +94,8 @@ await sql.begin(async (tx) => {
         CASE WHEN g % 3 = 0 THEN 'usd' ELSE 'gbp' END, now() - interval '10 days', now() + interval '20 days',
         t.start, t.start + interval '14 days', now() - random() * interval '${DAYS} days'
       FROM generate_series(1, ${TEAMS}) g
-      CROSS JOIN LATERAL (SELECT CASE WHEN random() < 0.3 THEN now() - random() * interval '${DAYS} days' END AS start) t
+      -- Referencing g makes PostgreSQL draw a new random trial for every row, not once.
+      CROSS JOIN LATERAL (SELECT CASE WHEN random() < 0.3 AND g > 0 THEN now() - random() * interval '${DAYS} days' END AS start) t
       WHERE g % 10 < 3`);
     await tx.unsafe(`INSERT INTO subscription_addons (team_id, subscription_id, package_id, status, quantity, activated_at)
       SELECT s.team_id, s.id, (ARRAY['addon_storage','addon_priority_support','addon_integrations'])[1 + floor(random() * 3)::int],

@@ -109,7 +109,7 @@ export const subscriptions = pgTable(
     index('subscriptions_team_idx').on(t.teamId),
     // Paying subscriptions per package and currency (analytics: active subscriptions, MRR).
     index('subscriptions_paying_idx')
-      .on(t.packageId, t.currency)
+      .on(t.packageId, t.currency, t.id)
       .where(sql`${t.status} IN ('active', 'past_due')`),
     // Trials started in a date range (analytics).
     index('subscriptions_trial_start_idx')

@@ -26,10 +26,6 @@ type Row = Record<string, unknown>;
 const num = (v: unknown): number => (v === null || v === undefined ? 0 : Number(v));
 const key = (packageId: string, currency: string) => `${packageId}\u0000${currency}`;
 
-async function rows(db: DbOrTx, query: ReturnType<typeof sql>): Promise<Row[]> {
-  return [...(await db.execute<Row>(query))];
-}
-
 /** Folds the rollups' delta rows (cheap when there are none); the sums read the same either way. */
 export async function compactRollups(db: DbOrTx): Promise<void> {
   await db.execute(sql`SELECT analytics_compact()`);
@@ -104,85 +100,48 @@ export async function performanceReport(deps: AnalyticsDeps, input: PerformanceQ
   const now = deps.clock.now();
   const range = resolveRange(now, query.from, query.to);
   const currencies = query.currency ? [query.currency] : [...ANALYTICS_CURRENCIES];
-  await compactRollups(deps.db);
-  return deps.db.transaction(
-    async (tx) => {
-      const [catalog, sales, live, addons, trials, daily, credits, creditDaily] = [
-        await rows(
-          tx,
-          sql`SELECT id, package_type::text AS package_type, prices, interval::text AS interval, credits, sort_order
-          FROM stripe_products ORDER BY sort_order, id`,
-        ),
-        await rows(
-          tx,
-          sql`SELECT package_id, currency, SUM(purchases) AS purchases, SUM(gross_revenue) AS gross,
+  // One statement: one snapshot (the figures agree with each other) and one round trip. The
+  // compaction runs beside it; the sums read the same before and after it.
+  const [, [fetched]] = await Promise.all([
+    compactRollups(deps.db),
+    deps.db.execute<Record<Part, Row[]>>(sql`SELECT
+      (SELECT COALESCE(json_agg(r), '[]'::json) FROM (SELECT id, package_type::text AS package_type, prices, interval::text AS interval, credits, sort_order
+          FROM stripe_products ORDER BY sort_order, id) r) AS "catalog",
+      (SELECT COALESCE(json_agg(r), '[]'::json) FROM (SELECT package_id, currency, SUM(purchases) AS purchases, SUM(gross_revenue) AS gross,
             SUM(refunded_amount) AS refunded, SUM(refunds) AS refunds, SUM(checkouts_created) AS created,
             SUM(checkouts_completed) AS completed, SUM(checkouts_expired) AS expired
           FROM package_performance_daily
           WHERE day BETWEEN ${range.from}::date AND ${range.to}::date AND currency IN ${currencies}
-          GROUP BY package_id, currency`,
-        ),
-        await rows(
-          tx,
-          sql`SELECT package_id, currency, COUNT(*) AS units FROM subscriptions
-          WHERE status IN ('active', 'past_due') AND currency IN ${currencies} GROUP BY package_id, currency`,
-        ),
-        await rows(
-          tx,
-          sql`SELECT a.package_id, s.currency, SUM(a.quantity) AS units
+          GROUP BY package_id, currency) r) AS "sales",
+      (SELECT COALESCE(json_agg(r), '[]'::json) FROM (SELECT package_id, currency, COUNT(*) AS units FROM subscriptions
+          WHERE status IN ('active', 'past_due') AND currency IN ${currencies} GROUP BY package_id, currency) r) AS "live",
+      (SELECT COALESCE(json_agg(r), '[]'::json) FROM (SELECT a.package_id, s.currency, SUM(a.quantity) AS units
           FROM subscription_addons a JOIN subscriptions s ON s.id = a.subscription_id
           WHERE a.status = 'active' AND s.status IN ('active', 'past_due') AND s.currency IN ${currencies}
-          GROUP BY a.package_id, s.currency`,
-        ),
-        await rows(
-          tx,
-          sql`SELECT s.package_id, s.currency, COUNT(*) AS started,
+          GROUP BY a.package_id, s.currency) r) AS "addons",
+      (SELECT COALESCE(json_agg(r), '[]'::json) FROM (SELECT s.package_id, s.currency, COUNT(*) AS started,
             COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM user_purchases p
               WHERE p.stripe_subscription_id = s.stripe_subscription_id AND p.amount > 0)) AS converted
           FROM subscriptions s
           WHERE s.trial_start >= ${range.from}::date AND s.trial_start < ${addDays(range.to, 1)}::date
             AND s.currency IN ${currencies}
-          GROUP BY s.package_id, s.currency`,
-        ),
-        await rows(
-          tx,
-          sql`SELECT day::text AS day, currency, SUM(purchases) AS purchases, SUM(gross_revenue) AS gross,
+          GROUP BY s.package_id, s.currency) r) AS "trials",
+      (SELECT COALESCE(json_agg(r), '[]'::json) FROM (SELECT day::text AS day, currency, SUM(purchases) AS purchases, SUM(gross_revenue) AS gross,
             SUM(refunded_amount) AS refunded, SUM(checkouts_created) AS created, SUM(checkouts_completed) AS completed
           FROM package_performance_daily
           WHERE day BETWEEN ${range.from}::date AND ${range.to}::date AND currency IN ${currencies}
-          GROUP BY day, currency`,
-        ),
-        await rows(
-          tx,
-          sql`SELECT source, plan_type, SUM(granted) AS granted, SUM(spent) AS spent, SUM(expired) AS expired,
+          GROUP BY day, currency) r) AS "daily",
+      (SELECT COALESCE(json_agg(r), '[]'::json) FROM (SELECT source, plan_type, SUM(granted) AS granted, SUM(spent) AS spent, SUM(expired) AS expired,
             SUM(refunded) AS refunded, SUM(voided) AS voided, SUM(unmetered_usage) AS unmetered
           FROM credit_usage_daily WHERE day BETWEEN ${range.from}::date AND ${range.to}::date
-          GROUP BY source, plan_type`,
-        ),
-        await rows(
-          tx,
-          sql`SELECT day::text AS day, SUM(granted) AS granted, SUM(spent) AS spent, SUM(expired) AS expired
-          FROM credit_usage_daily WHERE day BETWEEN ${range.from}::date AND ${range.to}::date GROUP BY day`,
-        ),
-      ];
-      return assemble({
-        now,
-        range,
-        currency: query.currency ?? null,
-        currencies,
-        catalog,
-        sales,
-        live,
-        addons,
-        trials,
-        daily,
-        credits,
-        creditDaily,
-      });
-    },
-    { isolationLevel: 'repeatable read', accessMode: 'read only' },
-  );
+          GROUP BY source, plan_type) r) AS "credits",
+      (SELECT COALESCE(json_agg(r), '[]'::json) FROM (SELECT day::text AS day, SUM(granted) AS granted, SUM(spent) AS spent, SUM(expired) AS expired
+          FROM credit_usage_daily WHERE day BETWEEN ${range.from}::date AND ${range.to}::date GROUP BY day) r) AS "creditDaily"`),
+  ]);
+  return assemble({ now, range, currency: query.currency ?? null, currencies, ...fetched! });
 }
+
+type Part = 'catalog' | 'sales' | 'live' | 'addons' | 'trials' | 'daily' | 'credits' | 'creditDaily';
 
 interface Fetched {
   now: Date;
