@@ -78,3 +78,24 @@ export const analyticsCreditsDaily = pgTable(
       .where(sql`NOT ${t.compacted}`),
   ],
 );
+
+/**
+ * Paying subscriptions (`active`, `past_due`) now, per package and currency: one unit per plan and
+ * one per active add-on unit, kept by triggers on `subscriptions` and `subscription_addons` as
+ * delta rows like the others (active subscriptions and MRR read a few rows instead of every
+ * subscription).
+ */
+export const analyticsSubscriptionsLive = pgTable(
+  'analytics_subscriptions_live',
+  {
+    packageId: text('package_id').notNull(),
+    currency: text('currency').notNull(),
+    units: counter('units'),
+    compacted: compacted(),
+  },
+  (t) => [
+    index('analytics_subscriptions_live_dirty_idx')
+      .on(t.packageId)
+      .where(sql`NOT ${t.compacted}`),
+  ],
+);

@@ -113,12 +113,9 @@ export async function performanceReport(deps: AnalyticsDeps, input: PerformanceQ
           FROM package_performance_daily
           WHERE day BETWEEN ${range.from}::date AND ${range.to}::date AND currency IN ${currencies}
           GROUP BY package_id, currency) r) AS "sales",
-      (SELECT COALESCE(json_agg(r), '[]'::json) FROM (SELECT package_id, currency, COUNT(*) AS units FROM subscriptions
-          WHERE status IN ('active', 'past_due') AND currency IN ${currencies} GROUP BY package_id, currency) r) AS "live",
-      (SELECT COALESCE(json_agg(r), '[]'::json) FROM (SELECT a.package_id, s.currency, SUM(a.quantity) AS units
-          FROM subscription_addons a JOIN subscriptions s ON s.id = a.subscription_id
-          WHERE a.status = 'active' AND s.status IN ('active', 'past_due') AND s.currency IN ${currencies}
-          GROUP BY a.package_id, s.currency) r) AS "addons",
+      (SELECT COALESCE(json_agg(r), '[]'::json) FROM (SELECT package_id, currency, SUM(units) AS units
+          FROM analytics_subscriptions_live WHERE currency IN ${currencies}
+          GROUP BY package_id, currency HAVING SUM(units) <> 0) r) AS "live",
       (SELECT COALESCE(json_agg(r), '[]'::json) FROM (SELECT s.package_id, s.currency, COUNT(*) AS started,
             COUNT(*) FILTER (WHERE EXISTS (SELECT 1 FROM user_purchases p
               WHERE p.stripe_subscription_id = s.stripe_subscription_id AND p.amount > 0)) AS converted
@@ -141,7 +138,7 @@ export async function performanceReport(deps: AnalyticsDeps, input: PerformanceQ
   return assemble({ now, range, currency: query.currency ?? null, currencies, ...fetched! });
 }
 
-type Part = 'catalog' | 'sales' | 'live' | 'addons' | 'trials' | 'daily' | 'credits' | 'creditDaily';
+type Part = 'catalog' | 'sales' | 'live' | 'trials' | 'daily' | 'credits' | 'creditDaily';
 
 interface Fetched {
   now: Date;
@@ -151,7 +148,6 @@ interface Fetched {
   catalog: Row[];
   sales: Row[];
   live: Row[];
-  addons: Row[];
   trials: Row[];
   daily: Row[];
   credits: Row[];
@@ -193,7 +189,7 @@ function assemble(f: Fetched): PerformanceReport {
     s.completed = num(r.completed);
     s.expired = num(r.expired);
   }
-  for (const r of [...f.live, ...f.addons]) {
+  for (const r of f.live) {
     const id = String(r.package_id);
     const currency = String(r.currency);
     const s = at(id, currency);

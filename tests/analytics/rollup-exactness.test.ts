@@ -17,6 +17,9 @@ const clock = new ManualClock('2026-03-01T08:00:00Z');
 const deps = () => ({ db: t.db, clock });
 const teams: { id: string; currency: 'usd' | 'gbp' }[] = [];
 const bought: { sessionId: string; amount: number; refunded: number }[] = [];
+// Teams whose subscriptions change plan, status and add-ons (they spend no credits, so the plan
+// type of past ledger entries stays what a rebuild infers).
+const subscribers: string[] = [];
 let counter = 0;
 
 beforeAll(async () => {
@@ -41,6 +44,14 @@ beforeAll(async () => {
       });
     teams.push({ id, currency });
   }
+  for (const [name, currency] of [
+    ['subscriber-usd', 'usd'],
+    ['subscriber-gbp', 'gbp'],
+  ] as const) {
+    const id = await createTeam(t.db, name);
+    await createSubscription(t.db, { teamId: id, packageId: 'professional_monthly', currency, status: 'active' });
+    subscribers.push(id);
+  }
 }, 60_000);
 afterAll(async () => {
   await t?.close();
@@ -53,7 +64,9 @@ type Op =
   | { kind: 'deduct'; team: number; amount: number }
   | { kind: 'hold'; team: number; amount: number; released: boolean }
   | { kind: 'burst'; amounts: number[] }
-  | { kind: 'advance'; hours: number };
+  | { kind: 'advance'; hours: number }
+  | { kind: 'subscription'; team: number; status: string; plan: string }
+  | { kind: 'addon'; team: number; addon: string; change: 'add' | 'remove' | 'quantity'; quantity: number };
 
 const teamIndex = fc.integer({ min: 0, max: 5 });
 const op: fc.Arbitrary<Op> = fc.oneof(
@@ -86,6 +99,19 @@ const op: fc.Arbitrary<Op> = fc.oneof(
   }),
   // Up to 50 days: packs (90–120 days) and monthly allowances expire along the way.
   fc.record({ kind: fc.constant('advance' as const), hours: fc.integer({ min: 1, max: 1200 }) }),
+  fc.record({
+    kind: fc.constant('subscription' as const),
+    team: fc.integer({ min: 0, max: 1 }),
+    status: fc.constantFrom('active', 'past_due', 'trialing', 'canceled', 'unpaid'),
+    plan: fc.constantFrom('professional_monthly', 'professional_annual', 'business_monthly'),
+  }),
+  fc.record({
+    kind: fc.constant('addon' as const),
+    team: fc.integer({ min: 0, max: 1 }),
+    addon: fc.constantFrom('addon_storage', 'addon_integrations'),
+    change: fc.constantFrom('add' as const, 'remove' as const, 'quantity' as const),
+    quantity: fc.integer({ min: 1, max: 3 }),
+  }),
 );
 
 async function spend(team: number, amount: number) {
@@ -141,6 +167,24 @@ async function run(o: Op): Promise<void> {
       return;
     case 'advance':
       clock.advance(o.hours * 3_600_000);
+      return;
+    case 'subscription':
+      await t.sql`UPDATE subscriptions SET status = ${o.status}, package_id = ${o.plan} WHERE team_id = ${subscribers[o.team]!}`;
+      return;
+    case 'addon': {
+      const teamId = subscribers[o.team]!;
+      if (o.change === 'add')
+        await t.sql`INSERT INTO subscription_addons (team_id, subscription_id, package_id, status, quantity)
+          SELECT ${teamId}, id, ${o.addon}, 'active', ${o.quantity} FROM subscriptions WHERE team_id = ${teamId}
+          ON CONFLICT DO NOTHING`;
+      else if (o.change === 'remove')
+        await t.sql`UPDATE subscription_addons SET status = 'removed'
+          WHERE team_id = ${teamId} AND package_id = ${o.addon} AND status = 'active'`;
+      else
+        await t.sql`UPDATE subscription_addons SET quantity = ${o.quantity}
+          WHERE team_id = ${teamId} AND package_id = ${o.addon} AND status = 'active'`;
+      return;
+    }
   }
 }
 
@@ -150,11 +194,13 @@ async function snapshot() {
     credits: await t.sql`SELECT * FROM credit_usage_daily ORDER BY day, source, plan_type`,
     packages: await t.sql`SELECT * FROM package_performance ORDER BY package_id, currency NULLS FIRST`,
     usage: await t.sql`SELECT * FROM credit_usage ORDER BY source, plan_type`,
+    paying: await t.sql`SELECT package_id, currency, SUM(units) AS units FROM analytics_subscriptions_live
+      GROUP BY package_id, currency HAVING SUM(units) <> 0 ORDER BY package_id, currency`,
   };
 }
 
 describe('analytics rollups', () => {
-  it('equal a full recomputation after a random mix of purchases, refunds, checkouts, expiries and deductions', async () => {
+  it('equal a full recomputation after a random mix of purchases, refunds, checkouts, expiries, deductions and subscription changes', async () => {
     await fc.assert(
       fc.asyncProperty(fc.array(op, { minLength: 10, maxLength: 30 }), async (ops) => {
         for (const o of ops) await run(o);
@@ -164,6 +210,14 @@ describe('analytics rollups', () => {
         expect(compacted).toEqual(kept);
         await rebuildRollups(t.db);
         expect(await snapshot()).toEqual(kept);
+        // And the paying units equal the subscriptions and add-ons as they are.
+        const direct = await t.sql`SELECT package_id, currency, SUM(units) AS units FROM (
+            SELECT package_id, currency, 1 AS units FROM subscriptions WHERE status IN ('active', 'past_due')
+            UNION ALL
+            SELECT a.package_id, s.currency, a.quantity FROM subscription_addons a JOIN subscriptions s ON s.id = a.subscription_id
+            WHERE a.status = 'active' AND s.status IN ('active', 'past_due')) p
+          GROUP BY package_id, currency ORDER BY package_id, currency`;
+        expect(kept.paying).toEqual(direct);
       }),
       { numRuns: 8, seed: 20261126 },
     );
