@@ -77,6 +77,8 @@ export const userPurchases = pgTable(
     index('user_purchases_team_idx').on(t.teamId, t.purchasedAt),
     uniqueIndex('user_purchases_payment_intent_key').on(t.stripePaymentIntentId),
     index('user_purchases_charge_idx').on(t.stripeChargeId),
+    // Whether a trial was ever paid for (analytics: trials converted).
+    index('user_purchases_subscription_idx').on(t.stripeSubscriptionId),
     check('user_purchases_amount_nonneg', sql`${t.amount} >= 0`),
     check('user_purchases_refund_range', sql`${t.amountRefunded} BETWEEN 0 AND ${t.amount}`),
   ],
@@ -103,6 +105,7 @@ export const subscriptions = pgTable(
     cancelAtPeriodEnd: boolean('cancel_at_period_end').notNull().default(false),
     canceledAt: timestamp('canceled_at', { withTimezone: true }),
     endedAt: timestamp('ended_at', { withTimezone: true }),
+    trialStart: timestamp('trial_start', { withTimezone: true }),
     trialEnd: timestamp('trial_end', { withTimezone: true }),
     // When the mirror first saw the subscription past due (cleared once paid): the grace period counts from here.
     pastDueSince: timestamp('past_due_since', { withTimezone: true }),
@@ -116,6 +119,14 @@ export const subscriptions = pgTable(
     uniqueIndex('subscriptions_one_live_per_team')
       .on(t.teamId)
       .where(sql`${t.status} IN ('active', 'trialing', 'past_due')`),
+    // Paying subscriptions per package and currency (analytics: active subscriptions, MRR).
+    index('subscriptions_paying_idx')
+      .on(t.packageId, t.currency, t.id)
+      .where(sql`${t.status} IN ('active', 'past_due')`),
+    // Trials started in a date range (analytics).
+    index('subscriptions_trial_start_idx')
+      .on(t.trialStart)
+      .where(sql`${t.trialStart} IS NOT NULL`),
   ],
 );
 
@@ -141,6 +152,10 @@ export const subscriptionAddons = pgTable(
   },
   (t) => [
     index('subscription_addons_team_idx').on(t.teamId),
+    // Active add-on units per subscription (analytics: MRR).
+    index('subscription_addons_active_idx')
+      .on(t.subscriptionId, t.packageId, t.quantity)
+      .where(sql`${t.status} = 'active'`),
     // A team holds each add-on at most once at a time.
     uniqueIndex('subscription_addons_one_live')
       .on(t.teamId, t.packageId)

@@ -3,4 +3,5 @@ export * from './auth';
 export * from './catalog';
 export * from './billing';
 export * from './credits';
+export * from './analytics';
 export * from './views';

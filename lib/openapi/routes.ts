@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { listPackagesQuery, packageIdParam, packageSchema } from '@/lib/catalog/schemas';
-import { analyticsResponse } from '@/lib/analytics/schemas';
+import { performanceQuery, performanceResponse } from '@/lib/analytics/schemas';
 import { entitlementsSchema } from '@/lib/entitlements/schemas';
 import { creditsSchema, deductBody, reservationParams, reserveBody, spendResultSchema } from '@/lib/credits/schemas';
 import { checkoutBody, checkoutResponse } from '@/lib/checkout/schemas';
@@ -205,16 +205,25 @@ export const API_ROUTES: RouteSpec[] = [
     body: portalBody,
     responses: { 200: { description: 'Portal URL' }, 409: { description: 'No billing account yet' } },
   },
-  {
-    method: 'get',
-    path: '/api/packages/admin/analytics',
-    summary: 'Sales, revenue and checkout conversion per package and currency',
-    auth: 'platform_admin',
+  ...(['/api/packages/analytics/performance', '/api/packages/admin/analytics'] as const).map((path) => ({
+    method: 'get' as const,
+    path,
+    summary:
+      path === '/api/packages/admin/analytics'
+        ? 'Alias of GET /api/packages/analytics/performance'
+        : 'Package performance: sales, refunds, checkout funnel, subscriptions, trials and credit usage per package and currency',
+    auth: 'platform_admin' as const,
+    query: performanceQuery,
     responses: {
-      200: { description: 'Package performance', schema: analyticsResponse },
+      200: {
+        description: 'Package performance over the date range (default: the last 30 days)',
+        schema: performanceResponse,
+      },
+      400: { description: 'Invalid date, range over 366 days, or unknown currency' },
+      401: { description: 'No credentials' },
       403: { description: 'Not a platform admin' },
     },
-  },
+  })),
   {
     method: 'get',
     path: '/api/packages/openapi.json',

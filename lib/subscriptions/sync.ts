@@ -69,6 +69,7 @@ export async function syncSubscription(
     cancelAtPeriodEnd: sub.cancel_at_period_end,
     canceledAt: fromUnix(sub.canceled_at),
     endedAt: fromUnix(sub.ended_at),
+    trialStart: fromUnix(sub.trial_start),
     trialEnd: fromUnix(sub.trial_end),
     metadata: sub.metadata ?? {},
     updatedAt: now,

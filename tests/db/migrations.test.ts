@@ -40,7 +40,13 @@ describe('migrations', () => {
     const rows = await t.sql<
       { table_name: string }[]
     >`SELECT table_name FROM information_schema.views WHERE table_schema = 'public'`;
-    expect(rows.map((r) => r.table_name).sort()).toEqual(['package_performance', 'user_credit_summary']);
+    expect(rows.map((r) => r.table_name).sort()).toEqual([
+      'credit_usage',
+      'credit_usage_daily',
+      'package_performance',
+      'package_performance_daily',
+      'user_credit_summary',
+    ]);
     await t.sql`SELECT * FROM user_credit_summary`;
     await t.sql`SELECT * FROM package_performance`;
   });

@@ -1,6 +1,2 @@
-import { packagePerformanceReport } from '@/lib/analytics';
-import { withTeam } from '@/lib/api/with-team';
-
-export const GET = withTeam(async (_req, { app }) => ({ packages: await packagePerformanceReport(app.db) }), {
-  platformAdmin: true,
-});
+// The earlier path, kept as an alias of GET /api/packages/analytics/performance.
+export { GET } from '@/app/api/packages/analytics/performance/route';

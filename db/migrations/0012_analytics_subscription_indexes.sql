@@ -1,0 +1,2 @@
+CREATE INDEX "subscription_addons_active_idx" ON "subscription_addons" USING btree ("subscription_id","package_id","quantity") WHERE "subscription_addons"."status" = 'active';--> statement-breakpoint
+CREATE INDEX "subscriptions_paying_idx" ON "subscriptions" USING btree ("package_id","currency","id") WHERE "subscriptions"."status" IN ('active', 'past_due');
