@@ -4,6 +4,7 @@ import { POST as addAddon } from '@/app/api/packages/user/addons/route';
 import { GET as listPurchases } from '@/app/api/packages/user/purchases/route';
 import { checkoutSessions, subscriptionAddons, subscriptions, userPurchases } from '@/db/schema';
 import { getTeamPlanState } from '@/lib/billing/team-plan';
+import { processStripeEvent } from '@/lib/webhooks';
 import { apiRequest, createUserWithToken, type TestUser } from '../helpers/app';
 import { startBillingHarness, type BillingHarness } from '../helpers/billing';
 
@@ -63,6 +64,45 @@ describe('one live subscription per team', () => {
       warn.mockRestore();
     },
   );
+
+  it('two new subscriptions mirrored at the same instant: both events succeed, one plan stays, one is refunded', async () => {
+    const user = await createUserWithToken(h.t.db);
+    const sessions = [await openCheckout(user, 'professional_monthly'), await openCheckout(user, 'business_annual')];
+    for (const s of sessions) expect((await pay(s)).ok).toBe(true);
+    // The subscriptions' own events (checkout completion also writes the team row, which serialises by itself).
+    const completions = h.emu
+      .pendingEvents()
+      .filter(
+        (e) =>
+          e.type === 'customer.subscription.created' &&
+          (e.data.object as { metadata?: { team_id?: string } }).metadata?.team_id === user.teamId,
+      );
+    expect(completions).toHaveLength(2);
+    // Both handlers run at once; the team's row lock serialises their mirrors (PostgreSQL runs them truly in parallel).
+    // Both fetch first, then apply together.
+    let arrived = 0;
+    let release!: () => void;
+    const together = new Promise<void>((r) => (release = r));
+    const hooks = {
+      afterFetch: async () => {
+        if (++arrived === 2) release();
+        await together;
+      },
+    };
+    const outcomes = await Promise.allSettled(completions.map((e) => processStripeEvent({ ...h.app, hooks }, e)));
+    expect(outcomes.map((o) => (o.status === 'fulfilled' ? o.value : String(o.reason)))).toEqual([
+      'processed',
+      'processed',
+    ]);
+    const mirrors = await h.t.db.select().from(subscriptions).where(eq(subscriptions.teamId, user.teamId));
+    expect(mirrors.map((m) => m.status).sort()).toEqual(['active', 'canceled']);
+    await h.deliver({ order: 'shuffled' });
+    const purchases = await h.t.db.select().from(userPurchases).where(eq(userPurchases.teamId, user.teamId));
+    expect(purchases.map((p) => [p.status, p.refundReason]).sort()).toEqual([
+      ['paid', null],
+      ['refunded', 'duplicate_subscription'],
+    ]);
+  });
 
   it("completing one plan checkout expires the team's other open plan checkouts", async () => {
     const user = await createUserWithToken(h.t.db);
