@@ -8,7 +8,7 @@ import { createTeamAction, switchTeamAction } from '@/lib/teams/actions';
 
 const TEAM_ERRORS: Record<string, (maxOwned: number) => string> = {
   team_limit: (max) => `You already own ${max} teams, the most one account may own.`,
-  invalid_request: () => 'A team name must be 1 to 80 characters.',
+  invalid_request: () => 'A team name must be 1 to 80 characters, without control characters.',
 };
 
 export default async function AccountPage({ searchParams }: { searchParams: Promise<{ team_error?: string }> }) {

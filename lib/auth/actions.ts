@@ -35,7 +35,10 @@ async function visitorAddress(): Promise<string> {
 function formError(err: AppError): string {
   if (err instanceof RateLimited)
     return `Too many attempts. Try again in ${Math.ceil(err.retryAfterSeconds / 60)} minutes.`;
-  return err.message.replace(/^(email|password|name): /, '');
+  // Password messages name the field themselves; the others keep it, as a label the form can show.
+  return err.message
+    .replace(/^password: /, '')
+    .replace(/^(email|name): /, (_m, field: string) => `${field[0]!.toUpperCase()}${field.slice(1)}: `);
 }
 
 async function signInWithPassword(email: string, password: string, callbackUrl: string): Promise<AuthFormState> {

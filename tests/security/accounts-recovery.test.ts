@@ -240,6 +240,9 @@ describe('/dev/outbox', () => {
         MAIL_OUTBOX_DIR: outbox,
         TRUSTED_PROXY_HOPS: '1',
         DATABASE_URL: 'postgres://db.example/app',
+        AUTH_SECRET: 'a-production-secret-of-more-than-32-chars',
+        STRIPE_SECRET_KEY: 'sk_test_0123456789',
+        STRIPE_WEBHOOK_SECRET: 'whsec_real_endpoint_secret',
       });
       const err = await DevOutboxPage().catch((e: unknown) => e);
       expect((err as { digest?: string }).digest).toMatch(/NEXT_HTTP_ERROR_FALLBACK;404/);

@@ -61,6 +61,8 @@ describe('client address from the trust boundary', () => {
       DATABASE_URL: 'postgres://db.example/app',
       SMTP_URL: 'smtp://mail.example:25',
       AUTH_SECRET: 'a-production-secret-of-32-characters!',
+      STRIPE_SECRET_KEY: 'sk_live_0123456789',
+      STRIPE_WEBHOOK_SECRET: 'whsec_real_endpoint_secret',
     };
     expect(() => parseEnv(production)).toThrow(InvalidEnvironment);
     expect(() => parseEnv(production)).toThrow(/TRUSTED_PROXY_HOPS/);

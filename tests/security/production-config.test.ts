@@ -9,6 +9,8 @@ const PRODUCTION = {
   STRIPE_SECRET_KEY: 'sk_live_0123456789',
   STRIPE_WEBHOOK_SECRET: 'whsec_real_endpoint_secret',
   AUTH_SECRET: 'a-production-secret-of-more-than-32-chars',
+  TRUSTED_PROXY_HOPS: '1',
+  SMTP_URL: 'smtps://mailer:secret@smtp.agileforge.example:465',
 };
 
 function startWith(overrides: Record<string, string | undefined>): () => unknown {
