@@ -9,6 +9,9 @@ const nextConfig = {
     'pino-pretty',
   ],
   poweredByHeader: false,
+  // The seed documents `GET /api/packages/` with its slash: API paths answer with and without it
+  // (proxy.ts rewrites them in place), while pages keep one canonical URL via proxy.ts's redirect.
+  skipTrailingSlashRedirect: true,
   typedRoutes: false,
 };
 

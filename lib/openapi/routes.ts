@@ -4,6 +4,7 @@ import { analyticsResponse } from '@/lib/analytics/schemas';
 import { entitlementsSchema } from '@/lib/entitlements/schemas';
 import { creditsSchema, deductBody, reservationParams, reserveBody, spendResultSchema } from '@/lib/credits/schemas';
 import { checkoutBody, checkoutResponse } from '@/lib/checkout/schemas';
+import { checkoutStatusParams, checkoutStatusSchema } from '@/lib/checkout/schemas';
 import { purchasesQuery, purchasesResponse } from '@/lib/purchases/schemas';
 import {
   addonBody,
@@ -134,6 +135,17 @@ export const API_ROUTES: RouteSpec[] = [
       404: { description: 'Unknown or inactive package' },
       409: { description: 'Plan already active, free plan, enterprise, trial used, or currency fixed' },
       429: { description: 'Rate limited' },
+    },
+  },
+  {
+    method: 'get',
+    path: '/api/packages/checkout/{session_id}',
+    summary: "Where a Checkout session stands: open, processing, fulfilled or failed (the caller's team only)",
+    auth: 'user',
+    params: checkoutStatusParams,
+    responses: {
+      200: { description: 'Status, with the credits granted or the plan once fulfilled', schema: checkoutStatusSchema },
+      404: { description: "Unknown session, or another team's" },
     },
   },
   {
