@@ -11,6 +11,8 @@ import {
   addonParams,
   planStateSchema,
   portalBody,
+  previewBody,
+  previewSchema,
   subscriptionActionBody,
 } from '@/lib/subscriptions/schemas';
 import type { RouteSpec } from './registry';
@@ -184,7 +186,19 @@ export const API_ROUTES: RouteSpec[] = [
       200: { description: 'Plan state', schema: planStateSchema },
       409: { description: 'No paid plan, same plan' },
     },
+  },  {
+    method: 'post',
+    path: '/api/packages/user/subscription/preview',
+    summary: 'Preview the prorated charge (or credit) of a plan change, or adding or removing an add-on',
+    auth: 'user',
+    body: previewBody,
+    responses: {
+      200: { description: 'What confirming the change would charge, line by line', schema: previewSchema },
+      404: { description: 'Unknown package or add-on not held' },
+      409: { description: 'No paid plan, or already on this plan' },
+    },
   },
+
   {
     method: 'post',
     path: '/api/packages/user/addons',
