@@ -100,3 +100,26 @@ describe('POST /api/packages/user/subscription/preview', () => {
     expect((await previewOf(user, { action: 'refund_everything' })).status).toBe(400);
   });
 });
+
+describe('a declined card on a plan change', () => {
+  it('answers 409 payment_failed with the decline and leaves the plan as it was', async () => {
+    const user = await createUserWithToken(h.t.db);
+    await h.buy(user, 'professional_monthly', { trialDays: 3, card: '4000000000000341' });
+    const sub = await h.t.db.query.subscriptions.findFirst({
+      where: (s, { eq: eq_ }) => eq_(s.teamId, user.teamId),
+    });
+    await h.emulator(`subscriptions/${sub!.stripeSubscriptionId}/end_trial`);
+    await h.deliver();
+    const res = await changeSubscription(
+      apiRequest('/api/packages/user/subscription', {
+        token: user.token,
+        body: { action: 'change_plan', package_id: 'business_monthly' },
+      }),
+    );
+    const body = (await res.json()) as { error: { code: string; message: string } };
+    expect([res.status, body.error.code]).toEqual([409, 'payment_failed']);
+    expect(body.error.message).toMatch(/declined/i);
+    const live = await h.app.stripe.subscriptions.retrieve(sub!.stripeSubscriptionId);
+    expect(live.items.data[0]!.price.lookup_key).toBe('professional_monthly');
+  });
+});
