@@ -1,40 +1,96 @@
+import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
+import { Inbox } from 'lucide-react';
+import { dateTime, money } from '@/components/pricing/format';
+import { EmptyState } from '@/components/ui/empty-state';
+import { Table, TableCaption, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { packagePerformanceReport } from '@/lib/analytics';
 import { requireUser } from '@/lib/auth/session';
-import { formatMoney } from '@/lib/catalog';
+import { listSalesInquiries } from '@/lib/sales';
 import { getAppContext } from '@/lib/server/context';
+
+export const metadata: Metadata = { title: 'Admin' };
 
 export default async function AdminPage() {
   const user = await requireUser('/admin');
   if (!user.isPlatformAdmin) notFound();
-  const rows = await packagePerformanceReport(getAppContext().db);
+  const db = getAppContext().db;
+  const [rows, sales] = await Promise.all([
+    packagePerformanceReport(db),
+    listSalesInquiries(db, { limit: 50, offset: 0 }),
+  ]);
   return (
-    <main className="mx-auto max-w-5xl px-4 py-10">
-      <h1 className="mb-4 text-2xl font-bold">Package performance</h1>
-      <table className="w-full text-left text-sm">
-        <thead>
-          <tr>
-            <th>Package</th>
-            <th>Currency</th>
-            <th>Purchases</th>
-            <th>Revenue</th>
-            <th>Last 30 days</th>
-            <th>Checkout conversion</th>
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((r) => (
-            <tr key={`${r.package_id}-${r.currency}`} className="border-t">
-              <td>{r.package_id}</td>
-              <td>{r.currency ?? '—'}</td>
-              <td>{r.total_purchases}</td>
-              <td>{r.currency ? formatMoney(r.total_revenue, r.currency) : '—'}</td>
-              <td>{r.currency ? formatMoney(r.revenue_last_30_days, r.currency) : '—'}</td>
-              <td>{r.conversion_rate === null ? '—' : `${Math.round(r.conversion_rate * 100)}%`}</td>
+    <main id="main" className="mx-auto max-w-6xl space-y-10 px-4 py-10">
+      <section aria-labelledby="performance" className="space-y-3">
+        <h1 id="performance" className="text-2xl font-bold">
+          Package performance
+        </h1>
+        <Table>
+          <TableCaption className="sr-only">Sales, revenue and checkout conversion per package and currency</TableCaption>
+          <THead>
+            <tr>
+              <TH>Package</TH>
+              <TH>Currency</TH>
+              <TH numeric>Purchases</TH>
+              <TH numeric>Revenue</TH>
+              <TH numeric>Last 30 days</TH>
+              <TH numeric>Checkout conversion</TH>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </THead>
+          <TBody>
+            {rows.map((r) => (
+              <TR key={`${r.package_id}-${r.currency}`}>
+                <TD>{r.package_id}</TD>
+                <TD>{r.currency?.toUpperCase() ?? '—'}</TD>
+                <TD numeric>{r.total_purchases}</TD>
+                <TD numeric>{r.currency ? money(r.total_revenue, r.currency) : '—'}</TD>
+                <TD numeric>{r.currency ? money(r.revenue_last_30_days, r.currency) : '—'}</TD>
+                <TD numeric>{r.conversion_rate === null ? '—' : `${Math.round(r.conversion_rate * 100)}%`}</TD>
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      </section>
+      <section aria-labelledby="sales" className="space-y-3">
+        <h2 id="sales" className="text-xl font-semibold">
+          Enterprise enquiries <span className="text-muted-foreground tabular-nums">({sales.total})</span>
+        </h2>
+        {sales.total === 0 ? (
+          <EmptyState icon={Inbox} title="No enquiries yet">
+            Enquiries sent from the Contact sales form on the pricing page appear here.
+          </EmptyState>
+        ) : (
+          <Table>
+            <TableCaption className="sr-only">Enterprise enquiries, newest first</TableCaption>
+            <THead>
+              <tr>
+                <TH>Received</TH>
+                <TH>From</TH>
+                <TH>Company</TH>
+                <TH numeric>Team size</TH>
+                <TH>Message</TH>
+              </tr>
+            </THead>
+            <TBody>
+              {sales.inquiries.map((i) => (
+                <TR key={i.id}>
+                  <TD className="whitespace-nowrap">{dateTime(i.createdAt)}</TD>
+                  <TD>
+                    {i.name}
+                    <br />
+                    <a className="text-primary underline" href={`mailto:${i.email}`}>
+                      {i.email}
+                    </a>
+                  </TD>
+                  <TD>{i.company}</TD>
+                  <TD numeric>{i.teamSize ?? '—'}</TD>
+                  <TD className="max-w-md whitespace-pre-wrap">{i.message}</TD>
+                </TR>
+              ))}
+            </TBody>
+          </Table>
+        )}
+      </section>
     </main>
   );
 }

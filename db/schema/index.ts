@@ -4,3 +4,4 @@ export * from './catalog';
 export * from './billing';
 export * from './credits';
 export * from './views';
+export * from './sales';
