@@ -4,9 +4,21 @@ import { Button } from '@/components/ui/button';
 import { Logo } from '@/components/ui/logo';
 
 const POINTS = [
-  { icon: Layers, title: 'Plans that grow with you', text: 'Start free on Starter; move to Professional or Business when the team grows.' },
-  { icon: Sparkles, title: 'AI story credits', text: 'A monthly allowance on every plan, and packs of 50, 100 or 250 stories when you need more.' },
-  { icon: CreditCard, title: 'Billing you control', text: 'Change plans with the prorated amount shown first, add extras, cancel or resume any time.' },
+  {
+    icon: Layers,
+    title: 'Plans that grow with you',
+    text: 'Start free on Starter; move to Professional or Business when the team grows.',
+  },
+  {
+    icon: Sparkles,
+    title: 'AI story credits',
+    text: 'A monthly allowance on every plan, and packs of 50, 100 or 250 stories when you need more.',
+  },
+  {
+    icon: CreditCard,
+    title: 'Billing you control',
+    text: 'Change plans with the prorated amount shown first, add extras, cancel or resume any time.',
+  },
 ];
 
 export default function LandingPage() {

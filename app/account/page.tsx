@@ -1,8 +1,11 @@
+import type { Metadata } from 'next';
 import { requireUser } from '@/lib/auth/session';
 import { getTeamEntitlements } from '@/lib/entitlements';
 import { getAppContext } from '@/lib/server/context';
 import { listUserTeams } from '@/lib/teams';
 import { createTeamAction, switchTeamAction } from '@/lib/teams/actions';
+
+export const metadata: Metadata = { title: 'Your account' };
 
 export default async function AccountPage() {
   const user = await requireUser('/account');
@@ -10,12 +13,12 @@ export default async function AccountPage() {
   const teams = await listUserTeams(app.db, user.id);
   const entitlements = user.team ? await getTeamEntitlements(app, user.team.id) : null;
   return (
-    <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
+    <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <h1 className="text-2xl font-bold">Your account</h1>
       <p>
         Signed in as <strong>{user.email}</strong>.
       </p>
-      <section className="rounded border border-slate-200 bg-white p-4">
+      <section className="rounded-md border border-border bg-card p-4">
         <h2 className="font-semibold">Current team</h2>
         <form action={switchTeamAction} className="mt-2 flex gap-2">
           <label className="sr-only" htmlFor="team_id">
@@ -25,7 +28,7 @@ export default async function AccountPage() {
             id="team_id"
             name="team_id"
             defaultValue={user.team?.id}
-            className="rounded border border-slate-300 px-3 py-2"
+            className="rounded-md border border-input bg-card px-3 py-2"
           >
             {teams.map((t) => (
               <option key={t.id} value={t.id}>
@@ -33,7 +36,7 @@ export default async function AccountPage() {
               </option>
             ))}
           </select>
-          <button type="submit" className="rounded border px-3 py-2 text-sm">
+          <button type="submit" className="rounded-md border px-3 py-2 text-sm">
             Switch
           </button>
         </form>
@@ -54,7 +57,7 @@ export default async function AccountPage() {
           </dl>
         )}
       </section>
-      <form action={createTeamAction} className="flex gap-2 rounded border border-slate-200 bg-white p-4">
+      <form action={createTeamAction} className="flex gap-2 rounded-md border border-border bg-card p-4">
         <label className="sr-only" htmlFor="new-team">
           New team name
         </label>
@@ -63,9 +66,9 @@ export default async function AccountPage() {
           name="name"
           required
           placeholder="New team name"
-          className="flex-1 rounded border border-slate-300 px-3 py-2"
+          className="flex-1 rounded-md border border-input bg-card px-3 py-2"
         />
-        <button type="submit" className="rounded bg-slate-800 px-3 py-2 text-sm text-white">
+        <button type="submit" className="rounded-md bg-primary px-3 py-2 text-sm text-primary-foreground">
           Create team
         </button>
       </form>

@@ -26,7 +26,9 @@ export default async function AdminPage() {
           Package performance
         </h1>
         <Table>
-          <TableCaption className="sr-only">Sales, revenue and checkout conversion per package and currency</TableCaption>
+          <TableCaption className="sr-only">
+            Sales, revenue and checkout conversion per package and currency
+          </TableCaption>
           <THead>
             <tr>
               <TH>Package</TH>

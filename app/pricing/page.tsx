@@ -50,7 +50,9 @@ function hrefFor(state: { billing: BillingInterval; currency: Currency; buy?: st
 export default async function PricingPage({ searchParams }: { searchParams: Promise<Search> }) {
   const params = await searchParams;
   const user = await getCurrentUser();
-  const team: TeamPricingContext | null = user?.team ? await teamPricingContext(getAppContext().db, user.team.id) : null;
+  const team: TeamPricingContext | null = user?.team
+    ? await teamPricingContext(getAppContext().db, user.team.id)
+    : null;
   const canBuy = !user?.team || roleAtLeast(user.team.role, 'admin');
   const requested = params.currency === 'gbp' || params.currency === 'usd' ? params.currency : null;
   const currency: Currency =
@@ -120,7 +122,9 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
                 currency={currency}
                 trialDays={params.trial && trialEligible ? TRIAL_DAYS : undefined}
                 label={
-                  params.trial && trialEligible ? `Continue: start your ${TRIAL_DAYS}-day trial` : 'Continue to checkout'
+                  params.trial && trialEligible
+                    ? `Continue: start your ${TRIAL_DAYS}-day trial`
+                    : 'Continue to checkout'
                 }
                 resumeHref={hrefFor({ billing, currency, buy: resume.id, trial: Boolean(params.trial) })}
               />

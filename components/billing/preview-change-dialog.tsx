@@ -115,8 +115,8 @@ export function PreviewChangeDialog({
         </DialogDescription>
         {!preview && !error && (
           <p className="flex items-center gap-2 text-sm text-muted-foreground">
-            <Loader2 className="size-4 animate-spin motion-reduce:animate-none" aria-hidden="true" /> Asking Stripe for a
-            preview
+            <Loader2 className="size-4 animate-spin motion-reduce:animate-none" aria-hidden="true" /> Asking Stripe for
+            a preview
           </p>
         )}
         {preview && (

@@ -31,7 +31,14 @@ export function ContactSalesForm({ email }: { email?: string }) {
         </div>
         <div className="space-y-1">
           <Label htmlFor="cs-email">Work email</Label>
-          <Input id="cs-email" name="email" type="email" required autoComplete="email" defaultValue={f.email ?? email} />
+          <Input
+            id="cs-email"
+            name="email"
+            type="email"
+            required
+            autoComplete="email"
+            defaultValue={f.email ?? email}
+          />
         </div>
         <div className="space-y-1">
           <Label htmlFor="cs-company">Company</Label>

@@ -3,7 +3,10 @@ import { cn } from './cn';
 
 export function Card({ className, ...props }: ComponentProps<'div'>) {
   return (
-    <div className={cn('rounded-lg border border-border bg-card text-card-foreground shadow-sm', className)} {...props} />
+    <div
+      className={cn('rounded-lg border border-border bg-card text-card-foreground shadow-sm', className)}
+      {...props}
+    />
   );
 }
 export function CardHeader({ className, ...props }: ComponentProps<'div'>) {

@@ -26,7 +26,11 @@ export function TH({ className, numeric, ...props }: ComponentProps<'th'> & { nu
   return (
     <th
       scope="col"
-      className={cn('px-3 py-2 font-medium whitespace-nowrap text-muted-foreground', numeric && 'text-right', className)}
+      className={cn(
+        'px-3 py-2 font-medium whitespace-nowrap text-muted-foreground',
+        numeric && 'text-right',
+        className,
+      )}
       {...props}
     />
   );

@@ -51,7 +51,9 @@ export async function getCheckoutStatus(
     const [purchase] = await deps.db
       .select({ id: userPurchases.id })
       .from(userPurchases)
-      .where(and(eq(userPurchases.teamId, teamId), eq(userPurchases.businessKey, `checkout:${session.stripeSessionId}`)));
+      .where(
+        and(eq(userPurchases.teamId, teamId), eq(userPurchases.businessKey, `checkout:${session.stripeSessionId}`)),
+      );
     if (grant && purchase)
       return {
         ...base,

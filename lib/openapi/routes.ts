@@ -186,7 +186,8 @@ export const API_ROUTES: RouteSpec[] = [
       200: { description: 'Plan state', schema: planStateSchema },
       409: { description: 'No paid plan, same plan' },
     },
-  },  {
+  },
+  {
     method: 'post',
     path: '/api/packages/user/subscription/preview',
     summary: 'Preview the prorated charge (or credit) of a plan change, or adding or removing an add-on',

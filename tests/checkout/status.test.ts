@@ -90,7 +90,10 @@ describe('successUrlWithSessionId', () => {
     ['https://app.example/success', 'https://app.example/success?session_id={CHECKOUT_SESSION_ID}'],
     ['https://app.example/success?x=1', 'https://app.example/success?x=1&session_id={CHECKOUT_SESSION_ID}'],
     ['https://app.example/s?x=1#top', 'https://app.example/s?x=1&session_id={CHECKOUT_SESSION_ID}#top'],
-    ['https://app.example/s?session_id={CHECKOUT_SESSION_ID}', 'https://app.example/s?session_id={CHECKOUT_SESSION_ID}'],
+    [
+      'https://app.example/s?session_id={CHECKOUT_SESSION_ID}',
+      'https://app.example/s?session_id={CHECKOUT_SESSION_ID}',
+    ],
     ['https://app.example/s?session_id=cs_1', 'https://app.example/s?session_id=cs_1'],
     ['https://partner.example/done', 'https://partner.example/done'],
   ])('%s → %s', (input, expected) => {

@@ -75,8 +75,11 @@ describe('POST /api/packages/user/subscription/preview', () => {
     expect(adding.body.amount_due).toBeGreaterThan(0);
     expect(adding.body.amount_due).toBeLessThan(200);
     expect(
-      (await addAddon(apiRequest('/api/packages/user/addons', { token: user.token, body: { package_id: 'addon_storage' } })))
-        .status,
+      (
+        await addAddon(
+          apiRequest('/api/packages/user/addons', { token: user.token, body: { package_id: 'addon_storage' } }),
+        )
+      ).status,
     ).toBe(201);
     await h.deliver();
     const removing = await previewOf(user, { action: 'remove_addon', package_id: 'addon_storage' });

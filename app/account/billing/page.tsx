@@ -25,7 +25,11 @@ const STATUS: Record<string, { label: string; variant: 'success' | 'warning' | '
 
 const PLAN_CHOICES = ['professional_monthly', 'professional_annual', 'business_monthly', 'business_annual'];
 
-export default async function BillingPage({ searchParams }: { searchParams: Promise<{ plan?: string; addon?: string }> }) {
+export default async function BillingPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ plan?: string; addon?: string }>;
+}) {
   const params = await searchParams;
   const user = await requireUser('/account/billing');
   if (!user.team) return <main className="p-10">You are not in a team.</main>;
@@ -188,7 +192,8 @@ export default async function BillingPage({ searchParams }: { searchParams: Prom
                     </p>
                     <p className="text-sm text-muted-foreground">
                       {addon.description} ·{' '}
-                      <span className="tabular-nums">{amount !== undefined ? money(amount, currency) : '—'}</span> / month
+                      <span className="tabular-nums">{amount !== undefined ? money(amount, currency) : '—'}</span> /
+                      month
                     </p>
                   </div>
                   {paid && canManage && (

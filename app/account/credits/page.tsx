@@ -200,7 +200,9 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
                     <TD className="whitespace-nowrap">{dateTime(e.created_at)}</TD>
                     <TD>
                       {ENTRY_LABELS[e.entry_type] ?? e.entry_type}
-                      {e.entry_type === 'grant' && e.source ? ` · ${grantName({ source: e.source, package_id: e.package_id })}` : ''}
+                      {e.entry_type === 'grant' && e.source
+                        ? ` · ${grantName({ source: e.source, package_id: e.package_id })}`
+                        : ''}
                     </TD>
                     <TD className="font-mono text-xs break-all">{e.reference_id ?? '—'}</TD>
                     <TD>{e.member_email ?? '—'}</TD>

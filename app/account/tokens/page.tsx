@@ -1,8 +1,14 @@
+import type { Metadata } from 'next';
+import { KeyRound } from 'lucide-react';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ConfirmFormDialog } from '@/components/ui/confirm-form-dialog';
 import { CreateTokenForm } from '@/components/account/create-token-form';
 import { requireUser } from '@/lib/auth/session';
 import { getAppContext } from '@/lib/server/context';
 import { listApiTokens } from '@/lib/tokens';
 import { revokeTokenAction } from '@/lib/tokens/actions';
+
+export const metadata: Metadata = { title: 'API tokens' };
 
 const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '—');
 
@@ -10,47 +16,56 @@ export default async function TokensPage() {
   const user = await requireUser('/account/tokens');
   const tokens = await listApiTokens(getAppContext().db, user.id);
   return (
-    <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
+    <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <h1 className="text-2xl font-bold">API tokens</h1>
-      <p className="text-sm text-slate-600">
+      <p className="text-sm text-muted-foreground">
         Send a token as <code>Authorization: Bearer afk_…</code> to call <code>/api/packages</code> as yourself, for
         your current team.
       </p>
       <CreateTokenForm />
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Your tokens</caption>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Token</th>
-            <th>Last used</th>
-            <th>Expires</th>
-            <th>
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.map((t) => (
-            <tr key={t.id} className="border-t">
-              <td>{t.name}</td>
-              <td>
-                <code>{t.displayPrefix}…</code>
-              </td>
-              <td>{when(t.lastUsedAt)}</td>
-              <td>{when(t.expiresAt)}</td>
-              <td>
-                <form action={revokeTokenAction}>
-                  <input type="hidden" name="token_id" value={t.id} />
-                  <button type="submit" className="text-red-700 underline">
-                    Revoke
-                  </button>
-                </form>
-              </td>
+      {tokens.length === 0 ? (
+        <EmptyState icon={KeyRound} title="No API tokens yet">
+          A token lets a script or integration call the AgileForge Packages API as you, for your current team: for
+          example to check credits or record story usage. Create one above; it is shown once.
+        </EmptyState>
+      ) : (
+        <table className="w-full text-left text-sm">
+          <caption className="sr-only">Your tokens</caption>
+          <thead>
+            <tr>
+              <th>Name</th>
+              <th>Token</th>
+              <th>Last used</th>
+              <th>Expires</th>
+              <th>
+                <span className="sr-only">Actions</span>
+              </th>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </thead>
+          <tbody>
+            {tokens.map((t) => (
+              <tr key={t.id} className="border-t">
+                <td>{t.name}</td>
+                <td>
+                  <code>{t.displayPrefix}…</code>
+                </td>
+                <td>{when(t.lastUsedAt)}</td>
+                <td>{when(t.expiresAt)}</td>
+                <td>
+                  <ConfirmFormDialog
+                    action={revokeTokenAction}
+                    fields={{ token_id: t.id }}
+                    triggerLabel="Revoke"
+                    title={`Revoke the token "${t.name}"?`}
+                    description="It stops working immediately, for every script and integration that uses it. This cannot be undone."
+                    confirmLabel="Revoke token"
+                  />
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
     </main>
   );
 }
