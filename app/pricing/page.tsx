@@ -33,6 +33,18 @@ export const metadata: Metadata = {
 
 type Search = { currency?: string; billing?: string; checkout?: string; buy?: string; trial?: string };
 
+function PriceTag({ pkg, currency }: { pkg: PackageDefinition; currency: Currency }) {
+  const amount = pkg.prices[currency];
+  if (amount === undefined) return <>—</>;
+  const suffix = pkg.interval === 'month' ? ' / month' : pkg.interval === 'year' ? ' / year' : '';
+  return (
+    <>
+      {money(amount, currency)}
+      {suffix && <span className="text-base font-medium text-muted-foreground">{suffix}</span>}
+    </>
+  );
+}
+
 function priceLabel(pkg: PackageDefinition, currency: Currency): string {
   const amount = pkg.prices[currency];
   if (amount === undefined) return '—';
@@ -162,11 +174,13 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
                 <CardContent className="flex-1 space-y-4">
                   <div>
                     <p className="text-3xl font-bold tabular-nums" data-testid={`price-${id}`}>
-                      {col.family === 'starter'
-                        ? 'Free'
-                        : col.family === 'enterprise'
-                          ? 'Custom pricing'
-                          : priceLabel(col.pkg!, currency)}
+                      {col.family === 'starter' ? (
+                        'Free'
+                      ) : col.family === 'enterprise' ? (
+                        'Custom pricing'
+                      ) : (
+                        <PriceTag pkg={col.pkg!} currency={currency} />
+                      )}
                     </p>
                     {col.pkg && billing === 'year' && (
                       <p className="text-sm text-success">
@@ -273,7 +287,7 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
                 </CardHeader>
                 <CardContent className="flex-1 space-y-3">
                   <p className="text-3xl font-bold tabular-nums" data-testid={`price-${pack.id}`}>
-                    {priceLabel(pack, currency)}
+                    <PriceTag pkg={pack} currency={currency} />
                   </p>
                   <ul className="space-y-1.5 text-sm">
                     <li className="flex gap-2">
@@ -331,7 +345,7 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
               </CardHeader>
               <CardContent className="flex-1 space-y-3">
                 <p className="text-2xl font-bold tabular-nums" data-testid={`price-${addon.id}`}>
-                  {priceLabel(addon, currency)}
+                  <PriceTag pkg={addon} currency={currency} />
                 </p>
                 <ul className="space-y-1.5 text-sm">
                   {addon.features.map((f) => (

@@ -46,7 +46,7 @@ export function SiteHeader({ user }: { user: PageUser | null }) {
         <div className="ml-auto flex items-center gap-2">
           {user ? (
             <>
-              <span className="hidden max-w-56 truncate text-muted-foreground md:inline">
+              <span className="hidden max-w-56 truncate text-muted-foreground xl:inline">
                 {user.email}
                 {user.team ? ` · ${user.team.name}` : ''}
               </span>
