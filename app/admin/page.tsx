@@ -25,7 +25,7 @@ export default async function AdminPage() {
         <h1 id="performance" className="text-2xl font-bold">
           Package performance
         </h1>
-        <Table>
+        <Table label="Package performance">
           <TableCaption className="sr-only">
             Sales, revenue and checkout conversion per package and currency
           </TableCaption>
@@ -62,7 +62,7 @@ export default async function AdminPage() {
             Enquiries sent from the Contact sales form on the pricing page appear here.
           </EmptyState>
         ) : (
-          <Table>
+          <Table label="Enterprise enquiries">
             <TableCaption className="sr-only">Enterprise enquiries, newest first</TableCaption>
             <THead>
               <tr>

@@ -2,7 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { CheckoutProgress } from '@/components/checkout/checkout-progress';
 import { Button } from '@/components/ui/button';
-import { Card, CardContent, CardHeader, CardTitle } from '@/components/ui/card';
+import { Card, CardContent, CardHeader } from '@/components/ui/card';
 import { requireUser } from '@/lib/auth/session';
 import { getCheckoutStatus, type CheckoutStatusView } from '@/lib/checkout';
 import { checkoutStatusParams } from '@/lib/checkout/schemas';
@@ -31,9 +31,7 @@ export default async function SuccessPage({ searchParams }: { searchParams: Prom
       ) : (
         <Card>
           <CardHeader>
-            <CardTitle>
-              <span className="text-2xl">We could not find that checkout</span>
-            </CardTitle>
+            <h1 className="text-2xl font-bold">We could not find that checkout</h1>
           </CardHeader>
           <CardContent className="space-y-4 text-sm text-muted-foreground">
             <p>

@@ -1,10 +1,18 @@
 import type { ComponentProps } from 'react';
 import { cn } from './cn';
 
-/** Tables scroll sideways on narrow screens rather than squeezing their columns. */
-export function Table({ className, ...props }: ComponentProps<'table'>) {
+/**
+ * Tables scroll sideways on narrow screens rather than squeezing their columns; the scrolling
+ * region is focusable and named so keyboard users can scroll it too.
+ */
+export function Table({ className, label, ...props }: ComponentProps<'table'> & { label: string }) {
   return (
-    <div className="w-full overflow-x-auto rounded-lg border border-border bg-card">
+    <div
+      role="region"
+      aria-label={label}
+      tabIndex={0}
+      className="w-full overflow-x-auto rounded-lg border border-border bg-card"
+    >
       <table className={cn('w-full caption-bottom text-sm', className)} {...props} />
     </div>
   );

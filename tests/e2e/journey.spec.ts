@@ -86,9 +86,7 @@ test('a visitor goes from the landing page to a trial, packs, a plan change, an 
   await expect(page.getByRole('alert')).toHaveText('Your card was declined.');
   await page.getByRole('link', { name: 'Cancel and return' }).click();
   await expect(page).toHaveURL(/\/pricing\?checkout=cancelled/);
-  await expect(page.getByRole('status').filter({ hasText: 'Checkout cancelled' })).toContainText(
-    'Nothing was charged',
-  );
+  await expect(page.getByRole('status').filter({ hasText: 'Checkout cancelled' })).toContainText('Nothing was charged');
   await snapAndCheck(page, '08-pricing-cancelled');
 
   // 3-D Secure completes after the challenge.
@@ -116,6 +114,7 @@ test('a visitor goes from the landing page to a trial, packs, a plan change, an 
   await page.getByRole('button', { name: 'Switch to Business (annual)' }).click();
   const change = page.getByRole('dialog');
   await expect(change.getByTestId('preview-total')).toHaveText(/^£\d+\.\d\d$/);
+  const planCharge = (await change.getByTestId('preview-total').textContent())!;
   await expect(change).toContainText(`Takes effect on ${pageDate(new Date())}`);
   await expectAccessible(page, 'the plan change dialog');
   await change.getByRole('button', { name: /^Confirm/ }).click();
@@ -149,18 +148,26 @@ test('a visitor goes from the landing page to a trial, packs, a plan change, an 
   // Purchase history: every purchase, each with a receipt the local Stripe serves.
   await page.goto('/account/purchases');
   const table = page.getByRole('table', { name: 'Purchases' });
+  // Every paid purchase: the packs, and the prorated plan change and add-on when they cost something.
+  const expected = [
+    ['100 AI Stories', '£9.00'],
+    ['250 AI Stories', '£20.00'],
+    ...(planCharge === '£0.00' ? [] : [['Business (annual)', planCharge]]),
+    ...(addonCharge === '£0.00' ? [] : [['Extra Storage', addonCharge]]),
+  ];
   await expect(async () => {
     await page.reload();
-    await expect(table.getByRole('row')).toHaveCount(1 + 4, { timeout: 1000 });
+    await expect(table.getByRole('row')).toHaveCount(1 + expected.length, { timeout: 1000 });
   }).toPass({ timeout: 20_000 });
-  for (const name of ['100 AI Stories', '250 AI Stories', 'Business (annual)', 'Extra Storage']) {
-    await expect(table.getByRole('cell', { name, exact: true })).toBeVisible();
+  for (const [name, amount] of expected) {
+    const row = table.getByRole('row').filter({ has: page.getByRole('cell', { name, exact: true }) });
+    await expect(row.getByRole('cell', { name: amount, exact: true })).toBeVisible();
+    await expect(row).toContainText('Paid');
   }
-  await expect(table).not.toContainText('50 AI Stories£');
-  await expect(table.getByRole('cell', { name: addonCharge, exact: true })).toBeVisible();
-  await expect(table.getByRole('cell', { name: '£9.00', exact: true })).toBeVisible();
+  // The declined 50 pack bought nothing.
+  await expect(table.getByRole('cell', { name: '50 AI Stories', exact: true })).toHaveCount(0);
   const receipts = table.getByRole('link', { name: /^Receipt/ });
-  await expect(receipts).toHaveCount(4);
+  await expect(receipts).toHaveCount(expected.length);
   for (const link of await receipts.all()) {
     const href = (await link.getAttribute('href'))!;
     const res = await page.request.get(href, { maxRedirects: 0 });
@@ -232,4 +239,32 @@ test('every documented GET path answers 200 with and without a trailing slash, n
   }
   const packs = (await (await page.request.get('/api/packages/?package_type=credit_pack')).json()) as { id: string }[];
   expect(packs.map((p) => p.id)).toEqual(['credits_50', 'credits_100', 'credits_250']);
+});
+
+test('the return page waits, and after 30 s without the webhook says the payment is being confirmed', async ({
+  page,
+  baseURL,
+}) => {
+  await page.goto('/signup');
+  await page.getByLabel('Email').fill(`waiting-${Date.now()}@example.com`);
+  await page.getByLabel('Password').fill('waiting-password-2026');
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByRole('heading', { name: 'Your account', exact: true })).toBeVisible();
+  // A session the customer never pays: the webhook never fulfils it.
+  const res = await page.request.post('/api/packages/checkout', {
+    headers: { Origin: baseURL! },
+    data: { package_id: 'credits_50', success_url: `${baseURL}/success`, cancel_url: `${baseURL}/pricing` },
+  });
+  expect(res.status()).toBe(201);
+  const { session_id } = (await res.json()) as { session_id: string };
+  await page.clock.install();
+  await page.goto(`/success?session_id=${session_id}`);
+  await expect(page.getByRole('heading', { name: 'Confirming your payment…' })).toBeVisible();
+  await expect(page.getByTestId('checkout-status')).toContainText('Waiting for Stripe');
+  await page.clock.fastForward(31_000);
+  await expect(page.getByTestId('checkout-status')).toContainText('Your payment is still being confirmed');
+  await expect(page.getByTestId('checkout-status')).toContainText('you will not be charged twice');
+  // Another team's session is not shown.
+  await page.goto('/success?session_id=cs_test_not_ours');
+  await expect(page.getByRole('heading', { name: 'We could not find that checkout' })).toBeVisible();
 });

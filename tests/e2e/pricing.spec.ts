@@ -6,7 +6,10 @@ test('the pricing page lists every package with its seed price, in USD and GBP',
   await expect(page.getByTestId('price-professional_monthly')).toHaveText('$10.00 / month');
   await expect(page.getByTestId('price-business_monthly')).toHaveText('$18.00 / month');
   // The annual prices are behind the monthly/annual switch.
-  await page.getByRole('navigation', { name: 'Billing period' }).getByRole('link', { name: /Annual/ }).click();
+  await page
+    .getByRole('navigation', { name: 'Billing period' })
+    .getByRole('link', { name: /Annual/ })
+    .click();
   await expect(page.getByTestId('price-professional_annual')).toHaveText('$100.00 / year');
   await expect(page.getByTestId('price-business_annual')).toHaveText('$180.00 / year');
   await expect(page.getByTestId('price-starter')).toHaveText('Free');

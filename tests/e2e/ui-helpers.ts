@@ -45,5 +45,7 @@ export async function snapAndCheck(page: Page, name: string): Promise<void> {
 
 /** "10 Dec 2026": how the pages write a date (UTC). */
 export function pageDate(d: Date): string {
-  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(d);
+  return new Intl.DateTimeFormat('en-GB', { day: 'numeric', month: 'short', year: 'numeric', timeZone: 'UTC' }).format(
+    d,
+  );
 }

@@ -151,7 +151,7 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
         <h2 id="members" className="text-lg font-semibold">
           Stories by member this month
         </h2>
-        <Table>
+        <Table label="Stories by member this month">
           <TableCaption className="sr-only">Stories by member this month</TableCaption>
           <THead>
             <tr>
@@ -182,7 +182,7 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
           </EmptyState>
         ) : (
           <>
-            <Table>
+            <Table label="Credit movements">
               <TableCaption className="sr-only">Credit movements, newest first</TableCaption>
               <THead>
                 <tr>
@@ -204,7 +204,13 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
                         ? ` · ${grantName({ source: e.source, package_id: e.package_id })}`
                         : ''}
                     </TD>
-                    <TD className="font-mono text-xs break-all">{e.reference_id ?? '—'}</TD>
+                    <TD className="font-mono text-xs" title={e.reference_id ?? undefined}>
+                      {!e.reference_id
+                        ? '—'
+                        : e.reference_id.length > 24
+                          ? `${e.reference_id.slice(0, 20)}…`
+                          : e.reference_id}
+                    </TD>
                     <TD>{e.member_email ?? '—'}</TD>
                     <TD numeric className={e.delta < 0 ? 'text-destructive' : 'text-success'}>
                       {e.delta > 0 ? `+${e.delta}` : e.delta}

@@ -60,7 +60,7 @@ export default async function PurchasesPage({
           Plans, credit packs and add-ons your team buys are listed here with their receipts.
         </EmptyState>
       ) : (
-        <Table>
+        <Table label="Purchases">
           <TableCaption className="sr-only">Purchases</TableCaption>
           <THead>
             <tr>

@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { Table, TableCaption, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { ConfirmFormDialog } from '@/components/ui/confirm-form-dialog';
 import { InviteForm } from '@/components/account/invite-form';
 import { requireUser } from '@/lib/auth/session';
@@ -25,23 +26,23 @@ export default async function TeamPage() {
   return (
     <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <h1 className="text-2xl font-bold">Team: {user.team.name}</h1>
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Members</caption>
-        <thead>
+      <Table label="Members">
+        <TableCaption className="sr-only">Members</TableCaption>
+        <THead>
           <tr>
-            <th>Member</th>
-            <th>Role</th>
-            <th>
+            <TH>Member</TH>
+            <TH>Role</TH>
+            <TH>
               <span className="sr-only">Actions</span>
-            </th>
+            </TH>
           </tr>
-        </thead>
-        <tbody>
+        </THead>
+        <TBody>
           {members.map((m) => (
-            <tr key={m.userId} className="border-t">
-              <td>{m.email}</td>
-              <td>{m.role}</td>
-              <td>
+            <TR key={m.userId}>
+              <TD>{m.email}</TD>
+              <TD>{m.role}</TD>
+              <TD>
                 {m.role !== 'owner' && (canManage || m.userId === user.id) && (
                   <ConfirmFormDialog
                     action={removeMemberAction}
@@ -56,11 +57,11 @@ export default async function TeamPage() {
                     confirmLabel={m.userId === user.id ? 'Leave team' : 'Remove member'}
                   />
                 )}
-              </td>
-            </tr>
+              </TD>
+            </TR>
           ))}
-        </tbody>
-      </table>
+        </TBody>
+      </Table>
       {invitations.length > 0 && (
         <section>
           <h2 className="font-semibold">Pending invitations</h2>

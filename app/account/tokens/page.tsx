@@ -1,4 +1,5 @@
 import type { Metadata } from 'next';
+import { Table, TableCaption, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { KeyRound } from 'lucide-react';
 import { EmptyState } from '@/components/ui/empty-state';
 import { ConfirmFormDialog } from '@/components/ui/confirm-form-dialog';
@@ -29,29 +30,29 @@ export default async function TokensPage() {
           example to check credits or record story usage. Create one above; it is shown once.
         </EmptyState>
       ) : (
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Your tokens</caption>
-          <thead>
+        <Table label="Your tokens">
+          <TableCaption className="sr-only">Your tokens</TableCaption>
+          <THead>
             <tr>
-              <th>Name</th>
-              <th>Token</th>
-              <th>Last used</th>
-              <th>Expires</th>
-              <th>
+              <TH>Name</TH>
+              <TH>Token</TH>
+              <TH>Last used</TH>
+              <TH>Expires</TH>
+              <TH>
                 <span className="sr-only">Actions</span>
-              </th>
+              </TH>
             </tr>
-          </thead>
-          <tbody>
+          </THead>
+          <TBody>
             {tokens.map((t) => (
-              <tr key={t.id} className="border-t">
-                <td>{t.name}</td>
-                <td>
+              <TR key={t.id}>
+                <TD>{t.name}</TD>
+                <TD>
                   <code>{t.displayPrefix}…</code>
-                </td>
-                <td>{when(t.lastUsedAt)}</td>
-                <td>{when(t.expiresAt)}</td>
-                <td>
+                </TD>
+                <TD>{when(t.lastUsedAt)}</TD>
+                <TD>{when(t.expiresAt)}</TD>
+                <TD>
                   <ConfirmFormDialog
                     action={revokeTokenAction}
                     fields={{ token_id: t.id }}
@@ -60,11 +61,11 @@ export default async function TokensPage() {
                     description="It stops working immediately, for every script and integration that uses it. This cannot be undone."
                     confirmLabel="Revoke token"
                   />
-                </td>
-              </tr>
+                </TD>
+              </TR>
             ))}
-          </tbody>
-        </table>
+          </TBody>
+        </Table>
       )}
     </main>
   );
