@@ -16,7 +16,7 @@ import {
   DialogTitle,
   DialogTrigger,
 } from '@/components/ui/dialog';
-import { callApi, type ChangePreview } from './api';
+import { callApi, type ApiResult, type ChangePreview } from './api';
 
 export type PreviewAction = 'change_plan' | 'add_addon' | 'remove_addon';
 
@@ -29,6 +29,13 @@ const CONFIRM: Record<PreviewAction, (packageId: string) => { path: string; meth
   add_addon: (id) => ({ path: '/api/packages/user/addons', method: 'POST', body: { package_id: id } }),
   remove_addon: (id) => ({ path: `/api/packages/user/addons/${encodeURIComponent(id)}`, method: 'DELETE' }),
 };
+
+function fetchPreview(action: PreviewAction, packageId: string): Promise<ApiResult<ChangePreview>> {
+  return callApi<ChangePreview>('/api/packages/user/subscription/preview', {
+    method: 'POST',
+    body: { action, package_id: packageId },
+  });
+}
 
 /**
  * A costly or destructive billing change, confirmed in a dialog that first shows what it costs:
@@ -59,20 +66,31 @@ export function PreviewChangeDialog({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
-  const load = useCallback(async () => {
-    setPreview(null);
-    setError(null);
-    const result = await callApi<ChangePreview>('/api/packages/user/subscription/preview', {
-      method: 'POST',
-      body: { action, package_id: packageId },
-    });
+  const show = useCallback((result: ApiResult<ChangePreview>) => {
     if (result.ok) setPreview(result.data);
     else setError(result.message);
-  }, [action, packageId]);
+  }, []);
 
+  // Opened from a link (`?plan=` / `?addon=`): fetch the preview straight away.
   useEffect(() => {
-    if (open) void load();
-  }, [open, load]);
+    if (!defaultOpen) return;
+    let live = true;
+    fetchPreview(action, packageId).then((result) => {
+      if (live) show(result);
+    });
+    return () => {
+      live = false;
+    };
+  }, [defaultOpen, action, packageId, show]);
+
+  function onOpenChange(next: boolean) {
+    setOpen(next);
+    if (next) {
+      setPreview(null);
+      setError(null);
+      void fetchPreview(action, packageId).then(show);
+    }
+  }
 
   async function confirm() {
     setBusy(true);
@@ -98,7 +116,7 @@ export function PreviewChangeDialog({
       : `Confirm and pay ${money(preview.amount_due, preview.currency)}`;
 
   return (
-    <Dialog open={open} onOpenChange={setOpen}>
+    <Dialog open={open} onOpenChange={onOpenChange}>
       <DialogTrigger asChild>
         <Button variant={variant ?? 'outline'} size="sm">
           {triggerLabel}

@@ -1,5 +1,6 @@
 'use client';
 
+import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { Button, type ButtonProps } from '@/components/ui/button';
@@ -27,6 +28,7 @@ export function BuyButton({
   variant?: ButtonProps['variant'];
   className?: string;
 }) {
+  const router = useRouter();
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
@@ -46,7 +48,7 @@ export function BuyButton({
       }),
     }).catch(() => null);
     if (res?.status === 401) {
-      window.location.assign(`/signup?callbackUrl=${encodeURIComponent(resumeHref)}`);
+      router.push(`/signup?callbackUrl=${encodeURIComponent(resumeHref)}`);
       return;
     }
     const body = (await res?.json().catch(() => ({}))) as { url?: string; error?: { message?: string } } | undefined;
