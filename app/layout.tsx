@@ -3,7 +3,6 @@ import type { ReactNode } from 'react';
 import { SiteHeader } from '@/components/layout/site-header';
 import { getCurrentUser } from '@/components/layout/current-user';
 import { ThemeProvider } from '@/components/ui/theme';
-import { Toaster } from '@/components/ui/toaster';
 import './globals.css';
 
 export const metadata: Metadata = {
@@ -35,7 +34,6 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           </a>
           <SiteHeader user={user} />
           {children}
-          <Toaster />
         </ThemeProvider>
       </body>
     </html>

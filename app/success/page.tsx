@@ -2,6 +2,7 @@ import type { Metadata } from 'next';
 import Link from 'next/link';
 import { CheckoutProgress } from '@/components/checkout/checkout-progress';
 import { Button } from '@/components/ui/button';
+import { Toaster } from '@/components/ui/toaster';
 import { Card, CardContent, CardHeader } from '@/components/ui/card';
 import { requireUser } from '@/lib/auth/session';
 import { getCheckoutStatus, type CheckoutStatusView } from '@/lib/checkout';
@@ -49,6 +50,7 @@ export default async function SuccessPage({ searchParams }: { searchParams: Prom
           </CardContent>
         </Card>
       )}
+      <Toaster />
     </main>
   );
 }

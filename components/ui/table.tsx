@@ -11,7 +11,7 @@ export function Table({ className, label, ...props }: ComponentProps<'table'> & 
       role="region"
       aria-label={label}
       tabIndex={0}
-      className="w-full overflow-x-auto rounded-lg border border-border bg-card"
+      className="relative w-full overflow-x-auto rounded-lg border border-border bg-card"
     >
       <table className={cn('w-full caption-bottom text-sm', className)} {...props} />
     </div>

@@ -1,9 +1,8 @@
 'use client';
 
-import { DropdownMenu } from 'radix-ui';
 import { Monitor, Moon, Sun } from 'lucide-react';
 import { ThemeProvider as NextThemes, useTheme } from 'next-themes';
-import type { ReactNode } from 'react';
+import { useSyncExternalStore, type ReactNode } from 'react';
 import { Button } from './button';
 
 /** Light, dark or the system's choice (the default), kept in localStorage by next-themes. */
@@ -15,38 +14,35 @@ export function ThemeProvider({ children }: { children: ReactNode }) {
   );
 }
 
+const NEXT = { system: 'light', light: 'dark', dark: 'system' } as const;
+const LABEL = { system: 'the system setting', light: 'light', dark: 'dark' } as const;
+type ThemeChoice = keyof typeof NEXT;
+
+const subscribeNothing = () => () => {};
+
+/**
+ * One button cycling system → light → dark. A plain button rather than a menu keeps every page's
+ * JavaScript small; its label says what it is now and what a press does.
+ */
 export function ThemeToggle() {
-  const { setTheme } = useTheme();
+  const { theme, setTheme } = useTheme();
+  // The stored choice is only known in the browser; render the neutral state on the server.
+  const mounted = useSyncExternalStore(
+    subscribeNothing,
+    () => true,
+    () => false,
+  );
+  const current: ThemeChoice = mounted && (theme === 'light' || theme === 'dark') ? theme : 'system';
+  const Icon = current === 'light' ? Sun : current === 'dark' ? Moon : Monitor;
   return (
-    <DropdownMenu.Root>
-      <DropdownMenu.Trigger asChild>
-        <Button variant="ghost" size="icon" aria-label="Color theme">
-          <Sun className="dark:hidden" aria-hidden="true" />
-          <Moon className="hidden dark:block" aria-hidden="true" />
-        </Button>
-      </DropdownMenu.Trigger>
-      <DropdownMenu.Portal>
-        <DropdownMenu.Content
-          align="end"
-          className="z-50 min-w-36 rounded-md border border-border bg-card p-1 text-sm text-card-foreground shadow-md"
-        >
-          {(
-            [
-              ['light', 'Light', Sun],
-              ['dark', 'Dark', Moon],
-              ['system', 'System', Monitor],
-            ] as const
-          ).map(([value, label, Icon]) => (
-            <DropdownMenu.Item
-              key={value}
-              onSelect={() => setTheme(value)}
-              className="flex cursor-pointer items-center gap-2 rounded-sm px-2 py-1.5 outline-none data-[highlighted]:bg-muted"
-            >
-              <Icon className="size-4" aria-hidden="true" /> {label}
-            </DropdownMenu.Item>
-          ))}
-        </DropdownMenu.Content>
-      </DropdownMenu.Portal>
-    </DropdownMenu.Root>
+    <Button
+      variant="ghost"
+      size="icon"
+      onClick={() => setTheme(NEXT[current])}
+      aria-label={`Color theme: ${LABEL[current]}. Switch to ${LABEL[NEXT[current]]}`}
+      title={`Theme: ${LABEL[current]}`}
+    >
+      <Icon aria-hidden="true" />
+    </Button>
   );
 }
