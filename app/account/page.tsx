@@ -16,7 +16,7 @@ export default async function AccountPage() {
     <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <h1 className="text-2xl font-bold">Your account</h1>
       <p>
-        Signed in as <strong>{user.email}</strong>.
+        Signed in as <strong className="break-all">{user.email}</strong>.
       </p>
       <section className="rounded-md border border-border bg-card p-4">
         <h2 className="font-semibold">Current team</h2>
@@ -28,7 +28,7 @@ export default async function AccountPage() {
             id="team_id"
             name="team_id"
             defaultValue={user.team?.id}
-            className="rounded-md border border-input bg-card px-3 py-2"
+            className="min-w-0 flex-1 rounded-md border border-input bg-card px-3 py-2"
           >
             {teams.map((t) => (
               <option key={t.id} value={t.id}>
@@ -66,7 +66,7 @@ export default async function AccountPage() {
           name="name"
           required
           placeholder="New team name"
-          className="flex-1 rounded-md border border-input bg-card px-3 py-2"
+          className="min-w-0 flex-1 rounded-md border border-input bg-card px-3 py-2"
         />
         <button type="submit" className="rounded-md bg-primary px-3 py-2 text-sm text-primary-foreground">
           Create team
