@@ -13,9 +13,10 @@ const SIGNED_IN_AREAS = ['/account', '/admin'];
  *   check: every page and route verifies the session itself.
  */
 export function proxy(request: NextRequest) {
-  const { pathname, search } = request.nextUrl;
+  const { pathname, search } = new URL(request.url);
   if (pathname.length > 1 && pathname.endsWith('/')) {
-    const url = request.nextUrl.clone();
+    // A plain URL: NextURL would remember the slash and put it back.
+    const url = new URL(request.url);
     url.pathname = pathname.replace(/\/+$/, '') || '/';
     if (pathname.startsWith('/api/')) return NextResponse.rewrite(url);
     return NextResponse.redirect(url, 308);
