@@ -98,7 +98,7 @@ export default async function PurchasesPage({
                     >
                       Receipt
                       <ExternalLink className="size-3.5" aria-hidden="true" />
-                      <span className="sr-only">for {p.package_name} (opens in a new tab)</span>
+                      <span className="sr-only">(opens in a new tab)</span>
                     </a>
                   </TD>
                 </TR>
