@@ -13,6 +13,12 @@ const nextConfig = {
     'drizzle-orm',
   ],
   poweredByHeader: false,
+  // The seed documents `GET /api/packages/` with its slash: API paths answer with and without it
+  // (proxy.ts rewrites them in place), while pages keep one canonical URL via proxy.ts's redirect.
+  skipTrailingSlashRedirect: true,
+  // proxy.ts then sees the request's own URL, so its in-place rewrite stays internal (otherwise
+  // Next hands the proxy a localhost URL and treats a rewrite to it as an external proxy).
+  skipProxyUrlNormalize: true,
   typedRoutes: false,
 };
 

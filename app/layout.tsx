@@ -1,21 +1,40 @@
-import type { Metadata } from 'next';
+import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
 import { SiteHeader } from '@/components/layout/site-header';
-import { currentUser } from '@/lib/auth/session';
+import { getCurrentUser } from '@/components/layout/current-user';
+import { ThemeProvider } from '@/components/ui/theme';
 import './globals.css';
 
 export const metadata: Metadata = {
-  title: 'AgileForge — Plans and credits',
+  title: { default: 'AgileForge — Plans and credits', template: '%s · AgileForge' },
   description: 'Subscription plans, AI story credit packs and add-ons for AgileForge teams',
 };
 
+export const viewport: Viewport = {
+  width: 'device-width',
+  initialScale: 1,
+  themeColor: [
+    { media: '(prefers-color-scheme: light)', color: '#f8fafc' },
+    { media: '(prefers-color-scheme: dark)', color: '#020617' },
+  ],
+};
+
 export default async function RootLayout({ children }: { children: ReactNode }) {
-  const user = await currentUser();
+  const user = await getCurrentUser();
   return (
-    <html lang="en">
-      <body className="min-h-screen bg-slate-50 text-slate-900 antialiased">
-        <SiteHeader user={user} />
-        {children}
+    // next-themes sets the theme class before hydration, which React would otherwise report.
+    <html lang="en" suppressHydrationWarning>
+      <body className="min-h-screen bg-background font-sans text-foreground antialiased">
+        <ThemeProvider>
+          <a
+            href="#main"
+            className="sr-only focus:not-sr-only focus:fixed focus:top-2 focus:left-2 focus:z-50 focus:rounded-md focus:bg-card focus:px-3 focus:py-2"
+          >
+            Skip to content
+          </a>
+          <SiteHeader user={user} />
+          {children}
+        </ThemeProvider>
       </body>
     </html>
   );

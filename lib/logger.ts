@@ -1,6 +1,22 @@
+import { createRequire } from 'node:module';
 import pino, { type Logger } from 'pino';
 
 export type { Logger };
+
+/**
+ * A synchronous pino-pretty stream for development, or undefined (JSON to stdout) when
+ * pino-pretty, a dev dependency, is not installed. Synchronous rather than a transport because
+ * worker-thread transports do not survive Next's bundling.
+ */
+function prettyStream(): pino.DestinationStream | undefined {
+  try {
+    const require = createRequire(import.meta.url);
+    const pretty = require('pino-pretty') as (options: object) => pino.DestinationStream;
+    return pretty({ colorize: true, translateTime: 'HH:MM:ss', ignore: 'pid,hostname,service', sync: true });
+  } catch {
+    return undefined;
+  }
+}
 
 // Field names whose values are credentials or derived from them, wherever they sit in a log object.
 const SECRET_FIELDS = [
@@ -57,7 +73,10 @@ const errSerializer = (err: unknown) => pino.stdSerializers.err(withoutStatement
  * Structured JSON logs with credentials redacted and database errors stripped of their values;
  * tests pass `level: 'silent'` or a capturing destination.
  */
-export function createLogger(options: { level?: string; destination?: pino.DestinationStream } = {}): Logger {
+export function createLogger(
+  options: { level?: string; destination?: pino.DestinationStream; pretty?: boolean } = {},
+): Logger {
+  const destination = options.destination ?? (options.pretty ? prettyStream() : undefined);
   return pino(
     {
       level: options.level ?? 'info',
@@ -65,6 +84,6 @@ export function createLogger(options: { level?: string; destination?: pino.Desti
       redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
       serializers: { err: errSerializer, error: errSerializer },
     },
-    options.destination,
+    destination,
   );
 }

@@ -1,3 +1,4 @@
+import type { Metadata } from 'next';
 import { VerifyEmailNotice } from '@/components/auth/verify-email-notice';
 import { requireUser } from '@/lib/auth/session';
 import { getEnv } from '@/lib/config/env';
@@ -11,6 +12,8 @@ const TEAM_ERRORS: Record<string, (maxOwned: number) => string> = {
   invalid_request: () => 'A team name must be 1 to 80 characters, without control characters.',
 };
 
+export const metadata: Metadata = { title: 'Your account' };
+
 export default async function AccountPage({ searchParams }: { searchParams: Promise<{ team_error?: string }> }) {
   const user = await requireUser('/account');
   const { team_error: teamError } = await searchParams;
@@ -19,15 +22,15 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
   const teams = await listUserTeams(app.db, user.id);
   const entitlements = user.team ? await getTeamEntitlements(app, user.team.id) : null;
   return (
-    <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
+    <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <h1 className="text-2xl font-bold">Your account</h1>
       <p>
-        Signed in as <strong>{user.email}</strong>.
+        Signed in as <strong className="break-all">{user.email}</strong>.
       </p>
       {!user.emailVerified && (
         <VerifyEmailNotice email={user.email} reason="You need a confirmed address to accept team invitations." />
       )}
-      <section className="rounded border border-slate-200 bg-white p-4">
+      <section className="rounded-md border border-border bg-card p-4">
         <h2 className="font-semibold">Current team</h2>
         <form action={switchTeamAction} className="mt-2 flex gap-2">
           <label className="sr-only" htmlFor="team_id">
@@ -37,7 +40,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
             id="team_id"
             name="team_id"
             defaultValue={user.team?.id}
-            className="rounded border border-slate-300 px-3 py-2"
+            className="min-w-0 flex-1 rounded-md border border-input bg-card px-3 py-2"
           >
             {teams.map((t) => (
               <option key={t.id} value={t.id}>
@@ -45,7 +48,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
               </option>
             ))}
           </select>
-          <button type="submit" className="rounded border px-3 py-2 text-sm">
+          <button type="submit" className="rounded-md border px-3 py-2 text-sm">
             Switch
           </button>
         </form>
@@ -71,7 +74,7 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           {teamErrorMessage}
         </p>
       )}
-      <form action={createTeamAction} className="flex gap-2 rounded border border-slate-200 bg-white p-4">
+      <form action={createTeamAction} className="flex gap-2 rounded-md border border-border bg-card p-4">
         <label className="sr-only" htmlFor="new-team">
           New team name
         </label>
@@ -80,9 +83,9 @@ export default async function AccountPage({ searchParams }: { searchParams: Prom
           name="name"
           required
           placeholder="New team name"
-          className="flex-1 rounded border border-slate-300 px-3 py-2"
+          className="min-w-0 flex-1 rounded-md border border-input bg-card px-3 py-2"
         />
-        <button type="submit" className="rounded bg-slate-800 px-3 py-2 text-sm text-white">
+        <button type="submit" className="rounded-md bg-primary px-3 py-2 text-sm text-primary-foreground">
           Create team
         </button>
       </form>

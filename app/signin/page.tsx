@@ -1,9 +1,12 @@
+import type { Metadata } from 'next';
 import Link from 'next/link';
 import { AuthForm } from '@/components/auth/auth-form';
 import { oauthSignInAction, signInAction } from '@/lib/auth/actions';
 import { configuredOAuthProviders } from '@/lib/auth/oauth-providers';
 import { safeCallbackPath } from '@/lib/auth/session';
 import { getAppContext } from '@/lib/server/context';
+
+export const metadata: Metadata = { title: 'Sign in' };
 
 export default async function SignInPage({
   searchParams,
@@ -14,7 +17,7 @@ export default async function SignInPage({
   const callbackUrl = safeCallbackPath(params.callbackUrl);
   const oauth = configuredOAuthProviders(getAppContext().env);
   return (
-    <main className="mx-auto max-w-sm px-4 py-12">
+    <main id="main" className="mx-auto max-w-sm px-4 py-12">
       <h1 className="mb-6 text-2xl font-bold">Sign in</h1>
       {params.reset === '1' && (
         <p role="status" className="mb-4 rounded border border-emerald-200 bg-emerald-50 p-3 text-sm">
@@ -36,7 +39,7 @@ export default async function SignInPage({
         <form key={p.id} action={oauthSignInAction} className="mt-3">
           <input type="hidden" name="provider" value={p.id} />
           <input type="hidden" name="callbackUrl" value={callbackUrl} />
-          <button type="submit" className="w-full rounded border border-slate-300 px-4 py-2 font-medium">
+          <button type="submit" className="w-full rounded-md border border-input bg-card px-4 py-2 font-medium">
             Continue with {p.name}
           </button>
         </form>

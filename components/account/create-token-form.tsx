@@ -9,11 +9,16 @@ export function CreateTokenForm() {
     error: null,
   });
   return (
-    <form action={action} className="space-y-3 rounded border border-slate-200 bg-white p-4">
+    <form action={action} className="space-y-3 rounded-md border border-border bg-card p-4">
       <h2 className="font-semibold">Create a token</h2>
       <label className="block text-sm">
         Name
-        <input name="name" required maxLength={100} className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
+        <input
+          name="name"
+          required
+          maxLength={100}
+          className="mt-1 w-full rounded-md border border-input bg-card px-3 py-2"
+        />
       </label>
       <label className="block text-sm">
         Expires in (days, empty for never)
@@ -22,23 +27,23 @@ export function CreateTokenForm() {
           type="number"
           min={1}
           max={3650}
-          className="mt-1 w-full rounded border border-slate-300 px-3 py-2"
+          className="mt-1 w-full rounded-md border border-input bg-card px-3 py-2"
         />
       </label>
       <button
         type="submit"
         disabled={pending}
-        className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white"
+        className="rounded-md bg-primary px-4 py-2 text-sm font-medium text-primary-foreground"
       >
         Create token
       </button>
       {state.error && (
-        <p role="alert" className="text-sm text-red-700">
+        <p role="alert" className="text-sm text-destructive">
           {state.error}
         </p>
       )}
       {state.token && (
-        <div role="status" className="rounded bg-amber-50 p-3 text-sm">
+        <div role="status" className="rounded-md bg-warning-soft p-3 text-sm">
           <p className="font-medium">Copy this token now; it will not be shown again.</p>
           <code data-testid="new-token" className="mt-1 block break-all">
             {state.token}

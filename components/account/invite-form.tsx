@@ -9,15 +9,20 @@ export function InviteForm() {
     error: null,
   });
   return (
-    <form action={action} className="space-y-3 rounded border border-slate-200 bg-white p-4">
+    <form action={action} className="space-y-3 rounded-md border border-border bg-card p-4">
       <h2 className="font-semibold">Invite a member</h2>
       <label className="block text-sm">
         Email
-        <input name="email" type="email" required className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
+        <input
+          name="email"
+          type="email"
+          required
+          className="mt-1 w-full rounded-md border border-input bg-card px-3 py-2"
+        />
       </label>
       <label className="block text-sm">
         Role
-        <select name="role" className="mt-1 w-full rounded border border-slate-300 px-3 py-2">
+        <select name="role" className="mt-1 w-full rounded-md border border-input bg-card px-3 py-2">
           <option value="member">Member (can view)</option>
           <option value="admin">Admin (can buy and manage)</option>
         </select>
@@ -25,12 +30,12 @@ export function InviteForm() {
       <button
         type="submit"
         disabled={pending}
-        className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white"
+        className="rounded-md bg-primary px-4 py-2 text-sm font-medium text-primary-foreground"
       >
         Send invitation
       </button>
       {state.error && (
-        <p role="alert" className="text-sm text-red-700">
+        <p role="alert" className="text-sm text-destructive">
           {state.error}
         </p>
       )}

@@ -31,7 +31,11 @@ export function AuthForm({
       {mode === 'signup' && (
         <label className="block">
           <span className="text-sm font-medium">Name (optional)</span>
-          <input name="name" autoComplete="name" className="mt-1 w-full rounded border border-slate-300 px-3 py-2" />
+          <input
+            name="name"
+            autoComplete="name"
+            className="mt-1 w-full rounded-md border border-input bg-card px-3 py-2"
+          />
         </label>
       )}
       <label className="block">
@@ -43,7 +47,7 @@ export function AuthForm({
           autoComplete="email"
           defaultValue={state.email}
           key={state.email}
-          className="mt-1 w-full rounded border border-slate-300 px-3 py-2"
+          className="mt-1 w-full rounded-md border border-input bg-card px-3 py-2"
         />
       </label>
       <label className="block">
@@ -53,21 +57,23 @@ export function AuthForm({
           type="password"
           required
           autoComplete={mode === 'signup' ? 'new-password' : 'current-password'}
-          className="mt-1 w-full rounded border border-slate-300 px-3 py-2"
+          className="mt-1 w-full rounded-md border border-input bg-card px-3 py-2"
         />
         {mode === 'signup' && (
-          <span className="text-xs text-slate-500">At least 10 characters, mixing letters with digits or symbols.</span>
+          <span className="text-xs text-muted-foreground">
+            At least 10 characters, mixing letters with digits or symbols.
+          </span>
         )}
       </label>
       {state.error && (
-        <p role="alert" className="text-sm text-red-700">
+        <p role="alert" className="text-sm text-destructive">
           {state.error}
         </p>
       )}
       <button
         type="submit"
         disabled={pending}
-        className="w-full rounded bg-indigo-600 px-4 py-2 font-medium text-white disabled:opacity-50"
+        className="w-full rounded-md bg-primary px-4 py-2 font-medium text-primary-foreground disabled:opacity-50"
       >
         {mode === 'signup' ? 'Create account' : 'Sign in'}
       </button>

@@ -1,30 +1,30 @@
 'use client';
 
 import { useState } from 'react';
+import { ExternalLink } from 'lucide-react';
+import { toast } from 'sonner';
+import { Button } from '@/components/ui/button';
+import { callApi } from './api';
 
-/** Opens Stripe's billing portal (card, invoices, plan switch, cancellation). */
-export function PortalButton() {
-  const [error, setError] = useState<string | null>(null);
+/** Stripe's billing portal, for what the app does not manage itself: cards and invoices. */
+export function PortalButton({ label = 'Manage payment methods and invoices' }: { label?: string }) {
+  const [busy, setBusy] = useState(false);
   async function open() {
-    const res = await fetch('/api/packages/billing-portal', {
+    setBusy(true);
+    const result = await callApi<{ url: string }>('/api/packages/billing-portal', {
       method: 'POST',
-      headers: { 'Content-Type': 'application/json' },
-      body: JSON.stringify({ return_url: window.location.href }),
+      body: { return_url: window.location.href },
     });
-    const body = (await res.json().catch(() => ({}))) as { url?: string; error?: { message?: string } };
-    if (res.ok && body.url) window.location.assign(body.url);
-    else setError(body.error?.message ?? 'Could not open the billing portal');
+    if (result.ok) {
+      window.location.assign(result.data.url);
+      return;
+    }
+    setBusy(false);
+    toast.error(result.message);
   }
   return (
-    <div>
-      <button type="button" onClick={open} className="rounded bg-slate-800 px-4 py-2 text-sm text-white">
-        Manage billing in Stripe
-      </button>
-      {error && (
-        <p role="alert" className="mt-2 text-sm text-red-700">
-          {error}
-        </p>
-      )}
-    </div>
+    <Button type="button" variant="outline" size="sm" onClick={open} disabled={busy}>
+      <ExternalLink aria-hidden="true" /> {busy ? 'Opening…' : label}
+    </Button>
   );
 }

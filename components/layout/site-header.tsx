@@ -1,6 +1,19 @@
 import Link from 'next/link';
+import { LogOut } from 'lucide-react';
 import { signOut } from '@/lib/auth/config';
 import type { PageUser } from '@/lib/auth/session';
+import { Button } from '@/components/ui/button';
+import { Logo } from '@/components/ui/logo';
+import { ThemeToggle } from '@/components/ui/theme';
+
+const ACCOUNT_LINKS = [
+  ['/account', 'Account'],
+  ['/account/billing', 'Billing'],
+  ['/account/credits', 'Credits'],
+  ['/account/purchases', 'Purchases'],
+  ['/account/team', 'Team'],
+  ['/account/tokens', 'API tokens'],
+] as const;
 
 export function SiteHeader({ user }: { user: PageUser | null }) {
   async function signOutAction() {
@@ -8,37 +21,54 @@ export function SiteHeader({ user }: { user: PageUser | null }) {
     await signOut({ redirectTo: '/' });
   }
   return (
-    <header className="border-b border-slate-200 bg-white">
-      <nav aria-label="Main" className="mx-auto flex max-w-6xl flex-wrap items-center gap-4 px-4 py-3 text-sm">
-        <Link href="/" className="font-semibold">
-          AgileForge
+    <header className="border-b border-border bg-card">
+      <div className="mx-auto flex max-w-6xl flex-wrap items-center gap-x-4 gap-y-2 px-4 py-3 text-sm">
+        <Link href="/" className="flex items-center gap-2 font-semibold">
+          <Logo className="size-7" />
+          <span>AgileForge</span>
         </Link>
-        <Link href="/">Pricing</Link>
-        {user ? (
-          <>
-            <Link href="/account">Account</Link>
-            <Link href="/account/billing">Billing</Link>
-            <Link href="/account/credits">Credits</Link>
-            <Link href="/account/team">Team</Link>
-            <Link href="/account/tokens">API tokens</Link>
-            {user.isPlatformAdmin && <Link href="/admin">Admin</Link>}
-            <span className="ml-auto text-slate-600">
-              {user.email}
-              {user.team ? ` · ${user.team.name}` : ''}
-            </span>
-            <form action={signOutAction}>
-              <button type="submit" className="underline">
-                Sign out
-              </button>
-            </form>
-          </>
-        ) : (
-          <span className="ml-auto flex gap-4">
-            <Link href="/signin">Sign in</Link>
-            <Link href="/signup">Sign up</Link>
-          </span>
-        )}
-      </nav>
+        <nav aria-label="Main" className="order-last flex w-full flex-wrap gap-x-4 gap-y-1 sm:order-none sm:w-auto">
+          <Link className="hover:underline" href="/pricing">
+            Pricing
+          </Link>
+          {user &&
+            ACCOUNT_LINKS.map(([href, label]) => (
+              <Link key={href} className="hover:underline" href={href}>
+                {label}
+              </Link>
+            ))}
+          {user?.isPlatformAdmin && (
+            <Link className="hover:underline" href="/admin">
+              Admin
+            </Link>
+          )}
+        </nav>
+        <div className="ml-auto flex items-center gap-2">
+          {user ? (
+            <>
+              <span className="hidden max-w-56 truncate text-muted-foreground xl:inline">
+                {user.email}
+                {user.team ? ` · ${user.team.name}` : ''}
+              </span>
+              <form action={signOutAction}>
+                <Button type="submit" variant="ghost" size="sm">
+                  <LogOut aria-hidden="true" /> Sign out
+                </Button>
+              </form>
+            </>
+          ) : (
+            <>
+              <Button asChild variant="ghost" size="sm">
+                <Link href="/signin">Sign in</Link>
+              </Button>
+              <Button asChild size="sm">
+                <Link href="/signup">Sign up</Link>
+              </Button>
+            </>
+          )}
+          <ThemeToggle />
+        </div>
+      </div>
     </header>
   );
 }

@@ -2,18 +2,31 @@
 
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
+import { toast } from 'sonner';
+import { Button, type ButtonProps } from '@/components/ui/button';
 
-/** Starts Stripe Checkout (or attaches an add-on) for the signed-in user's current team. */
+/**
+ * Starts Stripe Checkout for the signed-in user's current team. Stripe sends the customer back
+ * to /success (the app adds the session id) or, when they cancel, to /pricing with a notice.
+ * A signed-out click (or an expired session) goes to sign-up and then straight back to
+ * `resumeHref`, which offers the same purchase again.
+ */
 export function BuyButton({
   packageId,
   currency,
   label,
-  isAddon,
+  trialDays,
+  resumeHref,
+  variant,
+  className,
 }: {
   packageId: string;
   currency: string;
   label: string;
-  isAddon: boolean;
+  trialDays?: number;
+  resumeHref: string;
+  variant?: ButtonProps['variant'];
+  className?: string;
 }) {
   const router = useRouter();
   const [error, setError] = useState<string | null>(null);
@@ -23,49 +36,40 @@ export function BuyButton({
     setBusy(true);
     setError(null);
     const origin = window.location.origin;
-    const res = isAddon
-      ? await fetch('/api/packages/user/addons', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({ package_id: packageId }),
-        })
-      : await fetch('/api/packages/checkout', {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json' },
-          body: JSON.stringify({
-            package_id: packageId,
-            currency,
-            success_url: `${origin}/account/purchases?checkout=success&session_id={CHECKOUT_SESSION_ID}`,
-            cancel_url: `${origin}/?checkout=cancelled`,
-          }),
-        });
-    if (res.status === 401) {
-      router.push(`/signin?callbackUrl=${encodeURIComponent(window.location.pathname)}`);
+    const res = await fetch('/api/packages/checkout', {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify({
+        package_id: packageId,
+        currency,
+        ...(trialDays ? { trial_days: trialDays } : {}),
+        success_url: `${origin}/success`,
+        cancel_url: `${origin}/pricing?checkout=cancelled`,
+      }),
+    }).catch(() => null);
+    if (res?.status === 401) {
+      router.push(`/signup?callbackUrl=${encodeURIComponent(resumeHref)}`);
       return;
     }
-    const body = (await res.json().catch(() => ({}))) as { url?: string; error?: { message?: string } };
-    setBusy(false);
-    if (!res.ok) {
-      setError(body.error?.message ?? 'Something went wrong');
+    const body = (await res?.json().catch(() => ({}))) as { url?: string; error?: { message?: string } } | undefined;
+    if (!res?.ok || !body?.url) {
+      setBusy(false);
+      const message = body?.error?.message ?? 'Could not start checkout. Please try again.';
+      setError(message);
+      toast.error(message);
       return;
     }
     // Stripe Checkout lives on another origin, so this is a full navigation.
-    if (body.url) window.location.assign(body.url);
-    else router.push('/account/billing');
+    window.location.assign(body.url);
   }
 
   return (
-    <div>
-      <button
-        type="button"
-        onClick={buy}
-        disabled={busy}
-        className="rounded bg-indigo-600 px-4 py-2 text-sm font-medium text-white hover:bg-indigo-700 disabled:opacity-50"
-      >
+    <div className="w-full">
+      <Button type="button" onClick={buy} disabled={busy} variant={variant} className={className ?? 'w-full'}>
         {busy ? 'Redirecting…' : label}
-      </button>
+      </Button>
       {error && (
-        <p role="alert" className="mt-2 text-sm text-red-700">
+        <p role="alert" className="mt-2 text-sm text-destructive">
           {error}
         </p>
       )}

@@ -5,3 +5,4 @@ export * from './billing';
 export * from './credits';
 export * from './analytics';
 export * from './views';
+export * from './sales';

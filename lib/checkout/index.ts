@@ -15,12 +15,15 @@ import {
   checkoutCurrency,
   checkoutIdempotencyKey,
   checkoutModeFor,
+  successUrlWithSessionId,
   type BillingCurrency,
   type CheckoutMode,
 } from './rules';
 
 export { allowedOrigins, assertAllowedRedirect } from './redirects';
 export { CONTACT_SALES_URL } from './rules';
+export { getCheckoutStatus } from './status';
+export type { CheckoutStatusView, CheckoutState } from './schemas';
 
 export interface CheckoutDeps {
   db: Database;
@@ -79,7 +82,13 @@ export async function createCheckout(
   if (mode === 'subscription') await assertPlanPurchasable(deps, team, req.trialDays);
   const currency = checkoutCurrency(pkg, req.currency, team.billingCurrency as BillingCurrency | null);
   const customer = await ensureStripeCustomer(deps, req.teamId);
-  const params = sessionParams(req, pkg, mode, currency, customer);
+  const params = sessionParams(
+    { ...req, successUrl: successUrlWithSessionId(req.successUrl, deps.env.APP_URL) },
+    pkg,
+    mode,
+    currency,
+    customer,
+  );
   const key = checkoutIdempotencyKey({
     teamId: req.teamId,
     userId: req.userId,

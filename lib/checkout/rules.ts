@@ -83,3 +83,27 @@ export function checkoutIdempotencyKey(input: IdempotencyInput): string {
     .digest('hex');
   return `checkout-${digest}`;
 }
+
+export const CHECKOUT_SESSION_ID_TEMPLATE = '{CHECKOUT_SESSION_ID}';
+
+/**
+ * Adds `session_id={CHECKOUT_SESSION_ID}` to a success URL on the app's own origin, so the return
+ * page knows what was bought. The template must reach Stripe verbatim (URL-encoding the braces
+ * stops Stripe from filling it in), so it is appended as text; a URL that already carries the
+ * template or a session_id, or points at another origin, is left alone.
+ */
+export function successUrlWithSessionId(successUrl: string, appUrl: string): string {
+  let url: URL;
+  try {
+    url = new URL(successUrl);
+  } catch {
+    return successUrl;
+  }
+  if (url.origin !== new URL(appUrl).origin) return successUrl;
+  if (successUrl.includes(CHECKOUT_SESSION_ID_TEMPLATE) || url.searchParams.has('session_id')) return successUrl;
+  const hashAt = successUrl.indexOf('#');
+  const base = hashAt === -1 ? successUrl : successUrl.slice(0, hashAt);
+  const hash = hashAt === -1 ? '' : successUrl.slice(hashAt);
+  const joiner = base.includes('?') ? (base.endsWith('?') || base.endsWith('&') ? '' : '&') : '?';
+  return `${base}${joiner}session_id=${CHECKOUT_SESSION_ID_TEMPLATE}${hash}`;
+}

@@ -4,12 +4,15 @@ import { performanceQuery, performanceResponse } from '@/lib/analytics/schemas';
 import { entitlementsSchema } from '@/lib/entitlements/schemas';
 import { creditsSchema, deductBody, reservationParams, reserveBody, spendResultSchema } from '@/lib/credits/schemas';
 import { checkoutBody, checkoutResponse } from '@/lib/checkout/schemas';
+import { checkoutStatusParams, checkoutStatusSchema } from '@/lib/checkout/schemas';
 import { purchasesQuery, purchasesResponse } from '@/lib/purchases/schemas';
 import {
   addonBody,
   addonParams,
   planStateSchema,
   portalBody,
+  previewBody,
+  previewSchema,
   subscriptionActionBody,
 } from '@/lib/subscriptions/schemas';
 import type { RouteSpec } from './registry';
@@ -137,6 +140,17 @@ export const API_ROUTES: RouteSpec[] = [
     },
   },
   {
+    method: 'get',
+    path: '/api/packages/checkout/{session_id}',
+    summary: "Where a Checkout session stands: open, processing, fulfilled or failed (the caller's team only)",
+    auth: 'user',
+    params: checkoutStatusParams,
+    responses: {
+      200: { description: 'Status, with the credits granted or the plan once fulfilled', schema: checkoutStatusSchema },
+      404: { description: "Unknown session, or another team's" },
+    },
+  },
+  {
     method: 'post',
     path: '/api/packages/webhook',
     summary: "Stripe's signed webhook",
@@ -174,6 +188,19 @@ export const API_ROUTES: RouteSpec[] = [
       409: { description: 'No paid plan, same plan, or Stripe refused the change (stripe_refused, naming why)' },
     },
   },
+  {
+    method: 'post',
+    path: '/api/packages/user/subscription/preview',
+    summary: 'Preview the prorated charge (or credit) of a plan change, or adding or removing an add-on',
+    auth: 'user',
+    body: previewBody,
+    responses: {
+      200: { description: 'What confirming the change would charge, line by line', schema: previewSchema },
+      404: { description: 'Unknown package or add-on not held' },
+      409: { description: 'No paid plan, or already on this plan' },
+    },
+  },
+
   {
     method: 'post',
     path: '/api/packages/user/addons',

@@ -34,7 +34,7 @@ export function getAppContext(): AppContext {
     db: holder.__afDb.db,
     stripe: createStripeClient(stripeMode(env)),
     clock: systemClock,
-    logger: createLogger({ level: env.LOG_LEVEL }),
+    logger: createLogger({ level: env.LOG_LEVEL, pretty: env.NODE_ENV === 'development' }),
     mailer: createMailer(env),
   };
   return holder.__afContext;

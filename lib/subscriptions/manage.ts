@@ -156,12 +156,22 @@ export async function changeSubscription(
       if ((await packageForPrice(deps.db, item.price))?.packageType === 'subscription') planItem = item;
     }
     if (!planItem) throw new Conflict('The subscription has no plan item to change', 'no_plan_item');
-    await deps.stripe.subscriptions.update(plan.stripeSubscriptionId, {
-      items: [{ id: planItem.id, price: target.stripePriceId! }],
-      proration_behavior: 'always_invoice',
-      payment_behavior: 'error_if_incomplete',
-      cancel_at_period_end: false,
-    });
+    try {
+      await deps.stripe.subscriptions.update(plan.stripeSubscriptionId, {
+        items: [{ id: planItem.id, price: target.stripePriceId! }],
+        proration_behavior: 'always_invoice',
+        payment_behavior: 'error_if_incomplete',
+        cancel_at_period_end: false,
+      });
+    } catch (err) {
+      // error_if_incomplete: a declined card leaves the subscription as it was; say why.
+      if ((err as { type?: string }).type === 'StripeCardError')
+        throw new Conflict(
+          `The payment for ${target.name} failed: ${(err as Error).message} Your plan has not changed.`,
+          'payment_failed',
+        );
+      throw err;
+    }
   }
   await mirror(deps, plan.stripeSubscriptionId);
   return getTeamPlanState(deps.db, teamId);

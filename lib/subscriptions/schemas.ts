@@ -20,3 +20,22 @@ export const planStateSchema = z.object({
   trial_end: z.string().nullable(),
   addons: z.array(z.string()),
 });
+
+export const previewBody = z.discriminatedUnion('action', [
+  z.object({ action: z.literal('change_plan'), package_id: z.string().min(1).max(64) }).strict(),
+  z.object({ action: z.literal('add_addon'), package_id: z.string().min(1).max(64) }).strict(),
+  z.object({ action: z.literal('remove_addon'), package_id: z.string().min(1).max(64) }).strict(),
+]);
+
+export const previewSchema = z.object({
+  action: z.enum(['change_plan', 'add_addon', 'remove_addon']),
+  package_id: z.string(),
+  currency: z.string(),
+  /** Signed: negative when the change leaves a credit for the next invoice. */
+  total: z.number().int(),
+  /** What the card is charged when the change is confirmed (0 when it only credits). */
+  amount_due: z.number().int(),
+  /** When the change takes effect and is charged (ISO 8601). */
+  effective_at: z.string(),
+  lines: z.array(z.object({ description: z.string(), amount: z.number().int(), proration: z.boolean() })),
+});

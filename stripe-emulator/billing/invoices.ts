@@ -19,7 +19,7 @@ function customerId(sub: Stripe.Subscription): string {
   return typeof sub.customer === 'string' ? sub.customer : sub.customer.id;
 }
 
-function buildLine(ctx: Ctx, invoiceId: string, sub: Stripe.Subscription, l: LineSpec): Stripe.InvoiceLineItem {
+export function buildLine(ctx: Ctx, invoiceId: string, sub: Stripe.Subscription, l: LineSpec): Stripe.InvoiceLineItem {
   const productId = typeof l.price.product === 'string' ? l.price.product : l.price.product.id;
   return {
     id: newId('il'),

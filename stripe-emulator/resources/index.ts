@@ -7,6 +7,7 @@ import { registerCheckoutSessions } from './checkout-sessions.js';
 import { registerSubscriptions } from './subscriptions.js';
 import { registerSubscriptionItems } from './subscription-items.js';
 import { registerInvoices } from './invoices.js';
+import { registerInvoicePreview } from './invoice-preview.js';
 import { registerPaymentIntentsAndCharges } from './payments.js';
 import { registerRefunds } from './refunds.js';
 import { registerDisputes } from './disputes.js';
@@ -22,6 +23,7 @@ export function registerApiRoutes(r: Router): void {
   registerCheckoutSessions(r);
   registerSubscriptions(r);
   registerSubscriptionItems(r);
+  registerInvoicePreview(r);
   registerInvoices(r);
   registerPaymentIntentsAndCharges(r);
   registerRefunds(r);

@@ -78,6 +78,11 @@ test('a visitor signs up, invites a member, creates an API token and uses it', a
   expect((await request.get('/api/packages/user/entitlements')).status()).toBe(401);
 
   await page.getByRole('button', { name: 'Revoke' }).click();
+  // Revoking asks first, saying what it does.
+  await expect(page.getByRole('dialog')).toContainText('stops working immediately');
+  await page.getByRole('dialog').getByRole('button', { name: 'Revoke token' }).click();
+  // The dialog closes once the server has revoked it (while open, it hides the table from queries).
+  await expect(page.getByRole('dialog')).toHaveCount(0);
   await expect(page.getByRole('cell', { name: 'e2e token' })).toHaveCount(0);
   expect(
     (await request.get('/api/packages/user/entitlements', { headers: { Authorization: `Bearer ${token}` } })).status(),

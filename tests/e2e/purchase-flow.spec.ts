@@ -17,8 +17,10 @@ async function signUp(page: Page): Promise<void> {
   await expect(page.getByRole('heading', { name: 'Your account', exact: true })).toBeVisible();
 }
 
+const STRIPE_PORT = process.env.E2E_STRIPE_PORT ?? '12112';
+
 async function payOnHostedCheckout(page: Page): Promise<void> {
-  await expect(page).toHaveURL(new RegExp(`127\\.0\\.0\\.1:${process.env.E2E_STRIPE_PORT ?? 12112}/checkout/`));
+  await expect(page).toHaveURL(new RegExp(`127\\.0\\.0\\.1:${STRIPE_PORT}/checkout/`));
   const email = page.getByLabel('Email');
   if (await email.isEditable()) await email.fill('buyer@example.com');
   await page.getByLabel('Card number').fill('4242 4242 4242 4242');
@@ -30,10 +32,12 @@ async function payOnHostedCheckout(page: Page): Promise<void> {
 
 test('a team buys a credit pack through Stripe Checkout and the webhook grants the credits', async ({ page }) => {
   await signUp(page);
-  await page.goto('/?currency=gbp');
+  await page.goto('/pricing?currency=gbp');
   await page.getByRole('article', { name: '50 AI Stories', exact: true }).getByRole('button', { name: 'Buy' }).click();
   await payOnHostedCheckout(page);
-  await expect(page).toHaveURL(/\/account\/purchases\?checkout=success/);
+  await expect(page).toHaveURL(/\/success\?session_id=cs_/);
+  await expect(page.getByTestId('checkout-status')).toContainText('50 AI story credits added');
+  await page.goto('/account/purchases');
   // The webhook arrives asynchronously: reload until the purchase shows.
   await expect(async () => {
     await page.reload();
@@ -46,10 +50,10 @@ test('a team buys a credit pack through Stripe Checkout and the webhook grants t
 
 test('a team subscribes to Professional and the billing page shows the plan', async ({ page }) => {
   await signUp(page);
-  await page.goto('/');
+  await page.goto('/pricing');
   await page.getByRole('article', { name: 'Professional', exact: true }).getByRole('button', { name: 'Buy' }).click();
   await payOnHostedCheckout(page);
-  await expect(page).toHaveURL(/\/account\/purchases/);
+  await expect(page).toHaveURL(/\/success\?session_id=cs_/);
   await expect(async () => {
     await page.goto('/account/billing');
     await expect(page.getByTestId('billing-plan')).toHaveText('Professional', { timeout: 1000 });

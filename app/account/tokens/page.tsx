@@ -1,3 +1,8 @@
+import type { Metadata } from 'next';
+import { Table, TableCaption, TBody, TD, TH, THead, TR } from '@/components/ui/table';
+import { KeyRound } from 'lucide-react';
+import { EmptyState } from '@/components/ui/empty-state';
+import { ConfirmFormDialog } from '@/components/ui/confirm-form-dialog';
 import { CreateTokenForm } from '@/components/account/create-token-form';
 import Link from 'next/link';
 import { requireUser } from '@/lib/auth/session';
@@ -5,6 +10,8 @@ import { getTeamEntitlements } from '@/lib/entitlements';
 import { getAppContext } from '@/lib/server/context';
 import { listApiTokens } from '@/lib/tokens';
 import { revokeTokenAction } from '@/lib/tokens/actions';
+
+export const metadata: Metadata = { title: 'API tokens' };
 
 const when = (d: Date | null) => (d ? d.toISOString().slice(0, 16).replace('T', ' ') + ' UTC' : '—');
 
@@ -14,9 +21,9 @@ export default async function TokensPage() {
   const tokens = await listApiTokens(app.db, user.id);
   const entitlements = user.team ? await getTeamEntitlements(app, user.team.id) : null;
   return (
-    <main className="mx-auto max-w-3xl space-y-6 px-4 py-10">
+    <main id="main" className="mx-auto max-w-3xl space-y-6 px-4 py-10">
       <h1 className="text-2xl font-bold">API tokens</h1>
-      <p className="text-sm text-slate-600">
+      <p className="text-sm text-muted-foreground">
         Send a token as <code>Authorization: Bearer afk_…</code> to call <code>/api/packages</code> as yourself, for
         your current team.
       </p>
@@ -30,40 +37,49 @@ export default async function TokensPage() {
         </p>
       )}
       <CreateTokenForm />
-      <table className="w-full text-left text-sm">
-        <caption className="sr-only">Your tokens</caption>
-        <thead>
-          <tr>
-            <th>Name</th>
-            <th>Token</th>
-            <th>Last used</th>
-            <th>Expires</th>
-            <th>
-              <span className="sr-only">Actions</span>
-            </th>
-          </tr>
-        </thead>
-        <tbody>
-          {tokens.map((t) => (
-            <tr key={t.id} className="border-t">
-              <td>{t.name}</td>
-              <td>
-                <code>{t.displayPrefix}…</code>
-              </td>
-              <td>{when(t.lastUsedAt)}</td>
-              <td>{when(t.expiresAt)}</td>
-              <td>
-                <form action={revokeTokenAction}>
-                  <input type="hidden" name="token_id" value={t.id} />
-                  <button type="submit" className="text-red-700 underline">
-                    Revoke
-                  </button>
-                </form>
-              </td>
+      {tokens.length === 0 ? (
+        <EmptyState icon={KeyRound} title="No API tokens yet">
+          A token lets a script or integration call the AgileForge Packages API as you, for your current team: for
+          example to check credits or record story usage. Create one above; it is shown once.
+        </EmptyState>
+      ) : (
+        <Table label="Your tokens">
+          <TableCaption className="sr-only">Your tokens</TableCaption>
+          <THead>
+            <tr>
+              <TH>Name</TH>
+              <TH>Token</TH>
+              <TH>Last used</TH>
+              <TH>Expires</TH>
+              <TH>
+                <span className="sr-only">Actions</span>
+              </TH>
             </tr>
-          ))}
-        </tbody>
-      </table>
+          </THead>
+          <TBody>
+            {tokens.map((t) => (
+              <TR key={t.id}>
+                <TD>{t.name}</TD>
+                <TD>
+                  <code>{t.displayPrefix}…</code>
+                </TD>
+                <TD>{when(t.lastUsedAt)}</TD>
+                <TD>{when(t.expiresAt)}</TD>
+                <TD>
+                  <ConfirmFormDialog
+                    action={revokeTokenAction}
+                    fields={{ token_id: t.id }}
+                    triggerLabel="Revoke"
+                    title={`Revoke the token "${t.name}"?`}
+                    description="It stops working immediately, for every script and integration that uses it. This cannot be undone."
+                    confirmLabel="Revoke token"
+                  />
+                </TD>
+              </TR>
+            ))}
+          </TBody>
+        </Table>
+      )}
     </main>
   );
 }
