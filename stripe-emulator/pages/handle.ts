@@ -6,6 +6,7 @@ import { sweepExpiredSessions } from '../billing/expiry.js';
 import { renderCheckout, submitCheckout } from './checkout.js';
 import { flashFor, portalAction, renderPortal } from './portal.js';
 import { esc, money, page, sendHtml } from './html.js';
+import { answerChallenge, renderChallenge } from './three-d-secure.js';
 
 const notFound = (what: string) =>
   page('Not found', `<h1>${esc(what)} not found</h1><p>Check the link and try again.</p>`);
@@ -34,6 +35,10 @@ export async function handlePages(
       const outcome = form.str('action') === 'fail' ? 'fail' : 'complete';
       return submitCheckout(ctx, res, session, form, outcome);
     }
+  }
+  if (kind === '3ds' && id) {
+    if (method === 'GET') return renderChallenge(ctx, res, id);
+    return answerChallenge(ctx, res, id, form.str('action') === 'fail' ? 'fail' : 'complete');
   }
   if (kind === 'portal' && id) {
     const session = ctx.store.get('billing_portal_sessions', id);

@@ -12,6 +12,8 @@ import { registerRefunds } from './refunds.js';
 import { registerBillingPortal } from './billing-portal.js';
 import { registerTestClocks } from './test-clocks.js';
 import { registerPaymentMethods } from './payment-methods.js';
+import { registerPaymentIntents } from './payment-intents.js';
+import { registerSetupIntents } from './setup-intents.js';
 
 export function registerApiRoutes(r: Router): void {
   registerProducts(r);
@@ -27,4 +29,6 @@ export function registerApiRoutes(r: Router): void {
   registerBillingPortal(r);
   registerTestClocks(r);
   registerPaymentMethods(r);
+  registerPaymentIntents(r);
+  registerSetupIntents(r);
 }

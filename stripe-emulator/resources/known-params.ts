@@ -56,8 +56,8 @@ export const KNOWN = {
  * refused: silently ignoring e.g. `proration_date` once made green tests bill differently from Stripe.
  */
 export const IMPLEMENTED = {
-  customerCreate: words('balance description email expand metadata name phone'),
-  customerUpdate: words('balance description email expand metadata name phone'),
+  customerCreate: words('balance description email expand invoice_settings metadata name payment_method phone'),
+  customerUpdate: words('balance description email expand invoice_settings metadata name phone'),
   subscriptionUpdate: words(
     'billing_cycle_anchor cancel_at cancel_at_period_end cancellation_details default_payment_method description expand items metadata off_session payment_behavior proration_behavior proration_date trial_end',
   ),
