@@ -271,7 +271,12 @@ export function payInvoice(
     markPaid(ctx, invoice, 0);
     return null;
   }
-  const card = customer ? defaultCard(ctx, customer) : null;
+  // A subscription's own default_payment_method wins over the customer's default, as on Stripe.
+  const subId = invoice.parent?.subscription_details?.subscription;
+  const subCard = typeof subId === 'string' ? ctx.store.get('subscriptions', subId)?.default_payment_method : null;
+  const card =
+    (typeof subCard === 'string' ? ctx.store.cards.get(subCard) : undefined) ??
+    (customer ? defaultCard(ctx, customer) : null);
   const outcome = attemptPayment(ctx, {
     amount: invoice.amount_due,
     currency: invoice.currency,

@@ -142,6 +142,8 @@ export interface CreateSubscriptionInput {
   billingMode: 'classic' | 'flexible';
   defaultPaymentMethod: string | null;
   description: string | null;
+  /** An exact trial end (the API's `trial_end`); wins over trialDays. */
+  trialEnd?: number | null;
 }
 
 /** Classic billing needs one interval for all items; flexible allows mixing (yearly plan + monthly add-on). */
@@ -162,7 +164,7 @@ export function createSubscription(
 ): { sub: Stripe.Subscription; outcome: PaymentOutcome | null } {
   const now = ctx.store.now();
   const id = newId('sub');
-  const trialEnd = input.trialDays ? now + input.trialDays * 86_400 : null;
+  const trialEnd = input.trialEnd ?? (input.trialDays ? now + input.trialDays * 86_400 : null);
   checkIntervals(
     input.billingMode,
     input.items.map((i) => i.price),

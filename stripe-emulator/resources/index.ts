@@ -14,6 +14,7 @@ import { registerTestClocks } from './test-clocks.js';
 import { registerPaymentMethods } from './payment-methods.js';
 import { registerPaymentIntents } from './payment-intents.js';
 import { registerSetupIntents } from './setup-intents.js';
+import { registerSubscriptionCreate } from './subscription-create.js';
 
 export function registerApiRoutes(r: Router): void {
   registerProducts(r);
@@ -31,4 +32,5 @@ export function registerApiRoutes(r: Router): void {
   registerPaymentMethods(r);
   registerPaymentIntents(r);
   registerSetupIntents(r);
+  registerSubscriptionCreate(r);
 }
