@@ -271,11 +271,12 @@ export function payInvoice(
     markPaid(ctx, invoice, 0);
     return null;
   }
-  // A subscription's own default_payment_method wins over the customer's default, as on Stripe.
+  // The invoice's, then the subscription's default_payment_method win over the customer's default, as on Stripe.
   const subId = invoice.parent?.subscription_details?.subscription;
   const subCard = typeof subId === 'string' ? ctx.store.get('subscriptions', subId)?.default_payment_method : null;
+  const ownCard = typeof invoice.default_payment_method === 'string' ? invoice.default_payment_method : subCard;
   const card =
-    (typeof subCard === 'string' ? ctx.store.cards.get(subCard) : undefined) ??
+    (typeof ownCard === 'string' ? ctx.store.cards.get(ownCard) : undefined) ??
     (customer ? defaultCard(ctx, customer) : null);
   const outcome = attemptPayment(ctx, {
     amount: invoice.amount_due,

@@ -15,6 +15,8 @@ import { registerPaymentMethods } from './payment-methods.js';
 import { registerPaymentIntents } from './payment-intents.js';
 import { registerSetupIntents } from './setup-intents.js';
 import { registerSubscriptionCreate } from './subscription-create.js';
+import { registerInvoiceItems } from './invoice-items.js';
+import { registerDraftInvoices } from './draft-invoices.js';
 
 export function registerApiRoutes(r: Router): void {
   registerProducts(r);
@@ -33,4 +35,6 @@ export function registerApiRoutes(r: Router): void {
   registerPaymentIntents(r);
   registerSetupIntents(r);
   registerSubscriptionCreate(r);
+  registerInvoiceItems(r);
+  registerDraftInvoices(r);
 }

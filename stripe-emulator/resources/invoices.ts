@@ -6,6 +6,7 @@ import { cardDeclined, invalidRequest } from '../http/errors.js';
 import { payInvoice } from '../billing/invoices.js';
 import { applyPaymentStatus } from '../billing/subscriptions.js';
 import { attachCard } from '../billing/cards.js';
+import { finalizeDraft } from '../billing/standalone-invoices.js';
 
 export function registerInvoices(r: Router): void {
   // `payments` is includable on invoices: the PaymentIntents that tried to pay it.
@@ -39,6 +40,9 @@ export function registerInvoices(r: Router): void {
   r.add('POST', '/v1/invoices/:id/pay', ({ ctx, path, params: p }) => {
     p.allowOnly(['forgive', 'mandate', 'off_session', 'paid_out_of_band', 'payment_method', 'source']);
     const invoice = mustGet(ctx, 'invoices', path[0] ?? '', 'invoice');
+    // Paying a draft finalizes it first, as on Stripe.
+    if (invoice.status === 'draft') finalizeDraft(ctx, invoice);
+    if (invoice.status === 'paid' && invoice.amount_due === 0) return invoice;
     if (invoice.status !== 'open')
       throw invalidRequest(`Invoice is already ${invoice.status}.`, undefined, 'invoice_not_open');
     const pm = p.str('payment_method');
