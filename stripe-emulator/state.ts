@@ -81,6 +81,8 @@ export interface Collections {
   coupons: Stripe.Coupon;
   promotion_codes: Stripe.PromotionCode;
   billing_portal_configurations: Stripe.BillingPortal.Configuration;
+  discounts: Stripe.Discount;
+  deleted_coupons: Stripe.Coupon;
 }
 export type CollectionName = keyof Collections;
 
@@ -104,6 +106,8 @@ const COLLECTIONS: CollectionName[] = [
   'coupons',
   'promotion_codes',
   'billing_portal_configurations',
+  'discounts',
+  'deleted_coupons',
 ];
 
 interface Snapshot {

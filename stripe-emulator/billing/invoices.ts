@@ -4,6 +4,7 @@ import { newId } from '../ids.js';
 import { decimalString } from '../resources/util.js';
 import { attemptPayment, type PaymentOutcome } from './payments.js';
 import { defaultCard } from './cards.js';
+import { applyInvoiceDiscounts } from './discounts.js';
 
 export interface LineSpec {
   price: Stripe.Price;
@@ -170,6 +171,12 @@ export function createInvoice(
     total_taxes: [],
     webhooks_delivered_at: null,
   };
+  if (sub.discounts?.length) {
+    applyInvoiceDiscounts(ctx, invoice, sub);
+    const discounted = applyBalance(invoice.total, startingBalance);
+    invoice.amount_due = discounted.amountDue;
+    invoice.amount_remaining = discounted.amountDue;
+  }
   ctx.store.put('invoices', invoice);
   ctx.emit('invoice.created', invoice);
   return invoice;
@@ -271,13 +278,17 @@ export function payInvoice(
     markPaid(ctx, invoice, 0);
     return null;
   }
-  // The invoice's, then the subscription's default_payment_method win over the customer's default, as on Stripe.
+  // The invoice's own default_payment_method first; then the customer's default card, and the
+  // subscription's default_payment_method only when the customer has none (Stripe ranks the
+  // subscription's first; kept this way so a card the customer saves later pays retries, see README).
   const subId = invoice.parent?.subscription_details?.subscription;
   const subCard = typeof subId === 'string' ? ctx.store.get('subscriptions', subId)?.default_payment_method : null;
-  const ownCard = typeof invoice.default_payment_method === 'string' ? invoice.default_payment_method : subCard;
+  const cardById = (id: unknown) => (typeof id === 'string' ? ctx.store.cards.get(id) : undefined);
   const card =
-    (typeof ownCard === 'string' ? ctx.store.cards.get(ownCard) : undefined) ??
-    (customer ? defaultCard(ctx, customer) : null);
+    cardById(invoice.default_payment_method) ??
+    (customer ? defaultCard(ctx, customer) : null) ??
+    cardById(subCard) ??
+    null;
   const outcome = attemptPayment(ctx, {
     amount: invoice.amount_due,
     currency: invoice.currency,

@@ -3,6 +3,7 @@ import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import { invalidRequest } from '../http/errors.js';
 import { decimalString } from '../resources/util.js';
+import { applyInvoiceDiscounts } from './discounts.js';
 import { applyBalance, createInvoice, finalizeInvoice, payInvoice } from './invoices.js';
 
 /**
@@ -49,13 +50,6 @@ function lineOf(ii: Stripe.InvoiceItem, invoiceId: string): Stripe.InvoiceLineIt
   };
 }
 
-/** A line discount (coupons): set by the discounts module when it is present. */
-export type DiscountHook = (ctx: Ctx, invoice: Stripe.Invoice) => void;
-const discountHooks: DiscountHook[] = [];
-export function onRecompute(hook: DiscountHook): void {
-  discountHooks.push(hook);
-}
-
 /** Rebuilds a draft's lines and totals from its invoice items; invoice.updated when they changed. */
 export function recompute(ctx: Ctx, invoice: Stripe.Invoice, emit = true): void {
   const before = structuredClone(invoice);
@@ -67,7 +61,7 @@ export function recompute(ctx: Ctx, invoice: Stripe.Invoice, emit = true): void 
   invoice.total = subtotal;
   invoice.total_excluding_tax = subtotal;
   invoice.total_discount_amounts = [];
-  for (const hook of discountHooks) hook(ctx, invoice);
+  applyInvoiceDiscounts(ctx, invoice, null);
   const customer = typeof invoice.customer === 'string' ? ctx.store.get('customers', invoice.customer) : undefined;
   const { amountDue } = applyBalance(invoice.total, customer?.balance ?? 0);
   invoice.starting_balance = customer?.balance ?? 0;

@@ -1,4 +1,5 @@
 import type Stripe from 'stripe';
+import { redeem, type DiscountChoice } from './discounts.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import { newId } from '../ids.js';
@@ -144,6 +145,8 @@ export interface CreateSubscriptionInput {
   description: string | null;
   /** An exact trial end (the API's `trial_end`); wins over trialDays. */
   trialEnd?: number | null;
+  /** Coupons / promotion codes to redeem on the subscription before its first invoice. */
+  discounts?: DiscountChoice[];
 }
 
 /** Classic billing needs one interval for all items; flexible allows mixing (yearly plan + monthly add-on). */
@@ -234,6 +237,9 @@ export function createSubscription(
     trial_start: trialEnd ? now : null,
   };
   ctx.store.put('subscriptions', sub);
+  sub.discounts = (input.discounts ?? []).map(
+    (d) => redeem(ctx, d, { customer: input.customer, subscription: sub.id }).id,
+  );
   const lines = items.map((item) =>
     trialEnd
       ? {

@@ -87,7 +87,9 @@ export function renderCheckout(ctx: Ctx, res: ServerResponse, session: Stripe.Ch
   const cur = session.currency ?? 'usd';
   const button = trial
     ? 'Start trial'
-    : session.mode === 'subscription'
+    : session.mode === 'setup'
+      ? 'Save card'
+      : session.mode === 'subscription'
       ? `Subscribe and pay ${money(session.amount_total ?? 0, cur)}`
       : `Pay ${money(session.amount_total ?? 0, cur)}`;
   const error = extras?.last_error ? `<p class="error" role="alert">${esc(extras.last_error)}</p>` : '';

@@ -1,4 +1,8 @@
+import type Stripe from 'stripe';
 import type { Router } from '../http/router.js';
+import type { Params } from '../http/params.js';
+import type { Ctx } from '../context.js';
+import { parseDiscounts, redeem } from '../billing/discounts.js';
 import { mergeMetadata } from '../http/params.js';
 import { invalidRequest } from '../http/errors.js';
 import { diff } from '../context.js';
@@ -15,8 +19,21 @@ import { mustGet } from './util.js';
 import { accept } from './accept.js';
 
 const CREATE =
-  'customer currency auto_advance collection_method days_until_due description metadata default_payment_method pending_invoice_items_behavior';
-const UPDATE = 'auto_advance collection_method days_until_due description metadata default_payment_method';
+  'customer currency auto_advance collection_method days_until_due description metadata default_payment_method pending_invoice_items_behavior discounts';
+const UPDATE = 'auto_advance collection_method days_until_due description metadata default_payment_method discounts';
+
+/** `discounts` on a draft: redeemed now, applied to its totals whenever they are recomputed. */
+function setDiscounts(ctx: Ctx, invoice: Stripe.Invoice, p: Params, emit = true): void {
+  if (!p.has('discounts')) return;
+  const customer = invoice.customer as string;
+  const choices = p.raw.discounts === '' ? [] : parseDiscounts(ctx, p.list('discounts'), {
+    customer,
+    amount: invoice.subtotal,
+    currency: invoice.currency,
+  });
+  invoice.discounts = choices.map((c) => redeem(ctx, c, { customer, invoice: invoice.id }).id);
+  recompute(ctx, invoice, emit);
+}
 
 /** Invoices created, edited and moved through their states by the integration itself. */
 export function registerDraftInvoices(r: Router): void {
@@ -34,7 +51,7 @@ export function registerDraftInvoices(r: Router): void {
     const pendingCurrency = include
       ? ctx.store.all('invoiceitems').find((ii) => ii.customer === customer.id && ii.invoice === null)?.currency
       : undefined;
-    return createDraftInvoice(ctx, {
+    const invoice = createDraftInvoice(ctx, {
       customer,
       currency: (p.str('currency') ?? pendingCurrency ?? customer.currency ?? 'usd').toLowerCase(),
       autoAdvance: p.bool('auto_advance') ?? false,
@@ -45,6 +62,8 @@ export function registerDraftInvoices(r: Router): void {
       defaultPaymentMethod: pmId ?? null,
       includePending: include,
     });
+    setDiscounts(ctx, invoice, p);
+    return invoice;
   });
   r.add('POST', '/v1/invoices/:id', ({ ctx, path, params: p }) => {
     accept(p, 'InvoiceUpdateParams', UPDATE);
@@ -65,6 +84,7 @@ export function registerDraftInvoices(r: Router): void {
     const pm = p.nullableStr('default_payment_method');
     if (pm) mustGet(ctx, 'payment_methods', pm, 'default_payment_method');
     if (pm !== undefined) invoice.default_payment_method = pm;
+    setDiscounts(ctx, invoice, p, false);
     const prev = diff(before, invoice);
     if (prev) ctx.emit('invoice.updated', invoice, prev);
     ctx.changed();

@@ -17,6 +17,7 @@ import { registerSetupIntents } from './setup-intents.js';
 import { registerSubscriptionCreate } from './subscription-create.js';
 import { registerInvoiceItems } from './invoice-items.js';
 import { registerDraftInvoices } from './draft-invoices.js';
+import { registerCoupons } from './coupons.js';
 
 export function registerApiRoutes(r: Router): void {
   registerProducts(r);
@@ -37,4 +38,5 @@ export function registerApiRoutes(r: Router): void {
   registerSubscriptionCreate(r);
   registerInvoiceItems(r);
   registerDraftInvoices(r);
+  registerCoupons(r);
 }

@@ -8,9 +8,10 @@ import { intentCardBehavior } from '../billing/test-payment-methods.js';
 import { unitAmountIn } from './prices.js';
 import { mustGet } from './util.js';
 import { accept } from './accept.js';
+import { parseDiscounts } from '../billing/discounts.js';
 
 const CREATE =
-  'customer items default_payment_method trial_period_days trial_end payment_behavior collection_method metadata description billing_mode currency off_session';
+  'customer items default_payment_method trial_period_days trial_end payment_behavior collection_method metadata description billing_mode currency off_session discounts';
 
 /**
  * POST /v1/subscriptions: a subscription created directly, billed at once like one from Checkout
@@ -95,6 +96,11 @@ export function registerSubscriptionCreate(r: Router): void {
         });
       }
     }
+    const discounts = parseDiscounts(ctx, p.list('discounts'), {
+      customer: customer.id,
+      amount: items.reduce((sum, i) => sum + (unitAmountIn(i.price, currency) ?? 0) * i.quantity, 0),
+      currency,
+    });
     const { sub } = createSubscription(ctx, {
       customer: customer.id,
       currency,
@@ -105,6 +111,7 @@ export function registerSubscriptionCreate(r: Router): void {
       billingMode: p.obj('billing_mode')?.oneOf('type', ['classic', 'flexible'] as const) ?? 'flexible',
       defaultPaymentMethod: pmId ?? null,
       description: p.nullableStr('description') ?? null,
+      discounts,
     });
     ctx.changed();
     return sub;

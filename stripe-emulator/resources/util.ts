@@ -23,6 +23,8 @@ const KIND: Record<CollectionName, string> = {
   coupons: 'coupon',
   promotion_codes: 'promotion_code',
   billing_portal_configurations: 'billing_portal.configuration',
+  discounts: 'discount',
+  deleted_coupons: 'coupon',
 };
 
 export function mustGet<K extends CollectionName>(ctx: Ctx, name: K, id: string, param = 'id'): Collections[K] {
