@@ -44,6 +44,8 @@ const WANTED: Record<string, string> = {
   CouponUpdateParams: 'Coupons',
   PromotionCodeCreateParams: 'PromotionCodes',
   PromotionCodeUpdateParams: 'PromotionCodes',
+  ConfigurationCreateParams: 'BillingPortal/Configurations',
+  ConfigurationUpdateParams: 'BillingPortal/Configurations',
 };
 
 function topLevelKeys(file: string, name: string): string[] {

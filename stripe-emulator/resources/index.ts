@@ -18,6 +18,7 @@ import { registerSubscriptionCreate } from './subscription-create.js';
 import { registerInvoiceItems } from './invoice-items.js';
 import { registerDraftInvoices } from './draft-invoices.js';
 import { registerCoupons } from './coupons.js';
+import { registerBillingPortalConfigurations } from './billing-portal-configurations.js';
 
 export function registerApiRoutes(r: Router): void {
   registerProducts(r);
@@ -39,4 +40,5 @@ export function registerApiRoutes(r: Router): void {
   registerInvoiceItems(r);
   registerDraftInvoices(r);
   registerCoupons(r);
+  registerBillingPortalConfigurations(r);
 }

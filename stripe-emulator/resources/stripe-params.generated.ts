@@ -33,4 +33,6 @@ export const STRIPE_PARAMS = {
   CouponUpdateParams: ["currency_options","expand","metadata","name"],
   PromotionCodeCreateParams: ["active","code","customer","customer_account","expand","expires_at","max_redemptions","metadata","promotion","restrictions"],
   PromotionCodeUpdateParams: ["active","expand","metadata","restrictions"],
+  ConfigurationCreateParams: ["business_profile","default_return_url","expand","features","login_page","metadata","name"],
+  ConfigurationUpdateParams: ["active","business_profile","default_return_url","expand","features","login_page","metadata","name"],
 } as const;
