@@ -5,6 +5,8 @@ import { decimalString } from '../resources/util.js';
 import { attemptPayment, type PaymentOutcome } from './payments.js';
 import { defaultCard } from './cards.js';
 import { applyInvoiceDiscounts } from './discounts.js';
+import { invoiceNeedsAuthentication, requireInvoiceAuthentication } from './invoice-authentication.js';
+import type { CardRecord } from '../state.js';
 
 export interface LineSpec {
   price: Stripe.Price;
@@ -247,7 +249,7 @@ function nextRetryAt(ctx: Ctx, invoice: Stripe.Invoice): number | null {
   return null;
 }
 
-function markPaid(ctx: Ctx, invoice: Stripe.Invoice, amountPaid = invoice.amount_due): void {
+export function markPaid(ctx: Ctx, invoice: Stripe.Invoice, amountPaid = invoice.amount_due): void {
   invoice.status = 'paid';
   invoice.amount_paid = amountPaid;
   invoice.amount_remaining = 0;
@@ -289,6 +291,7 @@ export function payInvoice(
     (customer ? defaultCard(ctx, customer) : null) ??
     cardById(subCard) ??
     null;
+  if (invoiceNeedsAuthentication(card)) return requireInvoiceAuthentication(ctx, invoice, card as CardRecord);
   const outcome = attemptPayment(ctx, {
     amount: invoice.amount_due,
     currency: invoice.currency,

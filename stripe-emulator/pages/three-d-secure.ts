@@ -3,6 +3,7 @@ import type { Ctx } from '../context.js';
 import { ApiError } from '../http/errors.js';
 import { confirmPaymentIntent } from '../billing/payment-intents.js';
 import { confirmSetupIntent } from '../billing/setup-intents.js';
+import { settleInvoiceOf } from '../billing/invoice-authentication.js';
 import { esc, money, page, redirect, sendHtml } from './html.js';
 
 /**
@@ -41,7 +42,10 @@ export function answerChallenge(ctx: Ctx, res: ServerResponse, id: string, outco
   if (!intent || intent.status !== 'requires_action') return renderChallenge(ctx, res, id);
   try {
     if (intent.object === 'setup_intent') confirmSetupIntent(ctx, intent, authenticated);
-    else confirmPaymentIntent(ctx, intent, { offSession: false, authenticated });
+    else {
+      confirmPaymentIntent(ctx, intent, { offSession: false, authenticated });
+      settleInvoiceOf(ctx, intent);
+    }
   } catch (e) {
     if (!(e instanceof ApiError)) throw e;
   }

@@ -108,4 +108,30 @@ describe('subscriptions created through the API', () => {
     const canceled = await stripe.subscriptions.cancel(sub.id);
     expect(canceled.status).toBe('canceled');
   });
+
+  it('an always-authenticate card: incomplete, invoice.payment_action_required; completing the challenge pays the invoice and activates', async () => {
+    const { customer, card } = await customerWith('pm_card_authenticationRequired');
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+      default_payment_method: card.id,
+      expand: ['latest_invoice.payments'],
+    });
+    expect(sub.status).toBe('incomplete');
+    const invoice = sub.latest_invoice as Stripe.Invoice;
+    expect(invoice).toMatchObject({ status: 'open', attempt_count: 1 });
+    const piId = (invoice.payments?.data[0]?.payment as { payment_intent: string }).payment_intent;
+    const pi = await stripe.paymentIntents.retrieve(piId);
+    expect(pi.status).toBe('requires_action');
+    const types = (await stripe.events.list({ limit: 20 })).data.map((e) => e.type);
+    expect(types).toContain('invoice.payment_action_required');
+    const url = (pi.next_action?.use_stripe_sdk as { stripe_js: string }).stripe_js;
+    await fetch(url, {
+      method: 'POST',
+      body: 'action=complete',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect((await stripe.invoices.retrieve(invoice.id)).status).toBe('paid');
+    expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('active');
+  });
 });

@@ -208,6 +208,14 @@ const SCENARIOS: Array<[string, () => Promise<string | undefined>]> = [
       return (await stripe.invoices.sendInvoice(inv.id)).id;
     },
   ],
+  [
+    'invoice.payment_action_required',
+    async () => {
+      const inv = await draftWithItem(await customerWithDefault('pm_card_authenticationRequired'));
+      await swallow(stripe.invoices.pay(inv.id));
+      return inv.id;
+    },
+  ],
   ['invoice.deleted', async () => (await stripe.invoices.del((await draftWithItem()).id)).id],
   [
     'invoiceitem.created',

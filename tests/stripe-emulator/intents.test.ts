@@ -395,3 +395,28 @@ describe('setup intents', () => {
     expect(listed.data.length).toBe(3);
   });
 });
+
+describe('refunds of API payments', () => {
+  it('by payment intent and by charge, retrieve, update metadata, list by payment intent', async () => {
+    const pi = await stripe.paymentIntents.create({
+      amount: 3000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      allowed_payment_method_types: ['card'],
+      confirm: true,
+    });
+    const first = await stripe.refunds.create({ payment_intent: pi.id, amount: 1000, reason: 'requested_by_customer' });
+    expect(first).toMatchObject({ status: 'succeeded', amount: 1000, payment_intent: pi.id, charge: pi.latest_charge });
+    const second = await stripe.refunds.create({ charge: pi.latest_charge as string });
+    expect(second.amount).toBe(2000);
+    await expect(stripe.refunds.create({ payment_intent: pi.id })).rejects.toMatchObject({
+      code: 'charge_already_refunded',
+    });
+    const updated = await stripe.refunds.update(first.id, { metadata: { ticket: '42' } });
+    expect((await stripe.refunds.retrieve(first.id)).metadata).toEqual({ ticket: '42' });
+    expect(updated.metadata).toEqual({ ticket: '42' });
+    const listed = await stripe.refunds.list({ payment_intent: pi.id });
+    expect(listed.data.map((r) => r.id)).toEqual([second.id, first.id]);
+    expect(await stripe.charges.retrieve(pi.latest_charge as string)).toMatchObject({ refunded: true, amount_refunded: 3000 });
+  });
+});
