@@ -110,7 +110,13 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
 
   if (session.mode === 'setup') {
     // Saving a card checks it: a card the issuer always declines, or a failed challenge, fails.
-    if (authFailed) return fail('setup_intent_authentication_failure', 'We are unable to authenticate your payment method.', undefined, null);
+    if (authFailed)
+      return fail(
+        'setup_intent_authentication_failure',
+        'We are unable to authenticate your payment method.',
+        undefined,
+        null,
+      );
     if (behavior.kind === 'decline' && behavior.decline !== 'insufficient_funds')
       return fail(behavior.code, behavior.message, behavior.decline, null);
     completeSetupSession(ctx, session, card as CardRecord, email, pay.name ?? null);

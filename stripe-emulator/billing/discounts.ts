@@ -48,12 +48,20 @@ export function parseDiscounts(
 ): DiscountChoice[] {
   if (!list) return [];
   if (list.length > 1) {
-    throw invalidRequest('The local Stripe (stripe-emulator) applies at most one discount.', 'discounts', 'parameter_unsupported');
+    throw invalidRequest(
+      'The local Stripe (stripe-emulator) applies at most one discount.',
+      'discounts',
+      'parameter_unsupported',
+    );
   }
   return list.map((d) => {
     d.allowOnly(['coupon', 'promotion_code', 'discount']);
     if (d.has('discount')) {
-      throw invalidRequest('Reusing an existing discount is not supported by the local Stripe (stripe-emulator).', d.name('discount'), 'parameter_unsupported');
+      throw invalidRequest(
+        'Reusing an existing discount is not supported by the local Stripe (stripe-emulator).',
+        d.name('discount'),
+        'parameter_unsupported',
+      );
     }
     const couponId = d.str('coupon');
     const promoId = d.str('promotion_code');
@@ -62,13 +70,22 @@ export function parseDiscounts(
     }
     if (promoId) {
       const promo = ctx.store.get('promotion_codes', promoId);
-      if (!promo) throw invalidRequest(`No such promotion code: '${promoId}'`, d.name('promotion_code'), 'resource_missing');
+      if (!promo)
+        throw invalidRequest(`No such promotion code: '${promoId}'`, d.name('promotion_code'), 'resource_missing');
       const now = ctx.store.now();
       if (!promo.active || (promo.expires_at !== null && promo.expires_at <= now)) {
-        throw invalidRequest(`This promotion code is not active.`, d.name('promotion_code'), 'promotion_code_inactive' as string);
+        throw invalidRequest(
+          `This promotion code is not active.`,
+          d.name('promotion_code'),
+          'promotion_code_inactive' as string,
+        );
       }
       if (promo.max_redemptions !== null && promo.times_redeemed >= promo.max_redemptions) {
-        throw invalidRequest(`This promotion code has been fully redeemed.`, d.name('promotion_code'), 'promotion_code_inactive');
+        throw invalidRequest(
+          `This promotion code has been fully redeemed.`,
+          d.name('promotion_code'),
+          'promotion_code_inactive',
+        );
       }
       if (promo.customer && promo.customer !== context.customer) {
         throw invalidRequest('This promotion code cannot be redeemed by this customer.', d.name('promotion_code'));
@@ -77,15 +94,28 @@ export function parseDiscounts(
       if (r.first_time_transaction && customerHasPaid(ctx, context.customer)) {
         throw invalidRequest('This promotion code is only valid for first-time customers.', d.name('promotion_code'));
       }
-      if (r.minimum_amount !== null && r.minimum_amount_currency === context.currency && context.amount < r.minimum_amount) {
-        throw invalidRequest(`This promotion code requires a minimum amount of ${r.minimum_amount}.`, d.name('promotion_code'));
+      if (
+        r.minimum_amount !== null &&
+        r.minimum_amount_currency === context.currency &&
+        context.amount < r.minimum_amount
+      ) {
+        throw invalidRequest(
+          `This promotion code requires a minimum amount of ${r.minimum_amount}.`,
+          d.name('promotion_code'),
+        );
       }
       const coupon = ctx.store.get('coupons', promo.promotion.coupon as string);
-      if (!coupon) throw invalidRequest(`No such coupon: '${String(promo.promotion.coupon)}'`, d.name('promotion_code'), 'resource_missing');
+      if (!coupon)
+        throw invalidRequest(
+          `No such coupon: '${String(promo.promotion.coupon)}'`,
+          d.name('promotion_code'),
+          'resource_missing',
+        );
       couponUsable(ctx, coupon, d.name('promotion_code'));
       return { coupon, promotionCode: promo };
     }
-    if (!couponId) throw invalidRequest('Missing required param: coupon or promotion_code.', d.name('coupon'), 'parameter_missing');
+    if (!couponId)
+      throw invalidRequest('Missing required param: coupon or promotion_code.', d.name('coupon'), 'parameter_missing');
     const coupon = ctx.store.get('coupons', couponId);
     if (!coupon) throw invalidRequest(`No such coupon: '${couponId}'`, d.name('coupon'), 'resource_missing');
     couponUsable(ctx, coupon, d.name('coupon'));
@@ -102,7 +132,8 @@ export function parseDiscounts(
 /** Amount a coupon takes off a subtotal (never more than the subtotal). */
 export function discountAmount(coupon: Stripe.Coupon, subtotal: number): number {
   if (subtotal <= 0) return 0;
-  const off = coupon.percent_off !== null ? Math.round((subtotal * coupon.percent_off) / 100) : (coupon.amount_off ?? 0);
+  const off =
+    coupon.percent_off !== null ? Math.round((subtotal * coupon.percent_off) / 100) : (coupon.amount_off ?? 0);
   return Math.min(off, subtotal);
 }
 
@@ -110,7 +141,12 @@ export function discountAmount(coupon: Stripe.Coupon, subtotal: number): number 
 export function redeem(
   ctx: Ctx,
   choice: DiscountChoice,
-  on: { customer: string | null; subscription?: string | null; invoice?: string | null; checkoutSession?: string | null },
+  on: {
+    customer: string | null;
+    subscription?: string | null;
+    invoice?: string | null;
+    checkoutSession?: string | null;
+  },
 ): Stripe.Discount {
   const now = ctx.store.now();
   const { coupon, promotionCode } = choice;

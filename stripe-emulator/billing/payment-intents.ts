@@ -161,7 +161,11 @@ export function confirmPaymentIntent(ctx: Ctx, pi: Stripe.PaymentIntent, opts: C
   return pi;
 }
 
-export function capturePaymentIntent(ctx: Ctx, pi: Stripe.PaymentIntent, amountToCapture?: number): Stripe.PaymentIntent {
+export function capturePaymentIntent(
+  ctx: Ctx,
+  pi: Stripe.PaymentIntent,
+  amountToCapture?: number,
+): Stripe.PaymentIntent {
   if (pi.status !== 'requires_capture') {
     throw unexpectedState(
       `This PaymentIntent could not be captured because it has a status of ${pi.status}. Only a PaymentIntent with one of the following statuses may be captured: requires_capture.`,
@@ -194,7 +198,13 @@ export function capturePaymentIntent(ctx: Ctx, pi: Stripe.PaymentIntent, amountT
   return pi;
 }
 
-const CANCELABLE = ['requires_payment_method', 'requires_capture', 'requires_confirmation', 'requires_action', 'processing'];
+const CANCELABLE = [
+  'requires_payment_method',
+  'requires_capture',
+  'requires_confirmation',
+  'requires_action',
+  'processing',
+];
 
 export function cancelPaymentIntent(
   ctx: Ctx,

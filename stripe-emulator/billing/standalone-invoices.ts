@@ -86,7 +86,12 @@ export function createDraftInvoice(
   },
 ): Stripe.Invoice {
   // createInvoice builds Stripe's full invoice shape for a subscription; this one has no parent.
-  const holder = { id: '', customer: a.customer.id, currency: a.currency, metadata: {} } as unknown as Stripe.Subscription;
+  const holder = {
+    id: '',
+    customer: a.customer.id,
+    currency: a.currency,
+    metadata: {},
+  } as unknown as Stripe.Subscription;
   const quiet = { ...ctx, emit: (() => undefined) as unknown as Ctx['emit'] };
   const invoice = createInvoice(quiet, holder, [], 'manual');
   invoice.parent = null;

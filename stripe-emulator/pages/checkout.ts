@@ -90,8 +90,8 @@ export function renderCheckout(ctx: Ctx, res: ServerResponse, session: Stripe.Ch
     : session.mode === 'setup'
       ? 'Save card'
       : session.mode === 'subscription'
-      ? `Subscribe and pay ${money(session.amount_total ?? 0, cur)}`
-      : `Pay ${money(session.amount_total ?? 0, cur)}`;
+        ? `Subscribe and pay ${money(session.amount_total ?? 0, cur)}`
+        : `Pay ${money(session.amount_total ?? 0, cur)}`;
   const error = extras?.last_error ? `<p class="error" role="alert">${esc(extras.last_error)}</p>` : '';
   sendHtml(
     res,

@@ -49,7 +49,13 @@ function applyFeatures(f: Stripe.BillingPortal.Configuration.Features, p: Params
       'parameter_unsupported',
     );
   }
-  p.allowOnly(['customer_update', 'invoice_history', 'payment_method_update', 'subscription_cancel', 'subscription_update']);
+  p.allowOnly([
+    'customer_update',
+    'invoice_history',
+    'payment_method_update',
+    'subscription_cancel',
+    'subscription_update',
+  ]);
   const cu = p.obj('customer_update');
   if (cu) {
     cu.allowOnly(['enabled', 'allowed_updates']);
@@ -77,7 +83,8 @@ function applyFeatures(f: Stripe.BillingPortal.Configuration.Features, p: Params
     sc.allowOnly(['enabled', 'mode', 'proration_behavior']);
     f.subscription_cancel.enabled = sc.bool('enabled') ?? f.subscription_cancel.enabled;
     f.subscription_cancel.mode = sc.oneOf('mode', CANCEL_MODES) ?? f.subscription_cancel.mode;
-    f.subscription_cancel.proration_behavior = sc.oneOf('proration_behavior', PRORATIONS) ?? f.subscription_cancel.proration_behavior;
+    f.subscription_cancel.proration_behavior =
+      sc.oneOf('proration_behavior', PRORATIONS) ?? f.subscription_cancel.proration_behavior;
   }
   const su = p.obj('subscription_update');
   if (su) {
@@ -87,7 +94,8 @@ function applyFeatures(f: Stripe.BillingPortal.Configuration.Features, p: Params
       su.oneOf('proration_behavior', PRORATIONS) ?? f.subscription_update.proration_behavior;
     const allowed = su.strList('default_allowed_updates');
     if (allowed) {
-      for (const a of allowed) if (!(UPDATES as readonly string[]).includes(a)) su.oneOf('default_allowed_updates', UPDATES);
+      for (const a of allowed)
+        if (!(UPDATES as readonly string[]).includes(a)) su.oneOf('default_allowed_updates', UPDATES);
       f.subscription_update.default_allowed_updates = allowed as typeof f.subscription_update.default_allowed_updates;
     }
     const products = su.list('products');
@@ -158,7 +166,11 @@ export function registerBillingPortalConfigurations(r: Router): void {
     mustGet(ctx, 'billing_portal_configurations', path[0] ?? '', 'configuration'),
   );
   r.add('POST', '/v1/billing_portal/configurations/:id', ({ ctx, path, params: p }) => {
-    accept(p, 'ConfigurationUpdateParams', 'active business_profile default_return_url features login_page metadata name');
+    accept(
+      p,
+      'ConfigurationUpdateParams',
+      'active business_profile default_return_url features login_page metadata name',
+    );
     const c = mustGet(ctx, 'billing_portal_configurations', path[0] ?? '', 'configuration');
     const before = structuredClone(c);
     const active = p.bool('active');

@@ -141,12 +141,19 @@ export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Sess
   const subtotal = items.reduce((s, i) => s + i.amount_subtotal, 0);
   const trial = subscriptionData?.trial_period_days ?? null;
   if (p.has('discounts') && p.bool('allow_promotion_codes')) {
-    throw invalidRequest('You may only specify one of these parameters: allow_promotion_codes, discounts.', 'discounts');
+    throw invalidRequest(
+      'You may only specify one of these parameters: allow_promotion_codes, discounts.',
+      'discounts',
+    );
   }
   const discountChoices =
     mode === 'setup'
       ? []
-      : parseDiscounts(ctx, p.list('discounts'), { customer: customer?.id ?? null, amount: subtotal, currency: currency ?? 'usd' });
+      : parseDiscounts(ctx, p.list('discounts'), {
+          customer: customer?.id ?? null,
+          amount: subtotal,
+          currency: currency ?? 'usd',
+        });
   const amountOff = trial ? 0 : discountChoices.reduce((off, d) => off + discountAmount(d.coupon, subtotal - off), 0);
   const id = newId('cs_test', 58);
   const session: Stripe.Checkout.Session = {

@@ -93,15 +93,27 @@ export function registerCoupons(r: Router): void {
   });
 
   r.add('POST', '/v1/promotion_codes', ({ ctx, params: p }) => {
-    accept(p, 'PromotionCodeCreateParams', 'active code customer expires_at max_redemptions metadata promotion restrictions');
+    accept(
+      p,
+      'PromotionCodeCreateParams',
+      'active code customer expires_at max_redemptions metadata promotion restrictions',
+    );
     const promotion = p.obj('promotion');
     if (!promotion) throw parameterMissing('promotion');
     promotion.allowOnly(['coupon', 'type']);
-    if (promotion.reqStr('type') !== 'coupon') throw invalidRequest('promotion[type] must be coupon.', 'promotion[type]');
+    if (promotion.reqStr('type') !== 'coupon')
+      throw invalidRequest('promotion[type] must be coupon.', 'promotion[type]');
     const coupon = mustGet(ctx, 'coupons', promotion.reqStr('coupon'), 'promotion[coupon]');
-    const code = p.str('code') ?? Array.from({ length: 8 }, () => CODE_ALPHABET[Math.floor(Math.random() * CODE_ALPHABET.length)]).join('');
+    const code =
+      p.str('code') ??
+      Array.from({ length: 8 }, () => CODE_ALPHABET[Math.floor(Math.random() * CODE_ALPHABET.length)]).join('');
     const clash = ctx.store.all('promotion_codes').some((x) => x.active && x.code.toLowerCase() === code.toLowerCase());
-    if (clash) throw invalidRequest('An active promotion code with this code already exists.', 'code', 'resource_already_exists');
+    if (clash)
+      throw invalidRequest(
+        'An active promotion code with this code already exists.',
+        'code',
+        'resource_already_exists',
+      );
     const customer = p.str('customer');
     if (customer) mustGet(ctx, 'customers', customer, 'customer');
     const restrictions = p.obj('restrictions');

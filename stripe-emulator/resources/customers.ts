@@ -121,7 +121,9 @@ function deleteCustomer(ctx: Ctx, customer: Stripe.Customer): Stripe.DeletedCust
 }
 
 export function registerCustomers(r: Router): void {
-  r.add('DELETE', '/v1/customers/:id', ({ ctx, path }) => deleteCustomer(ctx, mustGet(ctx, 'customers', path[0] ?? '')));
+  r.add('DELETE', '/v1/customers/:id', ({ ctx, path }) =>
+    deleteCustomer(ctx, mustGet(ctx, 'customers', path[0] ?? '')),
+  );
   r.add('POST', '/v1/customers', ({ ctx, params: p }) => {
     refuseUnimplemented(p, 'customerCreate');
     const pmId = p.str('payment_method');

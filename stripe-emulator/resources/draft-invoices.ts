@@ -26,11 +26,14 @@ const UPDATE = 'auto_advance collection_method days_until_due description metada
 function setDiscounts(ctx: Ctx, invoice: Stripe.Invoice, p: Params, emit = true): void {
   if (!p.has('discounts')) return;
   const customer = invoice.customer as string;
-  const choices = p.raw.discounts === '' ? [] : parseDiscounts(ctx, p.list('discounts'), {
-    customer,
-    amount: invoice.subtotal,
-    currency: invoice.currency,
-  });
+  const choices =
+    p.raw.discounts === ''
+      ? []
+      : parseDiscounts(ctx, p.list('discounts'), {
+          customer,
+          amount: invoice.subtotal,
+          currency: invoice.currency,
+        });
   invoice.discounts = choices.map((c) => redeem(ctx, c, { customer, invoice: invoice.id }).id);
   recompute(ctx, invoice, emit);
 }
@@ -40,10 +43,14 @@ export function registerDraftInvoices(r: Router): void {
   r.add('POST', '/v1/invoices', ({ ctx, params: p }) => {
     accept(p, 'InvoiceCreateParams', CREATE);
     const customer = mustGet(ctx, 'customers', p.reqStr('customer'), 'customer');
-    const collection = p.oneOf('collection_method', ['charge_automatically', 'send_invoice'] as const) ?? 'charge_automatically';
+    const collection =
+      p.oneOf('collection_method', ['charge_automatically', 'send_invoice'] as const) ?? 'charge_automatically';
     const days = p.int('days_until_due', { min: 0 });
     if (collection === 'send_invoice' && days === undefined) {
-      throw invalidRequest('Missing required param: days_until_due (or due_date) for collection_method=send_invoice.', 'days_until_due');
+      throw invalidRequest(
+        'Missing required param: days_until_due (or due_date) for collection_method=send_invoice.',
+        'days_until_due',
+      );
     }
     const pmId = p.str('default_payment_method');
     if (pmId) mustGet(ctx, 'payment_methods', pmId, 'default_payment_method');
@@ -110,7 +117,11 @@ export function registerDraftInvoices(r: Router): void {
     accept(p, 'InvoiceVoidInvoiceParams', '');
     const invoice = mustGet(ctx, 'invoices', path[0] ?? '', 'invoice');
     if (invoice.status !== 'open' && invoice.status !== 'uncollectible') {
-      throw invalidRequest(`You can only void an open or uncollectible invoice; this invoice is ${invoice.status}.`, undefined, 'invoice_not_open');
+      throw invalidRequest(
+        `You can only void an open or uncollectible invoice; this invoice is ${invoice.status}.`,
+        undefined,
+        'invoice_not_open',
+      );
     }
     voidInvoice(ctx, invoice);
     ctx.changed();
@@ -124,11 +135,19 @@ export function registerDraftInvoices(r: Router): void {
     accept(p, 'InvoiceSendInvoiceParams', '');
     const invoice = mustGet(ctx, 'invoices', path[0] ?? '', 'invoice');
     if (invoice.collection_method !== 'send_invoice') {
-      throw invalidRequest("You can only manually send an invoice if its collection method is 'send_invoice'.", undefined, 'invoice_not_editable');
+      throw invalidRequest(
+        "You can only manually send an invoice if its collection method is 'send_invoice'.",
+        undefined,
+        'invoice_not_editable',
+      );
     }
     if (invoice.status === 'draft') finalizeDraft(ctx, invoice);
     if (invoice.status !== 'open') {
-      throw invalidRequest(`You can only send an open invoice; this invoice is ${invoice.status}.`, undefined, 'invoice_not_open');
+      throw invalidRequest(
+        `You can only send an open invoice; this invoice is ${invoice.status}.`,
+        undefined,
+        'invoice_not_open',
+      );
     }
     ctx.emit('invoice.sent', invoice);
     ctx.changed();

@@ -41,7 +41,11 @@ function applyAmount(ctx: Ctx, ii: Stripe.InvoiceItem, p: Params): void {
   if (priceId) {
     const price = mustGet(ctx, 'prices', priceId, 'pricing[price]');
     const unit = unitAmountIn(price, ii.currency);
-    if (unit === null) throw invalidRequest(`The price \`${price.id}\` does not support the currency \`${ii.currency}\`.`, 'pricing[price]');
+    if (unit === null)
+      throw invalidRequest(
+        `The price \`${price.id}\` does not support the currency \`${ii.currency}\`.`,
+        'pricing[price]',
+      );
     ii.pricing = {
       type: 'price_details',
       price_details: { price: price.id, product: priceProductId(price) },
@@ -102,7 +106,8 @@ export function registerInvoiceItems(r: Router): void {
     if (invoice) {
       editableInvoice(ctx, ii);
       if (invoice.customer !== customer.id) throw invalidRequest('The invoice belongs to another customer.', 'invoice');
-      if (invoice.currency !== currency) throw invalidRequest(`The currency must match the invoice's (${invoice.currency}).`, 'currency');
+      if (invoice.currency !== currency)
+        throw invalidRequest(`The currency must match the invoice's (${invoice.currency}).`, 'currency');
     }
     applyAmount(ctx, ii, p);
     if (!ii.description && price) ii.description = ctx.store.get('products', priceProductId(price))?.name ?? null;

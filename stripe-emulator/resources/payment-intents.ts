@@ -6,19 +6,17 @@ import { mergeMetadata } from '../http/params.js';
 import { invalidRequest, parameterMissing } from '../http/errors.js';
 import { newPaymentIntent } from '../billing/payments.js';
 import { resolvePaymentMethod } from '../billing/test-payment-methods.js';
-import {
-  cancelPaymentIntent,
-  capturePaymentIntent,
-  confirmPaymentIntent,
-} from '../billing/payment-intents.js';
+import { cancelPaymentIntent, capturePaymentIntent, confirmPaymentIntent } from '../billing/payment-intents.js';
 import { minimumCharge } from '../billing/invoices.js';
 import { mustGet } from './util.js';
 import { accept } from './accept.js';
 
 const CREATE =
   'amount currency customer description metadata receipt_email payment_method confirm off_session setup_future_usage capture_method allowed_payment_method_types automatic_payment_methods return_url error_on_requires_action statement_descriptor_suffix';
-const UPDATE = 'amount currency customer description metadata receipt_email payment_method setup_future_usage capture_method';
-const CONFIRM = 'payment_method off_session return_url setup_future_usage capture_method error_on_requires_action receipt_email';
+const UPDATE =
+  'amount currency customer description metadata receipt_email payment_method setup_future_usage capture_method';
+const CONFIRM =
+  'payment_method off_session return_url setup_future_usage capture_method error_on_requires_action receipt_email';
 const CANCEL_REASONS = ['duplicate', 'fraudulent', 'requested_by_customer', 'abandoned'] as const;
 
 /** Only card payments exist here; any other type is refused rather than pretended. */
@@ -155,11 +153,14 @@ export function registerPaymentIntents(r: Router): void {
     }
     // Created quietly, so payment_intent.created carries the intent as the request made it; a
     // request refused half way leaves no intent behind.
-    const pi = newPaymentIntent({ ...ctx, emit: (() => undefined) as unknown as Ctx['emit'] }, {
-      amount,
-      currency,
-      customer: null,
-    });
+    const pi = newPaymentIntent(
+      { ...ctx, emit: (() => undefined) as unknown as Ctx['emit'] },
+      {
+        amount,
+        currency,
+        customer: null,
+      },
+    );
     try {
       shapeNewIntent(ctx, pi, p, types);
     } catch (e) {

@@ -87,7 +87,10 @@ export function registerSubscriptionCreate(r: Router): void {
         );
       }
       if (b && (b.kind === 'decline' || b.kind === 'attach_ok_charge_fails')) {
-        const decline = b.kind === 'decline' ? b : { code: 'card_declined', decline: 'generic_decline', message: 'Your card was declined.' };
+        const decline =
+          b.kind === 'decline'
+            ? b
+            : { code: 'card_declined', decline: 'generic_decline', message: 'Your card was declined.' };
         throw new ApiError(402, {
           type: 'card_error',
           code: decline.code,
@@ -120,6 +123,10 @@ export function registerSubscriptionCreate(r: Router): void {
     accept(p, 'SubscriptionResumeParams', '');
     const sub = mustGet(ctx, 'subscriptions', path[0] ?? '');
     // Pausing is not modelled here, so no subscription is ever `paused`; Stripe refuses the rest alike.
-    throw invalidRequest(`Subscription ${sub.id} is not paused, so it cannot be resumed.`, undefined, 'subscription_not_paused');
+    throw invalidRequest(
+      `Subscription ${sub.id} is not paused, so it cannot be resumed.`,
+      undefined,
+      'subscription_not_paused',
+    );
   });
 }

@@ -96,7 +96,11 @@ describe('subscriptions created through the API', () => {
       }),
     ).rejects.toMatchObject({ code: 'parameter_unsupported' });
     await expect(
-      stripe.subscriptions.create({ customer: customer.id, items: [{ price: catalog.monthly.id }], plan: 'x' } as never),
+      stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: catalog.monthly.id }],
+        plan: 'x',
+      } as never),
     ).rejects.toMatchObject({ code: 'parameter_unknown', param: 'plan' });
     const pms = await stripe.customers.listPaymentMethods(customer.id);
     const sub = await stripe.subscriptions.create({

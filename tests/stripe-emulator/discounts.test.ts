@@ -34,7 +34,12 @@ describe('coupons and promotion codes', () => {
       code: 'SPRING',
       max_redemptions: 1,
     });
-    expect(promo).toMatchObject({ object: 'promotion_code', code: 'SPRING', active: true, promotion: { coupon: coupon.id } });
+    expect(promo).toMatchObject({
+      object: 'promotion_code',
+      code: 'SPRING',
+      active: true,
+      promotion: { coupon: coupon.id },
+    });
     expect((await stripe.promotionCodes.list({ code: 'SPRING' })).data.map((x) => x.id)).toEqual([promo.id]);
     expect(await stripe.promotionCodes.update(promo.id, { active: false })).toMatchObject({ active: false });
     expect((await stripe.coupons.list()).data.map((c) => c.id)).toContain(coupon.id);
@@ -42,7 +47,13 @@ describe('coupons and promotion codes', () => {
     expect(await stripe.coupons.del(gone.id)).toEqual({ id: gone.id, object: 'coupon', deleted: true });
     await expect(stripe.coupons.retrieve(gone.id)).rejects.toMatchObject({ code: 'resource_missing' });
     const types = (await stripe.events.list({ limit: 20 })).data.map((e) => e.type);
-    for (const t of ['coupon.created', 'coupon.updated', 'coupon.deleted', 'promotion_code.created', 'promotion_code.updated']) {
+    for (const t of [
+      'coupon.created',
+      'coupon.updated',
+      'coupon.deleted',
+      'promotion_code.created',
+      'promotion_code.updated',
+    ]) {
       expect(types).toContain(t);
     }
   });
@@ -50,7 +61,11 @@ describe('coupons and promotion codes', () => {
   it('a draft invoice with a 20% coupon: 1000 → 800 due, total_discount_amounts, times_redeemed', async () => {
     const customer = await customerWithCard();
     const coupon = await stripe.coupons.create({ percent_off: 20, duration: 'forever' });
-    const inv = await stripe.invoices.create({ customer: customer.id, currency: 'usd', discounts: [{ coupon: coupon.id }] });
+    const inv = await stripe.invoices.create({
+      customer: customer.id,
+      currency: 'usd',
+      discounts: [{ coupon: coupon.id }],
+    });
     await stripe.invoiceItems.create({ customer: customer.id, invoice: inv.id, amount: 1000, currency: 'usd' });
     const draft = await stripe.invoices.retrieve(inv.id);
     expect(draft).toMatchObject({ subtotal: 1000, total: 800, amount_due: 800 });
@@ -76,7 +91,10 @@ describe('coupons and promotion codes', () => {
     expect(renewed.discounts).toEqual([]);
 
     const twoMonths = await stripe.coupons.create({ percent_off: 50, duration: 'repeating', duration_in_months: 2 });
-    const promo = await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: twoMonths.id }, code: 'HALF2' });
+    const promo = await stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: twoMonths.id },
+      code: 'HALF2',
+    });
     const sub2 = await stripe.subscriptions.create({
       customer: customer.id,
       items: [{ price: catalog.monthly.id }],
@@ -100,7 +118,11 @@ describe('coupons and promotion codes', () => {
       discounts: [{ coupon: coupon.id }],
       success_url: 'https://shop.example/ok',
     });
-    expect(session).toMatchObject({ amount_subtotal: 1000, amount_total: 900, total_details: { amount_discount: 100 } });
+    expect(session).toMatchObject({
+      amount_subtotal: 1000,
+      amount_total: 900,
+      total_details: { amount_discount: 100 },
+    });
     expect(session.discounts).toEqual([{ coupon: coupon.id, promotion_code: null }]);
     await h.http('POST', `/_emulator/checkout/sessions/${session.id}/complete`, {});
     const done = await stripe.checkout.sessions.retrieve(session.id);
@@ -121,7 +143,10 @@ describe('coupons and promotion codes', () => {
   it('promotion code rules: inactive, fully redeemed, first-time only, minimum amount', async () => {
     const customer = await customerWithCard();
     const coupon = await stripe.coupons.create({ percent_off: 10, duration: 'forever' });
-    const inactive = await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, active: false });
+    const inactive = await stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: coupon.id },
+      active: false,
+    });
     const minimum = await stripe.promotionCodes.create({
       promotion: { type: 'coupon', coupon: coupon.id },
       restrictions: { minimum_amount: 5000, minimum_amount_currency: 'usd' },
@@ -158,7 +183,9 @@ describe('Checkout in setup mode', () => {
       card: '4000000000000002',
     });
     expect(declined.status).toBe(402);
-    const ok = await h.http('POST', `/_emulator/checkout/sessions/${session.id}/complete`, { card: '4242424242424242' });
+    const ok = await h.http('POST', `/_emulator/checkout/sessions/${session.id}/complete`, {
+      card: '4242424242424242',
+    });
     expect(ok.status).toBe(200);
     const done = await stripe.checkout.sessions.retrieve(session.id, { expand: ['setup_intent'] });
     expect(done).toMatchObject({ status: 'complete', payment_status: 'no_payment_required' });

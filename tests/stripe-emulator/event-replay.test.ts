@@ -69,13 +69,17 @@ const SCENARIOS: Array<[string, () => Promise<string | undefined>]> = [
   ],
   [
     'payment_intent.canceled',
-    async () => (await stripe.paymentIntents.cancel((await stripe.paymentIntents.create({ amount: 500, currency: 'usd' })).id)).id,
+    async () =>
+      (await stripe.paymentIntents.cancel((await stripe.paymentIntents.create({ amount: 500, currency: 'usd' })).id))
+        .id,
   ],
   ['charge.succeeded', async () => (await confirmedIntent('pm_card_visa')).latest_charge as string],
   [
     'charge.failed',
     async () => {
-      const e = await confirmedIntent('pm_card_chargeDeclinedInsufficientFunds').catch((err: Stripe.errors.StripeCardError) => err);
+      const e = await confirmedIntent('pm_card_chargeDeclinedInsufficientFunds').catch(
+        (err: Stripe.errors.StripeCardError) => err,
+      );
       return ((e as Stripe.errors.StripeCardError).payment_intent as Stripe.PaymentIntent).latest_charge as string;
     },
   ],
@@ -94,7 +98,10 @@ const SCENARIOS: Array<[string, () => Promise<string | undefined>]> = [
       return pi.latest_charge as string;
     },
   ],
-  ['refund.created', async () => (await stripe.refunds.create({ payment_intent: (await confirmedIntent('pm_card_visa')).id })).id],
+  [
+    'refund.created',
+    async () => (await stripe.refunds.create({ payment_intent: (await confirmedIntent('pm_card_visa')).id })).id,
+  ],
   [
     'payment_method.attached',
     async () => (await stripe.paymentMethods.attach('pm_card_visa', { customer: (await customer()).id })).id,
@@ -117,7 +124,13 @@ const SCENARIOS: Array<[string, () => Promise<string | undefined>]> = [
   [
     'setup_intent.succeeded',
     async () =>
-      (await stripe.setupIntents.create({ customer: (await customer()).id, payment_method: 'pm_card_visa', confirm: true })).id,
+      (
+        await stripe.setupIntents.create({
+          customer: (await customer()).id,
+          payment_method: 'pm_card_visa',
+          confirm: true,
+        })
+      ).id,
   ],
   [
     'setup_intent.setup_failed',
@@ -149,8 +162,12 @@ const SCENARIOS: Array<[string, () => Promise<string | undefined>]> = [
   [
     'customer.subscription.created',
     async () =>
-      (await stripe.subscriptions.create({ customer: (await customerWithDefault()).id, items: [{ price: catalog.monthly.id }] }))
-        .id,
+      (
+        await stripe.subscriptions.create({
+          customer: (await customerWithDefault()).id,
+          items: [{ price: catalog.monthly.id }],
+        })
+      ).id,
   ],
   [
     'customer.subscription.trial_will_end',
@@ -173,7 +190,10 @@ const SCENARIOS: Array<[string, () => Promise<string | undefined>]> = [
       return (await stripe.subscriptions.cancel(sub.id)).id;
     },
   ],
-  ['invoice.created', async () => (await stripe.invoices.create({ customer: (await customer()).id, currency: 'usd' })).id],
+  [
+    'invoice.created',
+    async () => (await stripe.invoices.create({ customer: (await customer()).id, currency: 'usd' })).id,
+  ],
   ['invoice.updated', async () => (await stripe.invoices.update((await draftWithItem()).id, { description: 'x' })).id],
   ['invoice.finalized', async () => (await stripe.invoices.finalizeInvoice((await draftWithItem()).id)).id],
   ['invoice.paid', async () => (await stripe.invoices.pay((await draftWithItem()).id)).id],
@@ -203,7 +223,11 @@ const SCENARIOS: Array<[string, () => Promise<string | undefined>]> = [
     'invoice.sent',
     async () => {
       const c = await customerWithDefault();
-      const inv = await stripe.invoices.create({ customer: c.id, collection_method: 'send_invoice', days_until_due: 7 });
+      const inv = await stripe.invoices.create({
+        customer: c.id,
+        collection_method: 'send_invoice',
+        days_until_due: 7,
+      });
       await stripe.invoiceItems.create({ customer: c.id, invoice: inv.id, amount: 800, currency: 'usd' });
       return (await stripe.invoices.sendInvoice(inv.id)).id;
     },
@@ -219,7 +243,8 @@ const SCENARIOS: Array<[string, () => Promise<string | undefined>]> = [
   ['invoice.deleted', async () => (await stripe.invoices.del((await draftWithItem()).id)).id],
   [
     'invoiceitem.created',
-    async () => (await stripe.invoiceItems.create({ customer: (await customer()).id, amount: 300, currency: 'usd' })).id,
+    async () =>
+      (await stripe.invoiceItems.create({ customer: (await customer()).id, amount: 300, currency: 'usd' })).id,
   ],
   [
     'invoiceitem.deleted',
@@ -237,8 +262,11 @@ const SCENARIOS: Array<[string, () => Promise<string | undefined>]> = [
   [
     'promotion_code.created',
     async () =>
-      (await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: (await stripe.coupons.create({ percent_off: 5 })).id } }))
-        .id,
+      (
+        await stripe.promotionCodes.create({
+          promotion: { type: 'coupon', coupon: (await stripe.coupons.create({ percent_off: 5 })).id },
+        })
+      ).id,
   ],
   [
     'promotion_code.updated',
@@ -273,9 +301,7 @@ describe('every event type of issue 22 is delivered, signed, after the calls tha
     await h.emu.flushWebhooks();
     const fresh = rx.received.slice(already).filter((r) => r.event.type === type);
     expect(fresh.length).toBeGreaterThan(0);
-    const match = objectId
-      ? fresh.find((r) => (r.event.data.object as { id: string }).id === objectId)
-      : fresh[0];
+    const match = objectId ? fresh.find((r) => (r.event.data.object as { id: string }).id === objectId) : fresh[0];
     expect(match, `a ${type} event for ${objectId}`).toBeDefined();
     const verified = verifier.webhooks.constructEvent(
       match!.body,

@@ -45,7 +45,9 @@ describe('payment methods', () => {
     const types = (await stripe.events.list({ limit: 20 })).data.map((e) => e.type);
     expect(types).toContain('payment_method.attached');
     expect(types).toContain('payment_method.detached');
-    await expect(stripe.paymentMethods.detach(pm.id)).rejects.toMatchObject({ code: 'payment_method_unexpected_state' });
+    await expect(stripe.paymentMethods.detach(pm.id)).rejects.toMatchObject({
+      code: 'payment_method_unexpected_state',
+    });
   });
 
   it('named test payment methods create a new PaymentMethod each time; declined cards cannot be attached', async () => {
@@ -335,7 +337,13 @@ describe('payment intents', () => {
     await expect(
       stripe.paymentIntents.create({ amount: 100, currency: 'usd', allowed_payment_method_types: ['sepa_debit'] }),
     ).rejects.toMatchObject({ code: 'parameter_unsupported' });
-    const params = { amount: 1200, currency: 'usd', payment_method: 'pm_card_visa', confirm: true, return_url: 'https://x.example' };
+    const params = {
+      amount: 1200,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      return_url: 'https://x.example',
+    };
     const a = await stripe.paymentIntents.create(params, { idempotencyKey: 'pi-key-1' });
     const b = await stripe.paymentIntents.create(params, { idempotencyKey: 'pi-key-1' });
     expect(b.id).toBe(a.id);
@@ -417,6 +425,9 @@ describe('refunds of API payments', () => {
     expect(updated.metadata).toEqual({ ticket: '42' });
     const listed = await stripe.refunds.list({ payment_intent: pi.id });
     expect(listed.data.map((r) => r.id)).toEqual([second.id, first.id]);
-    expect(await stripe.charges.retrieve(pi.latest_charge as string)).toMatchObject({ refunded: true, amount_refunded: 3000 });
+    expect(await stripe.charges.retrieve(pi.latest_charge as string)).toMatchObject({
+      refunded: true,
+      amount_refunded: 3000,
+    });
   });
 });

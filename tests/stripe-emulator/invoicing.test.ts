@@ -63,7 +63,14 @@ describe('invoice items and draft invoices', () => {
     expect(paid).toMatchObject({ status: 'paid', amount_paid: 700 });
     expect(paid.payments?.data[0]).toMatchObject({ status: 'paid', amount_paid: 700 });
     const types = await recentTypes();
-    for (const t of ['invoiceitem.created', 'invoiceitem.deleted', 'invoice.created', 'invoice.updated', 'invoice.finalized', 'invoice.paid']) {
+    for (const t of [
+      'invoiceitem.created',
+      'invoiceitem.deleted',
+      'invoice.created',
+      'invoice.updated',
+      'invoice.finalized',
+      'invoice.paid',
+    ]) {
       expect(types).toContain(t);
     }
     const listed = await stripe.invoiceItems.list({ customer: customer.id });
@@ -88,7 +95,11 @@ describe('invoice items and draft invoices', () => {
 
   it('send_invoice: due date from days_until_due, send finalizes and emits invoice.sent; a deleted draft returns its items to pending', async () => {
     const customer = await customerWithCard();
-    const inv = await stripe.invoices.create({ customer: customer.id, collection_method: 'send_invoice', days_until_due: 14 });
+    const inv = await stripe.invoices.create({
+      customer: customer.id,
+      collection_method: 'send_invoice',
+      days_until_due: 14,
+    });
     expect(inv.due_date).toBe(inv.created + 14 * 86_400);
     await stripe.invoiceItems.create({ customer: customer.id, invoice: inv.id, amount: 900, currency: 'usd' });
     const sent = await stripe.invoices.sendInvoice(inv.id);
@@ -97,7 +108,12 @@ describe('invoice items and draft invoices', () => {
     expect(await recentTypes(10)).toContain('invoice.sent');
 
     const draft = await stripe.invoices.create({ customer: customer.id, currency: 'usd' });
-    const item = await stripe.invoiceItems.create({ customer: customer.id, invoice: draft.id, amount: 300, currency: 'usd' });
+    const item = await stripe.invoiceItems.create({
+      customer: customer.id,
+      invoice: draft.id,
+      amount: 300,
+      currency: 'usd',
+    });
     await expect(stripe.invoices.sendInvoice(draft.id)).rejects.toMatchObject({ code: 'invoice_not_editable' });
     expect(await stripe.invoices.del(draft.id)).toEqual({ id: draft.id, object: 'invoice', deleted: true });
     expect((await stripe.invoiceItems.retrieve(item.id)).invoice).toBeNull();

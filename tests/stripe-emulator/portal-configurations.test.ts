@@ -18,7 +18,12 @@ describe('billing portal configurations', () => {
       features: {
         invoice_history: { enabled: true },
         subscription_cancel: { enabled: true, mode: 'at_period_end' },
-        subscription_update: { enabled: true, default_allowed_updates: ['price'], proration_behavior: 'create_prorations', products: [] },
+        subscription_update: {
+          enabled: true,
+          default_allowed_updates: ['price'],
+          proration_behavior: 'create_prorations',
+          products: [],
+        },
       },
     });
     expect(config).toMatchObject({
@@ -29,7 +34,11 @@ describe('billing portal configurations', () => {
       features: {
         invoice_history: { enabled: true },
         subscription_cancel: { enabled: true, mode: 'at_period_end' },
-        subscription_update: { enabled: true, default_allowed_updates: ['price'], proration_behavior: 'create_prorations' },
+        subscription_update: {
+          enabled: true,
+          default_allowed_updates: ['price'],
+          proration_behavior: 'create_prorations',
+        },
       },
     });
     expect((await stripe.billingPortal.configurations.retrieve(config.id)).id).toBe(config.id);
@@ -38,7 +47,9 @@ describe('billing portal configurations', () => {
     expect(session).toMatchObject({ configuration: config.id, return_url: 'https://app.example/account' });
     const updated = await stripe.billingPortal.configurations.update(config.id, { active: false, name: 'Old' });
     expect(updated).toMatchObject({ active: false, name: 'Old' });
-    expect((await stripe.billingPortal.configurations.list({ active: false })).data.map((c) => c.id)).toEqual([config.id]);
+    expect((await stripe.billingPortal.configurations.list({ active: false })).data.map((c) => c.id)).toEqual([
+      config.id,
+    ]);
     await expect(
       stripe.billingPortal.sessions.create({ customer: customer.id, configuration: config.id }),
     ).rejects.toMatchObject({ param: 'configuration' });

@@ -46,19 +46,39 @@ beforeAll(async () => {
     allowed_payment_method_types: ['card'],
     confirm: true,
   });
-  samples.Charge = await stripe.charges.retrieve((samples.PaymentIntent as Stripe.PaymentIntent).latest_charge as string);
-  samples.SetupIntent = await stripe.setupIntents.create({ customer: customer.id, payment_method: 'pm_card_visa', confirm: true });
+  samples.Charge = await stripe.charges.retrieve(
+    (samples.PaymentIntent as Stripe.PaymentIntent).latest_charge as string,
+  );
+  samples.SetupIntent = await stripe.setupIntents.create({
+    customer: customer.id,
+    payment_method: 'pm_card_visa',
+    confirm: true,
+  });
   const coupon = await stripe.coupons.create({ percent_off: 10, duration: 'forever' });
   samples.Coupon = coupon;
   samples.PromotionCode = await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id } });
-  const inv = await stripe.invoices.create({ customer: customer.id, currency: 'usd', discounts: [{ coupon: coupon.id }] });
-  samples.InvoiceItem = await stripe.invoiceItems.create({ customer: customer.id, invoice: inv.id, amount: 700, currency: 'usd' });
+  const inv = await stripe.invoices.create({
+    customer: customer.id,
+    currency: 'usd',
+    discounts: [{ coupon: coupon.id }],
+  });
+  samples.InvoiceItem = await stripe.invoiceItems.create({
+    customer: customer.id,
+    invoice: inv.id,
+    amount: 700,
+    currency: 'usd',
+  });
   const invoice = await stripe.invoices.retrieve(inv.id, { expand: ['discounts'] });
   samples.Invoice = invoice;
   samples.Discount = invoice.discounts[0];
   samples.InvoiceLineItem = invoice.lines.data[0];
-  samples.Subscription = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: catalog.monthly.id }] });
-  samples.Configuration = await stripe.billingPortal.configurations.create({ features: { invoice_history: { enabled: true } } });
+  samples.Subscription = await stripe.subscriptions.create({
+    customer: customer.id,
+    items: [{ price: catalog.monthly.id }],
+  });
+  samples.Configuration = await stripe.billingPortal.configurations.create({
+    features: { invoice_history: { enabled: true } },
+  });
   samples.DeletedCustomer = await stripe.customers.del((await stripe.customers.create({})).id);
 });
 afterAll(() => h.close());
