@@ -45,17 +45,28 @@ export function requireInvoiceAuthentication(ctx: Ctx, invoice: Stripe.Invoice, 
   return { paymentIntent: pi, charge: null, error };
 }
 
-/** After the challenge page completes an invoice's PaymentIntent, the invoice is paid. */
+/** Once an invoice's PaymentIntent succeeds (challenge page or API confirm), the invoice is paid. */
 export function settleInvoiceOf(ctx: Ctx, pi: Stripe.PaymentIntent): void {
   if (pi.status !== 'succeeded') return;
   for (const [invoiceId, pis] of ctx.store.invoicePayments) {
     if (!pis.includes(pi.id)) continue;
     const invoice = ctx.store.get('invoices', invoiceId);
     if (!invoice || invoice.status !== 'open') return;
+    invoice.attempt_count += 1;
+    invoice.attempted = true;
     markPaid(ctx, invoice);
     const subId = invoice.parent?.subscription_details?.subscription;
     const sub = typeof subId === 'string' ? ctx.store.get('subscriptions', subId) : undefined;
-    if (sub) applyPaymentStatus(ctx, sub, null);
+    if (sub) {
+      // payment_settings.save_default_payment_method=on_subscription keeps the card for renewals.
+      if (
+        sub.payment_settings?.save_default_payment_method === 'on_subscription' &&
+        typeof pi.payment_method === 'string'
+      ) {
+        sub.default_payment_method = pi.payment_method;
+      }
+      applyPaymentStatus(ctx, sub, null);
+    }
     ctx.changed();
     return;
   }

@@ -7,6 +7,7 @@ import { payInvoice } from '../billing/invoices.js';
 import { applyPaymentStatus } from '../billing/subscriptions.js';
 import { attachCard } from '../billing/cards.js';
 import { finalizeDraft } from '../billing/standalone-invoices.js';
+import { confirmationSecret } from '../billing/incomplete-subscriptions.js';
 
 export function registerInvoices(r: Router): void {
   // `payments` is includable on invoices: the PaymentIntents that tried to pay it.
@@ -32,6 +33,7 @@ export function registerInvoices(r: Router): void {
     }));
     return { object: 'list', data, has_more: false, url: `/v1/invoice_payments?invoice=${id}` };
   });
+  registerVirtualField('invoice', 'confirmation_secret', (ctx, obj) => confirmationSecret(ctx, String(obj.id)));
   r.add('GET', '/v1/invoices/:id', ({ ctx, path }) => mustGet(ctx, 'invoices', path[0] ?? '', 'invoice'));
   r.add('GET', '/v1/invoices/:id/lines', ({ ctx, path, params, url }) =>
     paginate(mustGet(ctx, 'invoices', path[0] ?? '', 'invoice').lines.data, params, url),

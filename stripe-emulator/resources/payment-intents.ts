@@ -8,6 +8,7 @@ import { newPaymentIntent } from '../billing/payments.js';
 import { resolvePaymentMethod } from '../billing/test-payment-methods.js';
 import { cancelPaymentIntent, capturePaymentIntent, confirmPaymentIntent } from '../billing/payment-intents.js';
 import { minimumCharge } from '../billing/invoices.js';
+import { settleInvoiceOf } from '../billing/invoice-authentication.js';
 import { mustGet } from './util.js';
 import { accept } from './accept.js';
 
@@ -202,7 +203,9 @@ export function registerPaymentIntents(r: Router): void {
     if (receipt) pi.receipt_email = receipt;
     setPaymentMethod(ctx, pi, p);
     setReturnUrl(ctx, pi, p);
-    return confirm(ctx, pi, p);
+    confirm(ctx, pi, p);
+    settleInvoiceOf(ctx, pi);
+    return pi;
   });
   r.add('POST', '/v1/payment_intents/:id/capture', ({ ctx, path, params: p }) => {
     accept(p, 'PaymentIntentCaptureParams', 'amount_to_capture metadata');

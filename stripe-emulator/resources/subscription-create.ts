@@ -11,7 +11,7 @@ import { accept } from './accept.js';
 import { parseDiscounts } from '../billing/discounts.js';
 
 const CREATE =
-  'customer items default_payment_method trial_period_days trial_end payment_behavior collection_method metadata description billing_mode currency off_session discounts';
+  'customer items default_payment_method trial_period_days trial_end payment_behavior collection_method metadata description billing_mode currency off_session discounts payment_settings';
 
 /**
  * POST /v1/subscriptions: a subscription created directly, billed at once like one from Checkout
@@ -46,9 +46,9 @@ export function registerSubscriptionCreate(r: Router): void {
       'error_if_incomplete',
       'pending_if_incomplete',
     ] as const);
-    if (behavior === 'default_incomplete' || behavior === 'pending_if_incomplete') {
+    if (behavior === 'pending_if_incomplete') {
       throw invalidRequest(
-        `payment_behavior=${behavior} is not supported by the local Stripe (stripe-emulator); use allow_incomplete or error_if_incomplete.`,
+        `payment_behavior=${behavior} is not supported by the local Stripe (stripe-emulator); use allow_incomplete, default_incomplete or error_if_incomplete.`,
         'payment_behavior',
         'parameter_unsupported',
       );
@@ -99,6 +99,9 @@ export function registerSubscriptionCreate(r: Router): void {
         });
       }
     }
+    const settings = p.obj('payment_settings');
+    settings?.allowOnly(['save_default_payment_method']);
+    const saveDefault = settings?.oneOf('save_default_payment_method', ['off', 'on_subscription'] as const);
     const discounts = parseDiscounts(ctx, p.list('discounts'), {
       customer: customer.id,
       amount: items.reduce((sum, i) => sum + (unitAmountIn(i.price, currency) ?? 0) * i.quantity, 0),
@@ -115,6 +118,8 @@ export function registerSubscriptionCreate(r: Router): void {
       defaultPaymentMethod: pmId ?? null,
       description: p.nullableStr('description') ?? null,
       discounts,
+      leaveFirstPaymentOpen: behavior === 'default_incomplete',
+      saveDefaultPaymentMethod: saveDefault,
     });
     ctx.changed();
     return sub;

@@ -99,6 +99,13 @@ describe('subscriptions created through the API', () => {
       stripe.subscriptions.create({
         customer: customer.id,
         items: [{ price: catalog.monthly.id }],
+        payment_behavior: 'pending_if_incomplete',
+      }),
+    ).rejects.toMatchObject({ code: 'parameter_unsupported', param: 'payment_behavior' });
+    await expect(
+      stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: catalog.monthly.id }],
         plan: 'x',
       } as never),
     ).rejects.toMatchObject({ code: 'parameter_unknown', param: 'plan' });
@@ -137,5 +144,33 @@ describe('subscriptions created through the API', () => {
     });
     expect((await stripe.invoices.retrieve(invoice.id)).status).toBe('paid');
     expect((await stripe.subscriptions.retrieve(sub.id)).status).toBe('active');
+  });
+
+  it('default_incomplete: the first invoice waits with a confirmation_secret; confirming its PaymentIntent activates and saves the card', async () => {
+    const customer = await stripe.customers.create({ email: 'elements@example.com' });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: catalog.monthly.id }],
+      payment_behavior: 'default_incomplete',
+      payment_settings: { save_default_payment_method: 'on_subscription' },
+      expand: ['latest_invoice.confirmation_secret', 'latest_invoice.payments'],
+    });
+    expect(sub.status).toBe('incomplete');
+    const invoice = sub.latest_invoice as Stripe.Invoice;
+    expect(invoice).toMatchObject({ status: 'open', amount_due: 1000, attempt_count: 0 });
+    const piId = (invoice.payments?.data[0]?.payment as { payment_intent: string }).payment_intent;
+    expect(invoice.confirmation_secret).toMatchObject({ type: 'payment_intent' });
+    expect(invoice.confirmation_secret?.client_secret.startsWith(`${piId}_secret_`)).toBe(true);
+    expect(await stripe.charges.list({ customer: customer.id })).toMatchObject({ data: [] });
+    const pi = await stripe.paymentIntents.confirm(piId, { payment_method: 'pm_card_visa' });
+    expect(pi.status).toBe('succeeded');
+    const active = await stripe.subscriptions.retrieve(sub.id);
+    expect(active).toMatchObject({ status: 'active', default_payment_method: pi.payment_method });
+    expect((await stripe.invoices.retrieve(invoice.id)).status).toBe('paid');
+    expect((await stripe.customers.listPaymentMethods(customer.id)).data.map((x) => x.id)).toEqual([pi.payment_method]);
+    await h.http('POST', `/_emulator/subscriptions/${sub.id}/advance`, {});
+    const renewed = await stripe.subscriptions.retrieve(sub.id, { expand: ['latest_invoice'] });
+    expect(renewed.status).toBe('active');
+    expect((renewed.latest_invoice as Stripe.Invoice).amount_paid).toBe(1000);
   });
 });
