@@ -18,6 +18,7 @@ import { registerSubscriptionCreate } from './subscription-create.js';
 import { registerInvoiceItems } from './invoice-items.js';
 import { registerDraftInvoices } from './draft-invoices.js';
 import { registerCoupons } from './coupons.js';
+import { registerInvoicePayments } from './invoice-payments.js';
 import { registerBillingPortalConfigurations } from './billing-portal-configurations.js';
 
 export function registerApiRoutes(r: Router): void {
@@ -40,5 +41,6 @@ export function registerApiRoutes(r: Router): void {
   registerInvoiceItems(r);
   registerDraftInvoices(r);
   registerCoupons(r);
+  registerInvoicePayments(r);
   registerBillingPortalConfigurations(r);
 }

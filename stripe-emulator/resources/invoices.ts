@@ -8,30 +8,18 @@ import { applyPaymentStatus } from '../billing/subscriptions.js';
 import { attachCard } from '../billing/cards.js';
 import { finalizeDraft } from '../billing/standalone-invoices.js';
 import { confirmationSecret } from '../billing/incomplete-subscriptions.js';
+import { invoicePaymentsOf } from './invoice-payments.js';
 
 export function registerInvoices(r: Router): void {
   // `payments` is includable on invoices: the PaymentIntents that tried to pay it.
   registerVirtualField('invoice', 'payments', (ctx, obj) => {
     const id = String(obj.id);
-    const pis = (ctx.store.invoicePayments.get(id) ?? []).flatMap((piId) => {
-      const pi = ctx.store.get('payment_intents', piId);
-      return pi ? [pi] : [];
-    });
-    const data = pis.reverse().map((pi, i) => ({
-      id: `inpay_${pi.id.slice(3)}`,
-      object: 'invoice_payment',
-      amount_paid: pi.status === 'succeeded' ? pi.amount : null,
-      amount_requested: pi.amount,
-      created: pi.created,
-      currency: pi.currency,
-      invoice: id,
-      is_default: i === 0,
-      livemode: false,
-      payment: { type: 'payment_intent', payment_intent: pi.id },
-      status: pi.status === 'succeeded' ? 'paid' : 'open',
-      status_transitions: { canceled_at: null, paid_at: pi.status === 'succeeded' ? pi.created : null },
-    }));
-    return { object: 'list', data, has_more: false, url: `/v1/invoice_payments?invoice=${id}` };
+    return {
+      object: 'list',
+      data: invoicePaymentsOf(ctx, id),
+      has_more: false,
+      url: `/v1/invoice_payments?invoice=${id}`,
+    };
   });
   registerVirtualField('invoice', 'confirmation_secret', (ctx, obj) => confirmationSecret(ctx, String(obj.id)));
   r.add('GET', '/v1/invoices/:id', ({ ctx, path }) => mustGet(ctx, 'invoices', path[0] ?? '', 'invoice'));

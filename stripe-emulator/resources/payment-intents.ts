@@ -13,7 +13,7 @@ import { mustGet } from './util.js';
 import { accept } from './accept.js';
 
 const CREATE =
-  'amount currency customer description metadata receipt_email payment_method confirm off_session setup_future_usage capture_method allowed_payment_method_types automatic_payment_methods return_url error_on_requires_action statement_descriptor_suffix';
+  'amount currency customer description metadata receipt_email payment_method confirm off_session setup_future_usage capture_method allowed_payment_method_types automatic_payment_methods return_url error_on_requires_action';
 const UPDATE =
   'amount currency customer description metadata receipt_email payment_method setup_future_usage capture_method';
 const CONFIRM =
@@ -102,7 +102,9 @@ function applyFields(ctx: Ctx, pi: Stripe.PaymentIntent, p: Params): void {
 }
 
 function confirm(ctx: Ctx, pi: Stripe.PaymentIntent, p: Params): Stripe.PaymentIntent {
-  const offSession = p.bool('off_session') ?? (p.has('off_session') && p.str('off_session') !== 'false');
+  // `off_session` is a boolean, or on create `one_off` / `recurring`; either way the customer is away.
+  const rawOff = p.oneOf('off_session', ['true', 'false', 'one_off', 'recurring'] as const);
+  const offSession = rawOff !== undefined && rawOff !== 'false';
   if (!['requires_payment_method', 'requires_confirmation', 'requires_action'].includes(pi.status)) {
     throw invalidRequest(
       `This PaymentIntent's status is ${pi.status}, but it must be one of requires_payment_method, requires_confirmation, or requires_action to be confirmed.`,

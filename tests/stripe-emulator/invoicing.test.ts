@@ -62,6 +62,10 @@ describe('invoice items and draft invoices', () => {
     const paid = await stripe.invoices.pay(invoice.id, { expand: ['payments'] });
     expect(paid).toMatchObject({ status: 'paid', amount_paid: 700 });
     expect(paid.payments?.data[0]).toMatchObject({ status: 'paid', amount_paid: 700 });
+    const payments = await stripe.invoicePayments.list({ invoice: invoice.id });
+    expect(payments.data).toHaveLength(1);
+    expect(payments.data[0]).toMatchObject({ object: 'invoice_payment', invoice: invoice.id, status: 'paid' });
+    expect((await stripe.invoicePayments.retrieve(payments.data[0]!.id)).amount_paid).toBe(700);
     const types = await recentTypes();
     for (const t of [
       'invoiceitem.created',

@@ -72,6 +72,8 @@ beforeAll(async () => {
   samples.Invoice = invoice;
   samples.Discount = invoice.discounts[0];
   samples.InvoiceLineItem = invoice.lines.data[0];
+  await stripe.invoices.pay(inv.id);
+  samples.InvoicePayment = (await stripe.invoicePayments.list({ invoice: inv.id })).data[0];
   samples.Subscription = await stripe.subscriptions.create({
     customer: customer.id,
     items: [{ price: catalog.monthly.id }],
@@ -94,6 +96,7 @@ const TYPES: Array<[string, string]> = [
   ['Invoice', 'Invoices.d.ts'],
   ['InvoiceLineItem', 'InvoiceLineItems.d.ts'],
   ['Discount', 'Discounts.d.ts'],
+  ['InvoicePayment', 'InvoicePayments.d.ts'],
   ['Subscription', 'Subscriptions.d.ts'],
   ['Configuration', 'BillingPortal/Configurations.d.ts'],
   ['DeletedCustomer', 'Customers.d.ts'],
