@@ -72,4 +72,47 @@ describe('billing portal configurations', () => {
       ]),
     );
   });
+
+  it('the hosted portal follows the configuration: no cancel or switch when those features are off', async () => {
+    const product = await stripe.products.create({ name: 'Plan' });
+    const monthly = await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 1000,
+      recurring: { interval: 'month' },
+      lookup_key: 'plan_monthly',
+    });
+    await stripe.prices.create({
+      product: product.id,
+      currency: 'usd',
+      unit_amount: 10000,
+      recurring: { interval: 'year' },
+      lookup_key: 'plan_annual',
+    });
+    const customer = await stripe.customers.create({ email: 'locked@example.com' });
+    const card = await stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
+    const sub = await stripe.subscriptions.create({
+      customer: customer.id,
+      items: [{ price: monthly.id }],
+      default_payment_method: card.id,
+    });
+    const locked = await stripe.billingPortal.configurations.create({
+      features: { invoice_history: { enabled: true } },
+    });
+    const session = await stripe.billingPortal.sessions.create({ customer: customer.id, configuration: locked.id });
+    const html = await (await fetch(session.url)).text();
+    expect(html).toContain('Current plan');
+    expect(html).not.toContain('Cancel subscription');
+    expect(html).not.toContain('Switch to annual');
+    const refused = await fetch(`${session.url}/subscriptions/${sub.id}/cancel`, {
+      method: 'POST',
+      redirect: 'manual',
+    });
+    expect(refused.status).toBe(403);
+    expect((await stripe.subscriptions.retrieve(sub.id)).cancel_at_period_end).toBe(false);
+    const open = await stripe.billingPortal.sessions.create({ customer: customer.id });
+    const full = await (await fetch(open.url)).text();
+    expect(full).toContain('Cancel subscription');
+    expect(full).toContain('Switch to annual');
+  });
 });
