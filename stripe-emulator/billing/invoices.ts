@@ -5,6 +5,7 @@ import { decimalString } from '../resources/util.js';
 import { attemptPayment, type PaymentOutcome } from './payments.js';
 import { defaultCard } from './cards.js';
 import { applyInvoiceDiscounts } from './discounts.js';
+import { sweepPendingInvoiceItems } from './standalone-invoices.js';
 import { invoiceNeedsAuthentication, requireInvoiceAuthentication } from './invoice-authentication.js';
 import type { CardRecord } from '../state.js';
 
@@ -173,6 +174,8 @@ export function createInvoice(
     total_taxes: [],
     webhooks_delivered_at: null,
   };
+  // Only real subscriptions: API-built invoices (no subscription) pull pending items on request.
+  if (sub.id) sweepPendingInvoiceItems(ctx, invoice);
   if (sub.discounts?.length) {
     applyInvoiceDiscounts(ctx, invoice, sub);
     const discounted = applyBalance(invoice.total, startingBalance);

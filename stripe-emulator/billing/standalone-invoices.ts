@@ -71,6 +71,30 @@ export function recompute(ctx: Ctx, invoice: Stripe.Invoice, emit = true): void 
   if (emit && prev) ctx.emit('invoice.updated', invoice, prev);
 }
 
+/**
+ * Stripe adds a customer's pending invoice items (same currency) to the next invoice a subscription
+ * creates: how usage or one-off charges ride on a renewal.
+ */
+export function sweepPendingInvoiceItems(ctx: Ctx, invoice: Stripe.Invoice): void {
+  const items = ctx.store
+    .all('invoiceitems')
+    .filter((ii) => ii.customer === invoice.customer && ii.invoice === null && ii.currency === invoice.currency);
+  if (!items.length) return;
+  let added = 0;
+  for (const ii of items) {
+    ii.invoice = invoice.id;
+    invoice.lines.data.push(lineOf(ii, invoice.id));
+    added += ii.amount;
+  }
+  invoice.subtotal += added;
+  invoice.subtotal_excluding_tax = invoice.subtotal;
+  invoice.total += added;
+  invoice.total_excluding_tax = invoice.total;
+  const { amountDue } = applyBalance(invoice.total, invoice.starting_balance);
+  invoice.amount_due = amountDue;
+  invoice.amount_remaining = amountDue;
+}
+
 export function createDraftInvoice(
   ctx: Ctx,
   a: {

@@ -133,4 +133,23 @@ describe('invoice items and draft invoices', () => {
     const finalized = await stripe.invoices.finalizeInvoice(inv.id);
     expect(finalized).toMatchObject({ status: 'paid', amount_due: 0 });
   });
+
+  it('pending invoice items ride on the next subscription invoice (usage added to a renewal)', async () => {
+    const customer = await customerWithCard();
+    const sub = await stripe.subscriptions.create({ customer: customer.id, items: [{ price: catalog.monthly.id }] });
+    const usage = await stripe.invoiceItems.create({
+      customer: customer.id,
+      amount: 350,
+      currency: 'usd',
+      description: '35 extra stories',
+    });
+    const other = await stripe.invoiceItems.create({ customer: customer.id, amount: 100, currency: 'gbp' });
+    await h.http('POST', `/_emulator/subscriptions/${sub.id}/advance`, {});
+    const renewed = await stripe.subscriptions.retrieve(sub.id, { expand: ['latest_invoice'] });
+    const invoice = renewed.latest_invoice as Stripe.Invoice;
+    expect(invoice).toMatchObject({ billing_reason: 'subscription_cycle', total: 1350, amount_paid: 1350 });
+    expect(invoice.lines.data.map((l) => l.amount).sort()).toEqual([1000, 350].sort());
+    expect((await stripe.invoiceItems.retrieve(usage.id)).invoice).toBe(invoice.id);
+    expect((await stripe.invoiceItems.retrieve(other.id)).invoice).toBeNull();
+  });
 });
