@@ -3,7 +3,9 @@ import type { Ctx } from '../context.js';
 import type { CardRecord } from '../state.js';
 import { newSetupIntent } from './setup-intents.js';
 import { attachToCustomer } from '../resources/payment-methods.js';
-import { redeem } from './discounts.js';
+import { discountAmount, parseDiscounts, redeem } from './discounts.js';
+import { invalidRequest } from '../http/errors.js';
+import { Params } from '../http/params.js';
 import { createCustomer } from '../resources/customers.js';
 
 /** Checkout in `setup` mode owns a SetupIntent from creation, as on Stripe. */
@@ -51,15 +53,8 @@ export function completeSetupSession(
 
 /** Redeems a session's discounts when it completes (payment mode; subscriptions redeem their own). */
 export function redeemSessionDiscounts(ctx: Ctx, session: Stripe.Checkout.Session): void {
-  for (const d of session.discounts ?? []) {
-    const coupon = d.coupon ? ctx.store.get('coupons', d.coupon as string) : undefined;
-    const promo = d.promotion_code ? ctx.store.get('promotion_codes', d.promotion_code as string) : undefined;
-    if (!coupon) continue;
-    redeem(
-      ctx,
-      { coupon, promotionCode: promo ?? null },
-      { customer: (session.customer as string | null) ?? null, checkoutSession: session.id },
-    );
+  for (const choice of sessionDiscountChoices(ctx, session)) {
+    redeem(ctx, choice, { customer: (session.customer as string | null) ?? null, checkoutSession: session.id });
   }
 }
 
@@ -71,4 +66,33 @@ export function sessionDiscountChoices(ctx: Ctx, session: Stripe.Checkout.Sessio
     const coupon = couponId ? ctx.store.get('coupons', couponId) : undefined;
     return coupon ? [{ coupon, promotionCode: promo ?? null }] : [];
   });
+}
+
+/**
+ * A promotion code typed on the hosted page of a session with `allow_promotion_codes`: checked like
+ * Stripe checks it (active, not expired, redemptions left, customer and minimum rules) and applied to
+ * the session's totals; redeemed when the session completes.
+ */
+export function applyPromotionCode(ctx: Ctx, session: Stripe.Checkout.Session, code: string): void {
+  if (!session.allow_promotion_codes) {
+    throw invalidRequest('This Checkout Session does not accept promotion codes.', 'promotion_code');
+  }
+  const promo = ctx.store
+    .all('promotion_codes')
+    .find((x) => x.active && x.code.toLowerCase() === code.trim().toLowerCase());
+  if (!promo) throw invalidRequest('This code is invalid.', 'promotion_code', 'promotion_code_invalid');
+  const subtotal = session.amount_subtotal ?? 0;
+  const [choice] = parseDiscounts(ctx, [new Params({ promotion_code: promo.id }, 'discounts[0]')], {
+    customer: typeof session.customer === 'string' ? session.customer : null,
+    amount: subtotal,
+    currency: session.currency ?? 'usd',
+  });
+  const off = choice ? discountAmount(choice.coupon, subtotal) : 0;
+  session.discounts = [{ coupon: null, promotion_code: promo.id }];
+  const trial = (ctx.store.checkoutExtras.get(session.id)?.subscription_data?.trial_period_days ?? 0) > 0;
+  if (!trial) {
+    session.amount_total = subtotal - off;
+    if (session.total_details) session.total_details.amount_discount = off;
+  }
+  ctx.changed();
 }

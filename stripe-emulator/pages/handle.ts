@@ -3,7 +3,7 @@ import type { EmulatorCore } from '../emulator.js';
 import { parseBody } from '../http/body.js';
 import { Params } from '../http/params.js';
 import { sweepExpiredSessions } from '../billing/expiry.js';
-import { renderCheckout, submitCheckout } from './checkout.js';
+import { renderCheckout, submitCheckout, submitPromotionCode } from './checkout.js';
 import { flashFor, portalAction, renderPortal } from './portal.js';
 import { esc, money, page, sendHtml } from './html.js';
 import { answerChallenge, renderChallenge } from './three-d-secure.js';
@@ -31,6 +31,7 @@ export async function handlePages(
     if (!session) return sendHtml(res, 404, notFound('Checkout session'));
     if (method === 'GET' && !sub) return renderCheckout(ctx, res, session);
     if (method === 'POST' && !sub) return submitCheckout(ctx, res, session, form);
+    if (method === 'POST' && sub === 'promotion_code') return submitPromotionCode(ctx, res, session, form);
     if (method === 'POST' && sub === '3ds') {
       const outcome = form.str('action') === 'fail' ? 'fail' : 'complete';
       return submitCheckout(ctx, res, session, form, outcome);

@@ -11,7 +11,7 @@ import { newId } from '../ids.js';
 import type { Ctx } from '../context.js';
 import type { CheckoutExtras } from '../state.js';
 import { mustGet } from './util.js';
-import { KNOWN } from './known-params.js';
+import { refuseUnimplemented } from './known-params.js';
 import { priceProductId, unitAmountIn } from './prices.js';
 import { embeddedPrice, checkIntervals } from '../billing/subscriptions.js';
 import { expireSession } from '../billing/expiry.js';
@@ -99,7 +99,7 @@ function parseSubscriptionData(p: Params, mode: string): CheckoutExtras['subscri
 }
 
 export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Session {
-  p.allowOnly(KNOWN.checkoutSessionCreate);
+  refuseUnimplemented(p, 'checkoutSessionCreate');
   const mode = p.oneOf('mode', ['payment', 'subscription', 'setup'] as const);
   if (!mode) throw parameterMissing('mode');
   const customerId = p.str('customer');

@@ -62,6 +62,9 @@ export const IMPLEMENTED = {
     'billing_cycle_anchor cancel_at cancel_at_period_end cancellation_details default_payment_method description expand items metadata off_session payment_behavior proration_behavior proration_date trial_end',
   ),
   subscriptionCancel: words('cancellation_details expand invoice_now prorate'),
+  checkoutSessionCreate: words(
+    'allow_promotion_codes cancel_url client_reference_id currency customer customer_creation customer_email discounts expand expires_at line_items locale metadata mode payment_intent_data payment_method_collection subscription_data success_url',
+  ),
   subscriptionItemCreate: words(
     'subscription expand metadata payment_behavior price proration_behavior proration_date quantity',
   ),

@@ -168,6 +168,55 @@ describe('coupons and promotion codes', () => {
   });
 });
 
+describe('promotion codes typed at Checkout (allow_promotion_codes)', () => {
+  it('the hosted page applies a code to the total; the helper takes promotion_code; unimplemented Checkout parameters are refused', async () => {
+    const coupon = await stripe.coupons.create({ amount_off: 200, currency: 'gbp', duration: 'once' });
+    await stripe.promotionCodes.create({ promotion: { type: 'coupon', coupon: coupon.id }, code: 'WELCOME2' });
+    const session = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: catalog.credits.id, quantity: 1 }],
+      allow_promotion_codes: true,
+      success_url: 'https://shop.example/ok',
+    });
+    const page = await (await fetch(session.url!)).text();
+    expect(page).toContain('Promotion code');
+    const bad = await fetch(`${session.url}/promotion_code`, {
+      method: 'POST',
+      body: 'promotionCode=NOPE',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(await bad.text()).toContain('This code is invalid.');
+    const good = await fetch(`${session.url}/promotion_code`, {
+      method: 'POST',
+      body: 'promotionCode=welcome2',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+    });
+    expect(await good.text()).toContain('Promotion code applied');
+    const applied = await stripe.checkout.sessions.retrieve(session.id);
+    expect(applied).toMatchObject({ amount_total: 300, total_details: { amount_discount: 200 } });
+
+    const viaHelper = await stripe.checkout.sessions.create({
+      mode: 'payment',
+      line_items: [{ price: catalog.credits.id, quantity: 1 }],
+      allow_promotion_codes: true,
+      success_url: 'https://shop.example/ok',
+    });
+    const done = await h.http('POST', `/_emulator/checkout/sessions/${viaHelper.id}/complete`, {
+      promotion_code: 'WELCOME2',
+    });
+    expect(done.json).toMatchObject({ status: 'complete', amount_total: 300 });
+    expect((await stripe.paymentIntents.retrieve(done.json.payment_intent)).amount_received).toBe(300);
+    await expect(
+      stripe.checkout.sessions.create({
+        mode: 'payment',
+        line_items: [{ price: catalog.credits.id, quantity: 1 }],
+        billing_address_collection: 'required',
+        success_url: 'https://shop.example/ok',
+      }),
+    ).rejects.toMatchObject({ code: 'parameter_unsupported', param: 'billing_address_collection' });
+  });
+});
+
 describe('Checkout in setup mode', () => {
   it('saves the card on the customer through the session SetupIntent; declined cards fail', async () => {
     const customer = await stripe.customers.create({ email: 'setup@example.com' });
