@@ -112,3 +112,11 @@ describe('object shapes follow the stripe package for API 2026-10-28.endive', ()
     expect(keys.filter((k) => !required.includes(k) && !optional.includes(k))).toEqual([]);
   });
 });
+
+describe('generated parameter lists', () => {
+  it('match the installed stripe package (rerun scripts/stripe-emulator-params.ts after an upgrade)', async () => {
+    const { generateParamLists } = await import('../../scripts/stripe-emulator-params');
+    const { STRIPE_PARAMS } = await import('../../stripe-emulator/resources/stripe-params.generated');
+    expect(STRIPE_PARAMS).toEqual(generateParamLists());
+  });
+});
