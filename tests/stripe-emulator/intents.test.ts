@@ -431,3 +431,61 @@ describe('refunds of API payments', () => {
     });
   });
 });
+
+describe('adversarial: repeated and concurrent calls on money paths', () => {
+  it('two captures at once capture once; a refund after a partial capture is limited to what was captured', async () => {
+    const pi = await stripe.paymentIntents.create({
+      amount: 5000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      capture_method: 'manual',
+      allowed_payment_method_types: ['card'],
+      confirm: true,
+    });
+    const results = await Promise.allSettled([
+      stripe.paymentIntents.capture(pi.id, { amount_to_capture: 3000 }),
+      stripe.paymentIntents.capture(pi.id, { amount_to_capture: 3000 }),
+    ]);
+    expect(results.filter((r) => r.status === 'fulfilled')).toHaveLength(1);
+    expect(results.filter((r) => r.status === 'rejected')).toHaveLength(1);
+    const charge = await stripe.charges.retrieve(pi.latest_charge as string);
+    expect(charge).toMatchObject({ amount_captured: 3000, amount_refunded: 2000 });
+    await expect(stripe.refunds.create({ payment_intent: pi.id, amount: 3001 })).rejects.toMatchObject({
+      code: 'amount_too_large',
+    });
+    expect((await stripe.refunds.create({ payment_intent: pi.id })).amount).toBe(3000);
+  });
+
+  it('a succeeded intent cannot be confirmed again; the same confirm replayed with its key does not charge twice', async () => {
+    const pi = await stripe.paymentIntents.create({
+      amount: 1000,
+      currency: 'usd',
+      payment_method: 'pm_card_visa',
+      allowed_payment_method_types: ['card'],
+    });
+    const first = await stripe.paymentIntents.confirm(pi.id, {}, { idempotencyKey: `confirm-${pi.id}` });
+    const replay = await stripe.paymentIntents.confirm(pi.id, {}, { idempotencyKey: `confirm-${pi.id}` });
+    expect(replay.latest_charge).toBe(first.latest_charge);
+    await expect(stripe.paymentIntents.confirm(pi.id)).rejects.toMatchObject({
+      code: 'payment_intent_unexpected_state',
+    });
+    expect((await stripe.charges.list({ payment_intent: pi.id })).data).toHaveLength(1);
+  });
+
+  it('a declined attempt then a good card: two charges on one intent, one succeeded', async () => {
+    const e = await stripe.paymentIntents
+      .create({
+        amount: 1000,
+        currency: 'usd',
+        payment_method: 'pm_card_chargeDeclined',
+        allowed_payment_method_types: ['card'],
+        confirm: true,
+      })
+      .catch((err: Stripe.errors.StripeCardError) => err);
+    const pi = (e as Stripe.errors.StripeCardError).payment_intent as Stripe.PaymentIntent;
+    await stripe.paymentIntents.confirm(pi.id, { payment_method: 'pm_card_visa' });
+    const charges = await stripe.charges.list({ payment_intent: pi.id });
+    expect(charges.data.map((c) => c.status).sort()).toEqual(['failed', 'succeeded']);
+    expect((await stripe.paymentIntents.retrieve(pi.id)).amount_received).toBe(1000);
+  });
+});
