@@ -39,8 +39,9 @@ export function registerApiRoutes(r: Router): void {
   registerSetupIntents(r);
   registerSubscriptionCreate(r);
   registerInvoiceItems(r);
-  registerDraftInvoices(r);
   registerCoupons(r);
   registerInvoicePayments(r);
   registerBillingPortalConfigurations(r);
+  // Last: `POST /v1/invoices/:id` would otherwise shadow fixed paths such as /v1/invoices/create_preview.
+  registerDraftInvoices(r);
 }
