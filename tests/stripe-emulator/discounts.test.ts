@@ -165,6 +165,12 @@ describe('coupons and promotion codes', () => {
     await expect(create(minimum.id)).rejects.toMatchObject({ message: expect.stringContaining('minimum amount') });
     expect((await create(firstTime.id)).status).toBe('active');
     await expect(create(firstTime.id)).rejects.toMatchObject({ message: expect.stringContaining('first-time') });
+    const single = await stripe.promotionCodes.create({
+      promotion: { type: 'coupon', coupon: coupon.id },
+      max_redemptions: 1,
+    });
+    expect((await create(single.id)).status).toBe('active');
+    await expect(create(single.id)).rejects.toMatchObject({ message: expect.stringContaining('fully redeemed') });
   });
 });
 
