@@ -44,9 +44,15 @@ export interface BillingBook {
   trialWillEndSent: Record<string, number>;
   /** subscription id -> outcome forced on its next renewal payment by the advance test helper */
   forcedRenewalOutcome: Record<string, 'paid' | 'failed'>;
+  /** payment / setup intent id -> the return_url of its last confirmation (3-D Secure redirects) */
+  intentReturnUrls: Record<string, string>;
 }
 
-export const emptyBillingBook = (): BillingBook => ({ trialWillEndSent: {}, forcedRenewalOutcome: {} });
+export const emptyBillingBook = (): BillingBook => ({
+  trialWillEndSent: {},
+  forcedRenewalOutcome: {},
+  intentReturnUrls: {},
+});
 
 export interface IdempotencyRecord {
   fingerprint: string;
@@ -70,6 +76,14 @@ export interface Collections {
   events: Stripe.Event;
   test_clocks: Stripe.TestHelpers.TestClock;
   payment_methods: Stripe.PaymentMethod;
+  deleted_customers: Stripe.DeletedCustomer;
+  setup_intents: Stripe.SetupIntent;
+  invoiceitems: Stripe.InvoiceItem;
+  coupons: Stripe.Coupon;
+  promotion_codes: Stripe.PromotionCode;
+  billing_portal_configurations: Stripe.BillingPortal.Configuration;
+  discounts: Stripe.Discount;
+  deleted_coupons: Stripe.Coupon;
 }
 export type CollectionName = keyof Collections;
 
@@ -88,6 +102,14 @@ const COLLECTIONS: CollectionName[] = [
   'events',
   'test_clocks',
   'payment_methods',
+  'deleted_customers',
+  'setup_intents',
+  'invoiceitems',
+  'coupons',
+  'promotion_codes',
+  'billing_portal_configurations',
+  'discounts',
+  'deleted_coupons',
 ];
 
 interface Snapshot {

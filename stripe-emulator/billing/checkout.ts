@@ -7,6 +7,7 @@ import { attachCard, cardBehavior, normalizeCardNumber, saveCard } from './cards
 import { attemptPayment, newPaymentIntent } from './payments.js';
 import { createSubscription } from './subscriptions.js';
 import type { CardRecord } from '../state.js';
+import { completeSetupSession, redeemSessionDiscounts, sessionDiscountChoices } from './checkout-setup.js';
 
 export interface CheckoutPayment {
   card: string;
@@ -107,7 +108,19 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
     return { kind: 'failed', session, code, message, declineCode, paymentIntent: pi };
   };
 
-  if (session.mode === 'payment') {
+  if (session.mode === 'setup') {
+    // Saving a card checks it: a card the issuer always declines, or a failed challenge, fails.
+    if (authFailed)
+      return fail(
+        'setup_intent_authentication_failure',
+        'We are unable to authenticate your payment method.',
+        undefined,
+        null,
+      );
+    if (behavior.kind === 'decline' && behavior.decline !== 'insufficient_funds')
+      return fail(behavior.code, behavior.message, behavior.decline, null);
+    completeSetupSession(ctx, session, card as CardRecord, email, pay.name ?? null);
+  } else if (session.mode === 'payment') {
     const existingPi = session.payment_intent
       ? ctx.store.get('payment_intents', session.payment_intent as string)
       : undefined;
@@ -134,6 +147,7 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
     if (customer && card) setDefaultCard(ctx, customer, card);
     session.customer = customer?.id ?? null;
     session.payment_status = 'paid';
+    redeemSessionDiscounts(ctx, session);
   } else {
     // Subscription mode: a card that cannot pay never yields a subscription.
     if (behavior.kind === 'decline' || authFailed || (!trial && behavior.kind === 'attach_ok_charge_fails')) {
@@ -174,6 +188,7 @@ export function completeCheckout(ctx: Ctx, session: Stripe.Checkout.Session, pay
       billingMode: sd?.billing_mode ?? 'flexible',
       defaultPaymentMethod: card?.id ?? null,
       description: sd?.description ?? null,
+      discounts: sessionDiscountChoices(ctx, session),
     });
     session.customer = customer.id;
     session.subscription = sub.id;

@@ -4,6 +4,10 @@ import { newId } from '../ids.js';
 import { decimalString } from '../resources/util.js';
 import { attemptPayment, type PaymentOutcome } from './payments.js';
 import { defaultCard } from './cards.js';
+import { applyInvoiceDiscounts } from './discounts.js';
+import { sweepPendingInvoiceItems } from './standalone-invoices.js';
+import { invoiceNeedsAuthentication, requireInvoiceAuthentication } from './invoice-authentication.js';
+import type { CardRecord } from '../state.js';
 
 export interface LineSpec {
   price: Stripe.Price;
@@ -170,6 +174,14 @@ export function createInvoice(
     total_taxes: [],
     webhooks_delivered_at: null,
   };
+  // Only real subscriptions: API-built invoices (no subscription) pull pending items on request.
+  if (sub.id) sweepPendingInvoiceItems(ctx, invoice);
+  if (sub.discounts?.length) {
+    applyInvoiceDiscounts(ctx, invoice, sub);
+    const discounted = applyBalance(invoice.total, startingBalance);
+    invoice.amount_due = discounted.amountDue;
+    invoice.amount_remaining = discounted.amountDue;
+  }
   ctx.store.put('invoices', invoice);
   ctx.emit('invoice.created', invoice);
   return invoice;
@@ -240,7 +252,7 @@ function nextRetryAt(ctx: Ctx, invoice: Stripe.Invoice): number | null {
   return null;
 }
 
-function markPaid(ctx: Ctx, invoice: Stripe.Invoice, amountPaid = invoice.amount_due): void {
+export function markPaid(ctx: Ctx, invoice: Stripe.Invoice, amountPaid = invoice.amount_due): void {
   invoice.status = 'paid';
   invoice.amount_paid = amountPaid;
   invoice.amount_remaining = 0;
@@ -271,7 +283,18 @@ export function payInvoice(
     markPaid(ctx, invoice, 0);
     return null;
   }
-  const card = customer ? defaultCard(ctx, customer) : null;
+  // The invoice's own default_payment_method first; then the customer's default card, and the
+  // subscription's default_payment_method only when the customer has none (Stripe ranks the
+  // subscription's first; kept this way so a card the customer saves later pays retries, see README).
+  const subId = invoice.parent?.subscription_details?.subscription;
+  const subCard = typeof subId === 'string' ? ctx.store.get('subscriptions', subId)?.default_payment_method : null;
+  const cardById = (id: unknown) => (typeof id === 'string' ? ctx.store.cards.get(id) : undefined);
+  const card =
+    cardById(invoice.default_payment_method) ??
+    (customer ? defaultCard(ctx, customer) : null) ??
+    cardById(subCard) ??
+    null;
+  if (invoiceNeedsAuthentication(card)) return requireInvoiceAuthentication(ctx, invoice, card as CardRecord);
   const outcome = attemptPayment(ctx, {
     amount: invoice.amount_due,
     currency: invoice.currency,

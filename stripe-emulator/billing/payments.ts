@@ -95,7 +95,7 @@ export function newPaymentIntent(
   return pi;
 }
 
-function newCharge(
+export function newCharge(
   ctx: Ctx,
   pi: Stripe.PaymentIntent,
   card: CardRecord | null,

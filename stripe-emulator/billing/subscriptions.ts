@@ -1,4 +1,6 @@
 import type Stripe from 'stripe';
+import { redeem, type DiscountChoice } from './discounts.js';
+import { openFirstInvoice } from './incomplete-subscriptions.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import { newId } from '../ids.js';
@@ -142,6 +144,13 @@ export interface CreateSubscriptionInput {
   billingMode: 'classic' | 'flexible';
   defaultPaymentMethod: string | null;
   description: string | null;
+  /** An exact trial end (the API's `trial_end`); wins over trialDays. */
+  trialEnd?: number | null;
+  /** Coupons / promotion codes to redeem on the subscription before its first invoice. */
+  discounts?: DiscountChoice[];
+  /** payment_behavior=default_incomplete: finalize the first invoice but leave its payment to the caller. */
+  leaveFirstPaymentOpen?: boolean;
+  saveDefaultPaymentMethod?: 'off' | 'on_subscription';
 }
 
 /** Classic billing needs one interval for all items; flexible allows mixing (yearly plan + monthly add-on). */
@@ -162,7 +171,7 @@ export function createSubscription(
 ): { sub: Stripe.Subscription; outcome: PaymentOutcome | null } {
   const now = ctx.store.now();
   const id = newId('sub');
-  const trialEnd = input.trialDays ? now + input.trialDays * 86_400 : null;
+  const trialEnd = input.trialEnd ?? (input.trialDays ? now + input.trialDays * 86_400 : null);
   checkIntervals(
     input.billingMode,
     input.items.map((i) => i.price),
@@ -218,7 +227,11 @@ export function createSubscription(
     next_pending_invoice_item_invoice: null,
     on_behalf_of: null,
     pause_collection: null,
-    payment_settings: { payment_method_options: null, payment_method_types: null, save_default_payment_method: 'off' },
+    payment_settings: {
+      payment_method_options: null,
+      payment_method_types: null,
+      save_default_payment_method: input.saveDefaultPaymentMethod ?? 'off',
+    },
     pending_invoice_item_interval: null,
     pending_setup_intent: null,
     pending_update: null,
@@ -232,6 +245,9 @@ export function createSubscription(
     trial_start: trialEnd ? now : null,
   };
   ctx.store.put('subscriptions', sub);
+  sub.discounts = (input.discounts ?? []).map(
+    (d) => redeem(ctx, d, { customer: input.customer, subscription: sub.id }).id,
+  );
   const lines = items.map((item) =>
     trialEnd
       ? {
@@ -244,7 +260,11 @@ export function createSubscription(
   ctx.emit('customer.subscription.created', sub);
   // trial_will_end comes three days before the trial ends, or at once for a shorter trial.
   if (trialEnd && trialEnd - now <= TRIAL_WILL_END_NOTICE_SECONDS) sendTrialWillEnd(ctx, sub);
-  const { outcome } = billNow(ctx, sub, [...lines, ...takePendingLines(ctx, sub)], 'subscription_create');
+  const firstLines = [...lines, ...takePendingLines(ctx, sub)];
+  const { outcome } =
+    input.leaveFirstPaymentOpen && !trialEnd
+      ? openFirstInvoice(ctx, sub, firstLines)
+      : billNow(ctx, sub, firstLines, 'subscription_create');
   if (!trialEnd) {
     const before = structuredClone(sub);
     sub.status = outcome && outcome.error ? 'incomplete' : 'active';

@@ -7,6 +7,7 @@ import { Params } from '../http/params.js';
 import { Router } from '../http/router.js';
 import { mustGet } from '../resources/util.js';
 import { completeCheckout } from '../billing/checkout.js';
+import { applyPromotionCode } from '../billing/checkout-setup.js';
 import { advanceSubscription } from '../billing/subscriptions.js';
 import { advanceClock, advanceToNextRenewal } from '../billing/clock.js';
 import { sweepExpiredSessions } from '../billing/expiry.js';
@@ -22,6 +23,8 @@ function helperRoutes(core: EmulatorCore): Router {
   r.add('GET', '/_emulator/health', () => ({ ok: true }));
   r.add('POST', '/_emulator/checkout/sessions/:id/complete', ({ ctx, path, params: p }) => {
     const session = mustGet(ctx, 'checkout_sessions', path[0] ?? '', 'session');
+    const code = p.str('promotion_code');
+    if (code) applyPromotionCode(ctx, session, code);
     const result = completeCheckout(ctx, session, {
       // An explicitly empty card means "no card" (trials with payment_method_collection=if_required).
       card: p.has('card') ? (p.str('card') ?? '') : '4242424242424242',

@@ -10,6 +10,7 @@ export interface StripeErrorBody {
   doc_url?: string;
   decline_code?: string;
   payment_intent?: unknown;
+  setup_intent?: unknown;
 }
 
 export class ApiError extends Error {

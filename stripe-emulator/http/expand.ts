@@ -37,6 +37,14 @@ function expandInto(ctx: Ctx, node: unknown, segments: string[], fullPath: strin
     const found = ctx.store.findAny(value);
     if (!found) throw cannotExpand(fullPath);
     value = clone(found);
+  } else if (Array.isArray(value) && rest.length === 0) {
+    // A list of ids (e.g. an invoice's `discounts`) expands element by element.
+    value = value.map((v) => {
+      if (typeof v !== 'string') return v;
+      const found = ctx.store.findAny(v);
+      if (!found) throw cannotExpand(fullPath);
+      return clone(found);
+    });
   } else if (value !== null && typeof value !== 'object') {
     throw cannotExpand(fullPath);
   }

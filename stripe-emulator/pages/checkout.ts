@@ -1,5 +1,6 @@
 import type { ServerResponse } from 'node:http';
 import type Stripe from 'stripe';
+import { applyPromotionCode } from '../billing/checkout-setup.js';
 import type { Ctx } from '../context.js';
 import type { Params } from '../http/params.js';
 import { ApiError } from '../http/errors.js';
@@ -36,6 +37,13 @@ function statusPage(title: string, message: string, link: string | null, linkTex
     title,
     `<h1>${esc(title)}</h1><p>${esc(message)}</p>${link ? `<p><a href="${esc(link)}">${esc(linkText)}</a></p>` : ''}`,
   );
+}
+
+/** Sessions with allow_promotion_codes offer a code field, as Stripe's page does. */
+function promotionForm(session: Stripe.Checkout.Session, action: string): string {
+  if (!session.allow_promotion_codes) return '';
+  const applied = session.discounts?.length ? '<p class="ok" role="status">Promotion code applied</p>' : '';
+  return `${applied}<form method="post" action="${action}/promotion_code" aria-label="Promotion code"><label for="promotionCode">Promotion code</label><input id="promotionCode" name="promotionCode"><button type="submit" class="secondary">Apply</button></form>`;
 }
 
 export function renderCheckout(ctx: Ctx, res: ServerResponse, session: Stripe.Checkout.Session): void {
@@ -87,9 +95,11 @@ export function renderCheckout(ctx: Ctx, res: ServerResponse, session: Stripe.Ch
   const cur = session.currency ?? 'usd';
   const button = trial
     ? 'Start trial'
-    : session.mode === 'subscription'
-      ? `Subscribe and pay ${money(session.amount_total ?? 0, cur)}`
-      : `Pay ${money(session.amount_total ?? 0, cur)}`;
+    : session.mode === 'setup'
+      ? 'Save card'
+      : session.mode === 'subscription'
+        ? `Subscribe and pay ${money(session.amount_total ?? 0, cur)}`
+        : `Pay ${money(session.amount_total ?? 0, cur)}`;
   const error = extras?.last_error ? `<p class="error" role="alert">${esc(extras.last_error)}</p>` : '';
   sendHtml(
     res,
@@ -112,6 +122,7 @@ ${error}
   <input id="billingName" name="billingName" autocomplete="cc-name">
   <button type="submit">${esc(button)}</button>
 </form>
+${promotionForm(session, action)}
 ${session.cancel_url ? `<p><a href="${esc(session.cancel_url)}">Cancel and return</a></p>` : ''}`,
     ),
   );
@@ -180,4 +191,20 @@ export function submitCheckout(
     }
     throw e;
   }
+}
+
+/** The page's Apply button: the code changes the session's total, or the page shows why not. */
+export function submitPromotionCode(ctx: Ctx, res: ServerResponse, session: Stripe.Checkout.Session, p: Params): void {
+  const back = `/checkout/${encodeURIComponent(session.id)}`;
+  const extras = ctx.store.checkoutExtras.get(session.id);
+  if (session.status !== 'open' || !extras) return redirect(res, back);
+  try {
+    applyPromotionCode(ctx, session, p.str('promotionCode') ?? '');
+    extras.last_error = null;
+  } catch (e) {
+    if (!(e instanceof ApiError)) throw e;
+    extras.last_error = e.body.message;
+  }
+  ctx.changed();
+  redirect(res, back);
 }

@@ -3,9 +3,10 @@ import type { EmulatorCore } from '../emulator.js';
 import { parseBody } from '../http/body.js';
 import { Params } from '../http/params.js';
 import { sweepExpiredSessions } from '../billing/expiry.js';
-import { renderCheckout, submitCheckout } from './checkout.js';
+import { renderCheckout, submitCheckout, submitPromotionCode } from './checkout.js';
 import { flashFor, portalAction, renderPortal } from './portal.js';
 import { esc, money, page, sendHtml } from './html.js';
+import { answerChallenge, renderChallenge } from './three-d-secure.js';
 
 const notFound = (what: string) =>
   page('Not found', `<h1>${esc(what)} not found</h1><p>Check the link and try again.</p>`);
@@ -30,10 +31,15 @@ export async function handlePages(
     if (!session) return sendHtml(res, 404, notFound('Checkout session'));
     if (method === 'GET' && !sub) return renderCheckout(ctx, res, session);
     if (method === 'POST' && !sub) return submitCheckout(ctx, res, session, form);
+    if (method === 'POST' && sub === 'promotion_code') return submitPromotionCode(ctx, res, session, form);
     if (method === 'POST' && sub === '3ds') {
       const outcome = form.str('action') === 'fail' ? 'fail' : 'complete';
       return submitCheckout(ctx, res, session, form, outcome);
     }
+  }
+  if (kind === '3ds' && id) {
+    if (method === 'GET') return renderChallenge(ctx, res, id);
+    return answerChallenge(ctx, res, id, form.str('action') === 'fail' ? 'fail' : 'complete');
   }
   if (kind === 'portal' && id) {
     const session = ctx.store.get('billing_portal_sessions', id);

@@ -27,14 +27,26 @@ export function siblingPrice(ctx: Ctx, price: Stripe.Price): Stripe.Price | null
   return null;
 }
 
-function subscriptionCard(ctx: Ctx, sessionId: string, sub: Stripe.Subscription): string {
+/** What the session's configuration lets the customer do; the built-in default allows both. */
+function portalFeatures(ctx: Ctx, session: Stripe.BillingPortal.Session): { cancel: boolean; update: boolean } {
+  const config = ctx.store.get('billing_portal_configurations', session.configuration as string);
+  if (!config) return { cancel: true, update: true };
+  return { cancel: config.features.subscription_cancel.enabled, update: config.features.subscription_update.enabled };
+}
+
+function subscriptionCard(
+  ctx: Ctx,
+  sessionId: string,
+  sub: Stripe.Subscription,
+  features: { cancel: boolean; update: boolean },
+): string {
   const base = `/portal/${encodeURIComponent(sessionId)}/subscriptions/${encodeURIComponent(sub.id)}`;
   const rows = sub.items.data
     .map((item) => {
       const product = ctx.store.get('products', priceProductId(item.price));
       const amount = unitAmountIn(ctx.store.get('prices', item.price.id) ?? item.price, sub.currency) ?? 0;
       const interval = item.price.recurring?.interval ?? '';
-      const sibling = siblingPrice(ctx, item.price);
+      const sibling = features.update ? siblingPrice(ctx, item.price) : null;
       const switchForm = sibling
         ? `<form method="post" action="${base}/switch"><input type="hidden" name="item" value="${esc(item.id)}"><button type="submit" class="secondary">Switch to ${sibling.recurring?.interval === 'year' ? 'annual' : 'monthly'} billing (${esc(money(unitAmountIn(sibling, sub.currency) ?? 0, sub.currency))} per ${esc(sibling.recurring?.interval ?? '')})</button></form>`
         : '';
@@ -48,9 +60,11 @@ function subscriptionCard(ctx: Ctx, sessionId: string, sub: Stripe.Subscription)
       : sub.status === 'trialing' && sub.trial_end
         ? `<p>Trial ends on ${esc(dateText(sub.trial_end))}</p>`
         : `<p>Renews on ${esc(dateText(periodEnd))}</p>`;
-  const actions = sub.cancel_at_period_end
-    ? `<form method="post" action="${base}/resume"><button type="submit">Renew subscription</button></form>`
-    : `<form method="post" action="${base}/cancel"><button type="submit" class="danger">Cancel subscription</button></form>`;
+  const actions = !features.cancel
+    ? ''
+    : sub.cancel_at_period_end
+      ? `<form method="post" action="${base}/resume"><button type="submit">Renew subscription</button></form>`
+      : `<form method="post" action="${base}/cancel"><button type="submit" class="danger">Cancel subscription</button></form>`;
   return `<section class="sub" aria-label="Subscription ${esc(sub.id)}"><h2>Current plan</h2><p>Status: <span data-testid="status">${esc(sub.status)}</span></p><ul>${rows}</ul>${status}${actions}</section>`;
 }
 
@@ -65,7 +79,7 @@ export function renderPortal(
     .all('subscriptions')
     .filter((s) => s.customer === session.customer && s.status !== 'canceled' && s.status !== 'incomplete_expired');
   const list = subs.length
-    ? subs.map((s) => subscriptionCard(ctx, session.id, s)).join('')
+    ? subs.map((s) => subscriptionCard(ctx, session.id, s, portalFeatures(ctx, session))).join('')
     : '<p>You have no active subscriptions.</p>';
   sendHtml(
     res,
@@ -99,6 +113,10 @@ export function portalAction(
   const sub = ctx.store.get('subscriptions', subId);
   if (!sub || sub.customer !== session.customer)
     return sendHtml(res, 404, page('Not found', '<h1>Subscription not found</h1>'));
+  const features = portalFeatures(ctx, session);
+  if (((action === 'cancel' || action === 'resume') && !features.cancel) || (action === 'switch' && !features.update)) {
+    return sendHtml(res, 403, page('Not allowed', '<h1>This portal does not allow that change</h1>'));
+  }
   try {
     if (action === 'cancel' || action === 'resume') {
       const before = structuredClone(sub);

@@ -1,4 +1,6 @@
 import type Stripe from 'stripe';
+import { discountAmount, parseDiscounts } from '../billing/discounts.js';
+import { checkoutSetupIntent } from '../billing/checkout-setup.js';
 import type { Router } from '../http/router.js';
 import type { Params } from '../http/params.js';
 import { mergeMetadata } from '../http/params.js';
@@ -9,7 +11,7 @@ import { newId } from '../ids.js';
 import type { Ctx } from '../context.js';
 import type { CheckoutExtras } from '../state.js';
 import { mustGet } from './util.js';
-import { KNOWN } from './known-params.js';
+import { refuseUnimplemented } from './known-params.js';
 import { priceProductId, unitAmountIn } from './prices.js';
 import { embeddedPrice, checkIntervals } from '../billing/subscriptions.js';
 import { expireSession } from '../billing/expiry.js';
@@ -97,17 +99,22 @@ function parseSubscriptionData(p: Params, mode: string): CheckoutExtras['subscri
 }
 
 export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Session {
-  p.allowOnly(KNOWN.checkoutSessionCreate);
+  refuseUnimplemented(p, 'checkoutSessionCreate');
   const mode = p.oneOf('mode', ['payment', 'subscription', 'setup'] as const);
   if (!mode) throw parameterMissing('mode');
-  if (mode === 'setup') throw parameterInvalid('mode', 'The emulator supports `payment` and `subscription` modes.');
   const customerId = p.str('customer');
   const customerEmail = p.str('customer_email');
   if (customerId && customerEmail) {
     throw invalidRequest('You may only specify one of these parameters: customer, customer_email.', 'customer_email');
   }
   const customer = customerId ? mustGet(ctx, 'customers', customerId, 'customer') : null;
-  const { items, currency } = buildLineItems(ctx, p, mode, p.str('currency'));
+  if (mode === 'setup' && p.has('line_items')) {
+    throw invalidRequest('You cannot pass `line_items` in `setup` mode.', 'line_items');
+  }
+  const { items, currency } =
+    mode === 'setup'
+      ? { items: [], currency: p.str('currency')?.toLowerCase() ?? null }
+      : buildLineItems(ctx, p, mode, p.str('currency'));
   const subscriptionData = parseSubscriptionData(p, mode);
   if (mode === 'subscription')
     checkIntervals(
@@ -127,12 +134,27 @@ export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Sess
     );
   }
   const customerCreation = p.oneOf('customer_creation', ['always', 'if_required'] as const);
-  if (customerCreation && mode !== 'payment')
-    throw invalidRequest('`customer_creation` can only be used in `payment` mode.', 'customer_creation');
+  if (customerCreation && mode === 'subscription')
+    throw invalidRequest('`customer_creation` can only be used in `payment` and `setup` mode.', 'customer_creation');
   const clientRef = p.str('client_reference_id');
   if (clientRef && clientRef.length > 200) throw parameterInvalid('client_reference_id');
   const subtotal = items.reduce((s, i) => s + i.amount_subtotal, 0);
   const trial = subscriptionData?.trial_period_days ?? null;
+  if (p.has('discounts') && p.bool('allow_promotion_codes')) {
+    throw invalidRequest(
+      'You may only specify one of these parameters: allow_promotion_codes, discounts.',
+      'discounts',
+    );
+  }
+  const discountChoices =
+    mode === 'setup'
+      ? []
+      : parseDiscounts(ctx, p.list('discounts'), {
+          customer: customer?.id ?? null,
+          amount: subtotal,
+          currency: currency ?? 'usd',
+        });
+  const amountOff = trial ? 0 : discountChoices.reduce((off, d) => off + discountAmount(d.coupon, subtotal - off), 0);
   const id = newId('cs_test', 58);
   const session: Stripe.Checkout.Session = {
     id,
@@ -141,8 +163,8 @@ export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Sess
     after_expiration: null,
     allow_promotion_codes: p.bool('allow_promotion_codes') ?? null,
     allowed_payment_method_types: null,
-    amount_subtotal: subtotal,
-    amount_total: trial ? 0 : subtotal,
+    amount_subtotal: mode === 'setup' ? null : subtotal,
+    amount_total: mode === 'setup' ? null : trial ? 0 : subtotal - amountOff,
     automatic_tax: { enabled: false, liability: null, provider: null, status: null },
     billing_address_collection: p.oneOf('billing_address_collection', ['auto', 'required'] as const) ?? null,
     cancel_url: p.str('cancel_url') ?? null,
@@ -158,7 +180,7 @@ export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Sess
     custom_text: { after_submit: null, shipping_address: null, submit: null, terms_of_service_acceptance: null },
     customer: customer?.id ?? null,
     customer_account: null,
-    customer_creation: mode === 'payment' && !customer ? (customerCreation ?? 'if_required') : null,
+    customer_creation: mode !== 'subscription' && !customer ? (customerCreation ?? 'if_required') : null,
     customer_details: customer
       ? {
           address: null,
@@ -172,7 +194,7 @@ export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Sess
         }
       : null,
     customer_email: customerEmail ?? null,
-    discounts: [],
+    discounts: discountChoices.map((d) => ({ coupon: d.coupon.id, promotion_code: d.promotionCode?.id ?? null })),
     expires_at: expiresAt,
     integration_identifier: null,
     invoice: null,
@@ -210,7 +232,7 @@ export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Sess
     phone_number_collection: { enabled: false },
     recovered_from: null,
     saved_payment_method_options: null,
-    setup_intent: null,
+    setup_intent: mode === 'setup' ? checkoutSetupIntent(ctx, customer?.id ?? null).id : null,
     shipping_address_collection: null,
     shipping_cost: null,
     shipping_options: [],
@@ -218,7 +240,7 @@ export function createCheckoutSession(ctx: Ctx, p: Params): Stripe.Checkout.Sess
     submit_type: null,
     subscription: null,
     success_url: p.str('success_url') ?? null,
-    total_details: { amount_discount: 0, amount_shipping: 0, amount_tax: 0 },
+    total_details: mode === 'setup' ? null : { amount_discount: amountOff, amount_shipping: 0, amount_tax: 0 },
     ui_mode: 'hosted',
     url: `${ctx.baseUrl}/checkout/${id}`,
     wallet_options: null,

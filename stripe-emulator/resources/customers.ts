@@ -8,6 +8,10 @@ import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import { mustGet } from './util.js';
 import { refuseUnimplemented } from './known-params.js';
+import { invalidRequest, resourceMissing } from '../http/errors.js';
+import { cancelNow } from '../billing/subscriptions.js';
+import { resolvePaymentMethod } from '../billing/test-payment-methods.js';
+import { attachToCustomer } from './payment-methods.js';
 
 export function createCustomer(
   ctx: Ctx,
@@ -64,14 +68,67 @@ function applyUpdate(ctx: Ctx, customer: Stripe.Customer, p: Params): void {
   const balance = p.int('balance');
   if (balance !== undefined) customer.balance = balance;
   customer.metadata = mergeMetadata(customer.metadata, p.metadata());
+  setInvoiceSettings(ctx, customer, p);
   const prev = diff(before, customer);
   if (prev) ctx.emit('customer.updated', customer, prev);
 }
 
+/** `invoice_settings[default_payment_method]`: the card invoices and renewals charge. */
+function setInvoiceSettings(ctx: Ctx, customer: Stripe.Customer, p: Params): void {
+  const settings = p.obj('invoice_settings');
+  if (!settings) return;
+  settings.allowOnly(['default_payment_method']);
+  const pmId = settings.nullableStr('default_payment_method');
+  if (pmId === undefined) return;
+  if (pmId === null) {
+    customer.invoice_settings.default_payment_method = null;
+    ctx.store.defaultCards.delete(customer.id);
+    return;
+  }
+  const pm = ctx.store.get('payment_methods', pmId);
+  if (!pm) throw resourceMissing('PaymentMethod', pmId, 'invoice_settings[default_payment_method]');
+  if (pm.customer !== customer.id) {
+    throw invalidRequest(
+      `The customer does not have a payment method with the ID ${pmId}. The payment method must be attached to the customer.`,
+      'invoice_settings[default_payment_method]',
+      'resource_missing',
+    );
+  }
+  customer.invoice_settings.default_payment_method = pmId;
+  ctx.store.defaultCards.set(customer.id, pmId);
+}
+
+/** DELETE: Stripe cancels the customer's subscriptions at once and answers a deleted stub. */
+function deleteCustomer(ctx: Ctx, customer: Stripe.Customer): Stripe.DeletedCustomer {
+  for (const sub of ctx.store.all('subscriptions')) {
+    if (sub.customer === customer.id && sub.status !== 'canceled' && sub.status !== 'incomplete_expired') {
+      cancelNow(ctx, sub);
+    }
+  }
+  for (const pm of ctx.store.all('payment_methods')) {
+    if (pm.customer !== customer.id) continue;
+    pm.customer = null;
+    const card = ctx.store.cards.get(pm.id);
+    if (card) card.customer = null;
+  }
+  ctx.store.defaultCards.delete(customer.id);
+  ctx.store.delete('customers', customer.id);
+  const stub: Stripe.DeletedCustomer = { id: customer.id, object: 'customer', deleted: true };
+  ctx.store.put('deleted_customers', stub);
+  ctx.emit('customer.deleted', customer);
+  ctx.changed();
+  return stub;
+}
+
 export function registerCustomers(r: Router): void {
+  r.add('DELETE', '/v1/customers/:id', ({ ctx, path }) =>
+    deleteCustomer(ctx, mustGet(ctx, 'customers', path[0] ?? '')),
+  );
   r.add('POST', '/v1/customers', ({ ctx, params: p }) => {
     refuseUnimplemented(p, 'customerCreate');
-    return createCustomer(ctx, {
+    const pmId = p.str('payment_method');
+    const card = pmId ? resolvePaymentMethod(ctx, pmId, 'payment_method') : null;
+    const created = createCustomer(ctx, {
       email: p.nullableStr('email'),
       name: p.nullableStr('name'),
       description: p.nullableStr('description'),
@@ -79,8 +136,17 @@ export function registerCustomers(r: Router): void {
       balance: p.int('balance'),
       metadata: mergeMetadata(null, p.metadata()),
     });
+    if (card) attachToCustomer(ctx, card, created.id);
+    const before = structuredClone(created);
+    setInvoiceSettings(ctx, created, p);
+    const prev = diff(before, created);
+    if (prev) ctx.emit('customer.updated', created, prev);
+    return created;
   });
-  r.add('GET', '/v1/customers/:id', ({ ctx, path }) => mustGet(ctx, 'customers', path[0] ?? ''));
+  r.add('GET', '/v1/customers/:id', ({ ctx, path }) => {
+    const deleted = ctx.store.get('deleted_customers', path[0] ?? '');
+    return deleted ?? mustGet(ctx, 'customers', path[0] ?? '');
+  });
   r.add('POST', '/v1/customers/:id', ({ ctx, params, path }) => {
     const customer = mustGet(ctx, 'customers', path[0] ?? '');
     applyUpdate(ctx, customer, params);

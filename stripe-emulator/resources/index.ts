@@ -14,6 +14,14 @@ import { registerDisputes } from './disputes.js';
 import { registerBillingPortal } from './billing-portal.js';
 import { registerTestClocks } from './test-clocks.js';
 import { registerPaymentMethods } from './payment-methods.js';
+import { registerPaymentIntents } from './payment-intents.js';
+import { registerSetupIntents } from './setup-intents.js';
+import { registerSubscriptionCreate } from './subscription-create.js';
+import { registerInvoiceItems } from './invoice-items.js';
+import { registerDraftInvoices } from './draft-invoices.js';
+import { registerCoupons } from './coupons.js';
+import { registerInvoicePayments } from './invoice-payments.js';
+import { registerBillingPortalConfigurations } from './billing-portal-configurations.js';
 
 export function registerApiRoutes(r: Router): void {
   registerProducts(r);
@@ -31,4 +39,13 @@ export function registerApiRoutes(r: Router): void {
   registerBillingPortal(r);
   registerTestClocks(r);
   registerPaymentMethods(r);
+  registerPaymentIntents(r);
+  registerSetupIntents(r);
+  registerSubscriptionCreate(r);
+  registerInvoiceItems(r);
+  registerCoupons(r);
+  registerInvoicePayments(r);
+  registerBillingPortalConfigurations(r);
+  // Last: `POST /v1/invoices/:id` would otherwise shadow fixed paths such as /v1/invoices/create_preview.
+  registerDraftInvoices(r);
 }

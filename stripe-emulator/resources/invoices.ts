@@ -6,31 +6,22 @@ import { cardDeclined, invalidRequest } from '../http/errors.js';
 import { payInvoice } from '../billing/invoices.js';
 import { applyPaymentStatus } from '../billing/subscriptions.js';
 import { attachCard } from '../billing/cards.js';
+import { finalizeDraft } from '../billing/standalone-invoices.js';
+import { confirmationSecret } from '../billing/incomplete-subscriptions.js';
+import { invoicePaymentsOf } from './invoice-payments.js';
 
 export function registerInvoices(r: Router): void {
   // `payments` is includable on invoices: the PaymentIntents that tried to pay it.
   registerVirtualField('invoice', 'payments', (ctx, obj) => {
     const id = String(obj.id);
-    const pis = (ctx.store.invoicePayments.get(id) ?? []).flatMap((piId) => {
-      const pi = ctx.store.get('payment_intents', piId);
-      return pi ? [pi] : [];
-    });
-    const data = pis.reverse().map((pi, i) => ({
-      id: `inpay_${pi.id.slice(3)}`,
-      object: 'invoice_payment',
-      amount_paid: pi.status === 'succeeded' ? pi.amount : null,
-      amount_requested: pi.amount,
-      created: pi.created,
-      currency: pi.currency,
-      invoice: id,
-      is_default: i === 0,
-      livemode: false,
-      payment: { type: 'payment_intent', payment_intent: pi.id },
-      status: pi.status === 'succeeded' ? 'paid' : 'open',
-      status_transitions: { canceled_at: null, paid_at: pi.status === 'succeeded' ? pi.created : null },
-    }));
-    return { object: 'list', data, has_more: false, url: `/v1/invoice_payments?invoice=${id}` };
+    return {
+      object: 'list',
+      data: invoicePaymentsOf(ctx, id),
+      has_more: false,
+      url: `/v1/invoice_payments?invoice=${id}`,
+    };
   });
+  registerVirtualField('invoice', 'confirmation_secret', (ctx, obj) => confirmationSecret(ctx, String(obj.id)));
   r.add('GET', '/v1/invoices/:id', ({ ctx, path }) => mustGet(ctx, 'invoices', path[0] ?? '', 'invoice'));
   r.add('GET', '/v1/invoices/:id/lines', ({ ctx, path, params, url }) =>
     paginate(mustGet(ctx, 'invoices', path[0] ?? '', 'invoice').lines.data, params, url),
@@ -39,6 +30,9 @@ export function registerInvoices(r: Router): void {
   r.add('POST', '/v1/invoices/:id/pay', ({ ctx, path, params: p }) => {
     p.allowOnly(['forgive', 'mandate', 'off_session', 'paid_out_of_band', 'payment_method', 'source']);
     const invoice = mustGet(ctx, 'invoices', path[0] ?? '', 'invoice');
+    // Paying a draft finalizes it first, as on Stripe.
+    if (invoice.status === 'draft') finalizeDraft(ctx, invoice);
+    if (invoice.status === 'paid' && invoice.amount_due === 0) return invoice;
     if (invoice.status !== 'open')
       throw invalidRequest(`Invoice is already ${invoice.status}.`, undefined, 'invoice_not_open');
     const pm = p.str('payment_method');

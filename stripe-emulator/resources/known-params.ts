@@ -56,12 +56,15 @@ export const KNOWN = {
  * refused: silently ignoring e.g. `proration_date` once made green tests bill differently from Stripe.
  */
 export const IMPLEMENTED = {
-  customerCreate: words('balance description email expand metadata name phone'),
-  customerUpdate: words('balance description email expand metadata name phone'),
+  customerCreate: words('balance description email expand invoice_settings metadata name payment_method phone'),
+  customerUpdate: words('balance description email expand invoice_settings metadata name phone'),
   subscriptionUpdate: words(
     'billing_cycle_anchor cancel_at cancel_at_period_end cancellation_details default_payment_method description expand items metadata off_session payment_behavior proration_behavior proration_date trial_end',
   ),
   subscriptionCancel: words('cancellation_details expand invoice_now prorate'),
+  checkoutSessionCreate: words(
+    'allow_promotion_codes cancel_url client_reference_id currency customer customer_creation customer_email discounts expand expires_at line_items locale metadata mode payment_intent_data payment_method_collection subscription_data success_url',
+  ),
   subscriptionItemCreate: words(
     'subscription expand metadata payment_behavior price proration_behavior proration_date quantity',
   ),

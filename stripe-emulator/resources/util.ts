@@ -18,6 +18,14 @@ const KIND: Record<CollectionName, string> = {
   events: 'event',
   test_clocks: 'test_helpers.test_clock',
   payment_methods: 'PaymentMethod',
+  deleted_customers: 'customer',
+  setup_intents: 'setupintent',
+  invoiceitems: 'invoiceitem',
+  coupons: 'coupon',
+  promotion_codes: 'promotion_code',
+  billing_portal_configurations: 'billing_portal.configuration',
+  discounts: 'discount',
+  deleted_coupons: 'coupon',
 };
 
 export function mustGet<K extends CollectionName>(ctx: Ctx, name: K, id: string, param = 'id'): Collections[K] {
