@@ -14,6 +14,7 @@ import { ClientAddressUnknown, clientAddress, trustBoundary } from '@/lib/http/c
 import { assertSignInAllowed, recordSignInFailure, recordSignInSuccess } from '@/lib/rate-limit';
 import { getAppContext } from '@/lib/server/context';
 import { configuredOAuthProviders } from './oauth-providers';
+import { safeText } from '@/lib/validation/text';
 
 class TooManyAttempts extends CredentialsSignin {
   code = 'rate_limited';
@@ -23,7 +24,8 @@ class UnknownClient extends CredentialsSignin {
   code = 'client_unknown';
 }
 
-const credentialsInput = z.object({ email: z.string().min(1).max(254), password: z.string().min(1).max(200) });
+// Hostile bytes (NUL, lone surrogates) in the address are refused here, before any query sees them.
+const credentialsInput = z.object({ email: safeText({ min: 1, max: 254 }), password: z.string().min(1).max(200) });
 
 /** OAuth users are stored and found by the same normalized address as password users. */
 function normalizingEmails(adapter: Adapter): Adapter {

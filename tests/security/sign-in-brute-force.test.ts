@@ -149,3 +149,23 @@ describe('sign-in brute force', () => {
     }
   });
 });
+
+describe('sign-in with hostile bytes', () => {
+  it('a NUL byte or a lone surrogate in the email is refused before any query, as wrong credentials', async () => {
+    const email = await victim();
+    // A failed query would be logged by Auth.js with its parameters (the address) on the console.
+    const logged: unknown[][] = [];
+    const spies = (['error', 'warn', 'log'] as const).map((level) =>
+      vi.spyOn(console, level).mockImplementation((...args: unknown[]) => void logged.push(args)),
+    );
+    try {
+      for (const hostile of [`${email}\u0000`, `vic\u0000tim@example.com`, `${email}\ud800`]) {
+        expect(await attemptSignIn(hostile, PASSWORD, fromSocket('192.0.2.77'))).toBe('wrong_credentials');
+      }
+    } finally {
+      spies.forEach((s) => s.mockRestore());
+    }
+    expect(JSON.stringify(logged)).not.toContain('example.com');
+    expect(await attemptSignIn(email, PASSWORD, fromSocket('192.0.2.77'))).toBe('signed_in');
+  });
+});
