@@ -156,22 +156,14 @@ export async function changeSubscription(
       if ((await packageForPrice(deps.db, item.price))?.packageType === 'subscription') planItem = item;
     }
     if (!planItem) throw new Conflict('The subscription has no plan item to change', 'no_plan_item');
-    try {
-      await deps.stripe.subscriptions.update(plan.stripeSubscriptionId, {
-        items: [{ id: planItem.id, price: target.stripePriceId! }],
-        proration_behavior: 'always_invoice',
-        payment_behavior: 'error_if_incomplete',
-        cancel_at_period_end: false,
-      });
-    } catch (err) {
-      // error_if_incomplete: a declined card leaves the subscription as it was; say why.
-      if ((err as { type?: string }).type === 'StripeCardError')
-        throw new Conflict(
-          `The payment for ${target.name} failed: ${(err as Error).message} Your plan has not changed.`,
-          'payment_failed',
-        );
-      throw err;
-    }
+    // error_if_incomplete: a declined card leaves the subscription as it was, and the card error
+    // reaches the client as 402 card_declined with Stripe's message (lib/http/error-response.ts).
+    await deps.stripe.subscriptions.update(plan.stripeSubscriptionId, {
+      items: [{ id: planItem.id, price: target.stripePriceId! }],
+      proration_behavior: 'always_invoice',
+      payment_behavior: 'error_if_incomplete',
+      cancel_at_period_end: false,
+    });
   }
   await mirror(deps, plan.stripeSubscriptionId);
   return getTeamPlanState(deps.db, teamId);

@@ -105,7 +105,7 @@ describe('POST /api/packages/user/subscription/preview', () => {
 });
 
 describe('a declined card on a plan change', () => {
-  it('answers 409 payment_failed with the decline and leaves the plan as it was', async () => {
+  it('answers 402 card_declined with the decline and leaves the plan as it was', async () => {
     const user = await createUserWithToken(h.t.db);
     await h.buy(user, 'professional_monthly', { trialDays: 3, card: '4000000000000341' });
     const sub = await h.t.db.query.subscriptions.findFirst({
@@ -120,7 +120,7 @@ describe('a declined card on a plan change', () => {
       }),
     );
     const body = (await res.json()) as { error: { code: string; message: string } };
-    expect([res.status, body.error.code]).toEqual([409, 'payment_failed']);
+    expect([res.status, body.error.code]).toEqual([402, 'card_declined']);
     expect(body.error.message).toMatch(/declined/i);
     const live = await h.app.stripe.subscriptions.retrieve(sub!.stripeSubscriptionId);
     expect(live.items.data[0]!.price.lookup_key).toBe('professional_monthly');
