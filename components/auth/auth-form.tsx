@@ -1,5 +1,6 @@
 'use client';
 
+import Link from 'next/link';
 import { useActionState } from 'react';
 import type { AuthFormState } from '@/lib/auth/actions';
 
@@ -19,10 +20,24 @@ export function AuthForm({
 }) {
   const [state, formAction, pending] = useActionState(action, { error: null, email });
   if (state.notice) {
+    // After sign-up the visitor signs in next; the link keeps where they were going (e.g. a purchase).
+    const signInHref = `/signin?callbackUrl=${encodeURIComponent(callbackUrl)}${
+      state.email ? `&email=${encodeURIComponent(state.email)}` : ''
+    }`;
     return (
-      <p role="status" data-testid="notice" className="rounded border border-emerald-200 bg-emerald-50 p-3 text-sm">
-        {state.notice}
-      </p>
+      <div className="space-y-4">
+        <p role="status" data-testid="notice" className="rounded border border-emerald-200 bg-emerald-50 p-3 text-sm">
+          {state.notice}
+        </p>
+        {mode === 'signup' && (
+          <Link
+            className="inline-block rounded-md bg-primary px-4 py-2 font-medium text-primary-foreground"
+            href={signInHref}
+          >
+            Sign in to continue
+          </Link>
+        )}
+      </div>
     );
   }
   return (

@@ -30,7 +30,11 @@ export function previewSubscriptionChange(
   const store = Object.create(ctx.store, { now: { value: () => at } }) as Ctx['store'];
   const pctx: Ctx = { ...ctx, store };
   const sub = structuredClone(live);
-  const lines: LineSpec[] = [];
+  // As changeSubscription: nothing is billed during a trial, so changes in it create no lines and
+  // an interval change keeps the trial (its new period starts when the trial ends).
+  const trialing = sub.status === 'trialing';
+  const collected: LineSpec[] = [];
+  const lines = { push: (...l: LineSpec[]) => (trialing ? 0 : collected.push(...l)) };
   let intervalChanged = false;
   for (const c of changes) {
     const item = c.id ? sub.items.data.find((i) => i.id === c.id) : undefined;
@@ -53,7 +57,7 @@ export function previewSubscriptionChange(
       item.price = embeddedPrice(newPrice);
       item.plan = planOf(newPrice);
       item.quantity = newQty;
-      if (changedInterval) {
+      if (changedInterval && !trialing) {
         const rec = requireRecurring(newPrice, `${c.param}[price]`);
         item.current_period_start = at;
         item.current_period_end = addInterval(at, rec.interval, rec.interval_count);
@@ -79,14 +83,14 @@ export function previewSubscriptionChange(
       current_period_end: peer ? peer.current_period_end : addInterval(at, rec.interval, rec.interval_count),
     };
     sub.items.data.push(created);
-    if (peer) lines.push(remainingTimeLine(pctx, sub, created));
+    if (peer || trialing) lines.push(remainingTimeLine(pctx, sub, created));
     else {
       lines.push(fullLine(pctx, sub, created));
       intervalChanged = true;
     }
   }
   const billNow = opts.proration === 'always_invoice' || intervalChanged;
-  let specs: LineSpec[] = opts.proration === 'none' ? lines.filter((l) => !l.proration) : lines;
+  let specs: LineSpec[] = opts.proration === 'none' ? collected.filter((l) => !l.proration) : collected;
   if (!billNow) {
     const pending: LineSpec[] = (ctx.store.pendingLines.get(sub.id) ?? []).flatMap((p) => {
       const price = ctx.store.get('prices', p.price);

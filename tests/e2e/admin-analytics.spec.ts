@@ -11,7 +11,7 @@ async function signInAsAdmin(page: Page, returnTo: string): Promise<void> {
 }
 
 async function buyFiftyCredits(page: Page): Promise<void> {
-  await page.goto('/?currency=gbp');
+  await page.goto('/pricing?currency=gbp');
   await page.getByRole('article', { name: '50 AI Stories', exact: true }).getByRole('button', { name: 'Buy' }).click();
   await expect(page).toHaveURL(new RegExp(`127\\.0\\.0\\.1:${STRIPE_PORT}/checkout/`));
   const email = page.getByLabel('Email');
@@ -21,7 +21,7 @@ async function buyFiftyCredits(page: Page): Promise<void> {
   await page.getByLabel('CVC').fill('123');
   await page.getByLabel('Name on card').fill('Demo Admin');
   await page.getByRole('button', { name: /^Pay/ }).click();
-  await expect(page).toHaveURL(/\/account\/purchases\?checkout=success/);
+  await expect(page).toHaveURL(/\/success\?session_id=cs_/);
 }
 
 test('a platform admin reads package analytics: charts, tables without JavaScript, URL filters and CSV', async ({

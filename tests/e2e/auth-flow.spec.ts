@@ -48,7 +48,7 @@ test('a visitor signs up, invites a member, creates an API token and uses it', a
   await expect(page.getByTestId('new-token')).toHaveCount(0);
 
   // The team subscribes to Business through Stripe Checkout, then creates the token.
-  await page.goto('/');
+  await page.goto('/pricing');
   await page.getByRole('article', { name: 'Business', exact: true }).getByRole('button', { name: 'Buy' }).click();
   await expect(page).toHaveURL(/\/checkout\//);
   const checkoutEmail = page.getByLabel('Email');
@@ -58,7 +58,7 @@ test('a visitor signs up, invites a member, creates an API token and uses it', a
   await page.getByLabel('CVC').fill('123');
   await page.getByLabel('Name on card').fill('E2E Owner');
   await page.getByRole('button', { name: /^(Pay|Subscribe|Start trial)/ }).click();
-  await expect(page).toHaveURL(/\/account\/purchases/);
+  await expect(page).toHaveURL(/\/success\?session_id=cs_/);
   await expect(async () => {
     await page.goto('/account/tokens');
     await expect(page.getByTestId('api-access-notice')).toHaveCount(0, { timeout: 1000 });

@@ -47,6 +47,12 @@ test('a visitor goes from the landing page to a trial, packs, a plan change, an 
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('journey-password-2026');
   await page.getByRole('button', { name: 'Create account' }).click();
+  // Sign-up answers alike for every address (it never reveals one is registered), then the visitor signs in.
+  await expect(page.getByTestId('notice')).toContainText(`We sent a mail to ${email}`);
+  await page.getByRole('link', { name: 'Sign in to continue' }).click();
+  await expect(page.getByLabel('Email')).toHaveValue(email);
+  await page.getByLabel('Password').fill('journey-password-2026');
+  await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page).toHaveURL(/\/pricing\?billing=annual&currency=gbp&buy=professional_annual&trial=1/);
   const resume = page.getByRole('status').filter({ hasText: 'Continue your purchase' });
   await expect(resume).toContainText('Professional · £80.00 / year · 14-day free trial');

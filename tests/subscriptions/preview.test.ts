@@ -104,6 +104,28 @@ describe('POST /api/packages/user/subscription/preview', () => {
   });
 });
 
+describe('previews during a trial', () => {
+  it('show nothing due for a plan change or an add-on, as the change then charges nothing (no prorations in a trial)', async () => {
+    const user = await createUserWithToken(h.t.db);
+    await h.buy(user, 'professional_annual', { trialDays: 14, card: '4000000000000077' });
+    await h.emulator('clock/advance', { seconds: 3 * DAY });
+    const plan = await previewOf(user, { action: 'change_plan', package_id: 'business_annual' });
+    expect([plan.status, plan.body.amount_due, plan.body.lines]).toEqual([200, 0, []]);
+    const addon = await previewOf(user, { action: 'add_addon', package_id: 'addon_storage' });
+    expect([addon.status, addon.body.amount_due]).toEqual([200, 0]);
+    const changed = await changeSubscription(
+      apiRequest('/api/packages/user/subscription', {
+        token: user.token,
+        body: { action: 'change_plan', package_id: 'business_annual' },
+      }),
+    );
+    expect(changed.status).toBe(200);
+    await h.deliver();
+    const paid = await h.t.db.select().from(userPurchases).where(eq(userPurchases.teamId, user.teamId));
+    expect(paid.filter((p) => p.amount > 0)).toHaveLength(0);
+  });
+});
+
 describe('a declined card on a plan change', () => {
   it('answers 402 card_declined with the decline and leaves the plan as it was', async () => {
     const user = await createUserWithToken(h.t.db);
