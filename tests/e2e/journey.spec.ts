@@ -251,10 +251,15 @@ test('the return page waits, and after 30 s without the webhook says the payment
   page,
   baseURL,
 }) => {
+  const email = `waiting-${Date.now()}@example.com`;
   await page.goto('/signup');
-  await page.getByLabel('Email').fill(`waiting-${Date.now()}@example.com`);
+  await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('waiting-password-2026');
   await page.getByRole('button', { name: 'Create account' }).click();
+  await page.getByRole('link', { name: 'Sign in to continue' }).click();
+  await expect(page.getByLabel('Email')).toHaveValue(email);
+  await page.getByLabel('Password').fill('waiting-password-2026');
+  await page.getByRole('button', { name: 'Sign in' }).click();
   await expect(page.getByRole('heading', { name: 'Your account', exact: true })).toBeVisible();
   // A session the customer never pays: the webhook never fulfils it.
   const res = await page.request.post('/api/packages/checkout', {
