@@ -86,3 +86,18 @@ export function buildOpenApiDocument(routes: readonly RouteSpec[], serverUrl: st
     },
   };
 }
+
+const builtDocuments = new Map<string, JsonSchema>();
+
+/**
+ * The document only depends on the code and the server URL, so it is built once per URL and
+ * served from then on; rebuilding it converted every zod schema on every request.
+ */
+export function cachedOpenApiDocument(routes: readonly RouteSpec[], serverUrl: string): JsonSchema {
+  let document = builtDocuments.get(serverUrl);
+  if (!document) {
+    document = buildOpenApiDocument(routes, serverUrl);
+    builtDocuments.set(serverUrl, document);
+  }
+  return document;
+}

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, desc, eq, isNull } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { apiTokens, users } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
@@ -74,6 +74,8 @@ export async function createUserApiToken(
   return createApiToken(deps, userId, { ...input, kind: 'user' });
 }
 
+const LAST_USED_RESOLUTION_MS = 60_000;
+
 /** The user a bearer token belongs to, or null when it is unknown, revoked or expired. */
 export async function authenticateToken(
   deps: { db: DbOrTx; clock: Clock },
@@ -88,11 +90,19 @@ export async function authenticateToken(
       expiresAt: apiTokens.expiresAt,
       revokedAt: apiTokens.revokedAt,
       kind: apiTokens.kind,
+      lastUsedAt: apiTokens.lastUsedAt,
     })
     .from(apiTokens)
     .where(eq(apiTokens.tokenHash, hashToken(token)));
   if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
-  await deps.db.update(apiTokens).set({ lastUsedAt: now }).where(eq(apiTokens.id, row.id));
+  // Writing the same row on every request serialised a busy token's requests; a minute is precise enough.
+  const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+  if (!row.lastUsedAt || row.lastUsedAt < staleBefore) {
+    await deps.db
+      .update(apiTokens)
+      .set({ lastUsedAt: now })
+      .where(and(eq(apiTokens.id, row.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, staleBefore))));
+  }
   return { userId: row.userId, tokenId: row.id, kind: row.kind };
 }
 

@@ -64,6 +64,13 @@ export async function handleStripeWebhook(
   rawBody: string,
   signature: string | null,
 ): Promise<WebhookOutcome> {
-  const event = verifyStripeEvent(deps.stripe, rawBody, signature, deps.secret);
+  let event: Stripe.Event;
+  try {
+    event = verifyStripeEvent(deps.stripe, rawBody, signature, deps.secret);
+  } catch (err) {
+    // Nothing is written for a refused delivery; the log line is its only trace, for spotting forgery or clock skew.
+    deps.logger.warn({ reason: (err as Error).message }, 'Refused a Stripe webhook with a bad signature');
+    throw err;
+  }
   return processStripeEvent(deps, event);
 }

@@ -48,3 +48,15 @@ describe('OpenAPI document', () => {
     expect(JSON.stringify(list)).toContain('credit_pack');
   });
 });
+
+describe('serving the OpenAPI document', () => {
+  it('builds the document once per server URL and serves that same document afterwards', async () => {
+    const { cachedOpenApiDocument } = await import('@/lib/openapi/document');
+    const first = cachedOpenApiDocument(API_ROUTES, 'http://cache-a.test');
+    expect(cachedOpenApiDocument(API_ROUTES, 'http://cache-a.test')).toBe(first);
+    expect(first).toEqual(buildOpenApiDocument(API_ROUTES, 'http://cache-a.test'));
+    const other = cachedOpenApiDocument(API_ROUTES, 'http://cache-b.test');
+    expect(other).not.toBe(first);
+    expect(other).toEqual(buildOpenApiDocument(API_ROUTES, 'http://cache-b.test'));
+  });
+});

@@ -54,4 +54,20 @@ describe('API tokens', () => {
     await expect(revokeApiToken({ db: t.db, clock }, b.id, token.id)).rejects.toThrow(/not found/i);
     expect(await authenticateToken({ db: t.db, clock }, token.token)).not.toBeNull();
   });
+
+  it('records last use at most once a minute per token', async () => {
+    const user = await createUser(t.db, { email: 'tok-minute@example.com', password: 'token-owner-2026' });
+    const minuteClock = new ManualClock('2026-11-02T00:00:00Z');
+    const token = await createApiToken({ db: t.db, clock: minuteClock }, user.id, { name: 'busy', kind: 'user' });
+    const lastUsed = async () => (await listApiTokens(t.db, user.id))[0]!.lastUsedAt?.toISOString();
+    const first = minuteClock.now().toISOString();
+    await authenticateToken({ db: t.db, clock: minuteClock }, token.token);
+    expect(await lastUsed()).toBe(first);
+    minuteClock.advance(59_999);
+    expect(await authenticateToken({ db: t.db, clock: minuteClock }, token.token)).not.toBeNull();
+    expect(await lastUsed()).toBe(first);
+    minuteClock.advance(2);
+    await authenticateToken({ db: t.db, clock: minuteClock }, token.token);
+    expect(await lastUsed()).toBe(minuteClock.now().toISOString());
+  });
 });

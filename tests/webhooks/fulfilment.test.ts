@@ -1,5 +1,5 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
   checkoutSessions,
   stripeEvents,
@@ -12,7 +12,7 @@ import {
 import { getTeamPlanState } from '@/lib/billing/team-plan';
 import { getCredits } from '@/lib/credits';
 import { createUserWithToken } from '../helpers/app';
-import { startBillingHarness, type BillingHarness } from '../helpers/billing';
+import { startBillingHarness, WEBHOOK_SECRET, type BillingHarness } from '../helpers/billing';
 import { expectLedgerMatchesGrants } from '../credits/helpers';
 
 let h: BillingHarness;
@@ -200,6 +200,58 @@ describe('webhook fulfilment', () => {
       expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_signature');
     }
     expect((await h.t.db.select().from(stripeEvents)).length).toBe(before);
+  });
+
+  it('refuses a real paid event re-signed stale, altered after signing or signed with another secret: no trace but a log line', async () => {
+    const { POST } = await import('@/app/api/packages/webhook/route');
+    const user = await createUserWithToken(h.t.db);
+    const res = await h.checkout(user, { package_id: 'credits_100' });
+    const { session_id } = (await res.json()) as { session_id: string };
+    await h.emulator(`checkout/sessions/${session_id}/complete`, {});
+    const session = await h.app.stripe.checkout.sessions.retrieve(session_id);
+    const eventId = `evt_refused_${session_id}`;
+    const payload = JSON.stringify({
+      id: eventId,
+      object: 'event',
+      type: 'checkout.session.completed',
+      created: Math.floor(h.app.clock.now().getTime() / 1000),
+      data: { object: session },
+    });
+    const nowS = Math.floor(Date.now() / 1000);
+    const stale = h.app.stripe.webhooks.generateTestHeaderString({
+      payload,
+      secret: WEBHOOK_SECRET,
+      timestamp: nowS - 301,
+    });
+    const goodForOriginal = h.app.stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET });
+    const altered = payload.replace('"credits_100"', '"credits_250"');
+    expect(altered).not.toBe(payload);
+    const otherSecret = h.app.stripe.webhooks.generateTestHeaderString({ payload, secret: 'whsec_another_secret' });
+    const warn = vi.spyOn(h.app.logger, 'warn');
+    try {
+      for (const [body, signature] of [
+        [payload, stale],
+        [altered, goodForOriginal],
+        [payload, otherSecret],
+      ] as const) {
+        const refused = await POST(
+          new Request('http://app.test/api/packages/webhook', {
+            method: 'POST',
+            body,
+            headers: { 'stripe-signature': signature },
+          }),
+        );
+        expect(refused.status).toBe(400);
+        expect(((await refused.json()) as { error: { code: string } }).error.code).toBe('invalid_signature');
+      }
+      const refusals = warn.mock.calls.filter((c) => c[1] === 'Refused a Stripe webhook with a bad signature');
+      expect(refusals).toHaveLength(3);
+    } finally {
+      warn.mockRestore();
+    }
+    expect(await h.t.db.select().from(stripeEvents).where(eq(stripeEvents.id, eventId))).toEqual([]);
+    expect(await purchasesOf(user.teamId)).toEqual([]);
+    expect(await packsOf(user.teamId)).toEqual([]);
   });
 
   it('acknowledges unknown event types and ignores them', async () => {
