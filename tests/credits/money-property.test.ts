@@ -75,7 +75,7 @@ async function run(steps: Step[]) {
       }
     } else if (step.kind === 'spend') {
       try {
-        await deductCredit(h.app, user.teamId, 'ai_stories', step.amount, `prop-${user.teamId}-${++n}`, user.id);
+        await deductCredit(h.app, user.teamId, 'ai_stories', step.amount, `prop-${user.teamId}-${++n}`, user.userId);
       } catch {
         // not enough credits is a legitimate outcome
       }
