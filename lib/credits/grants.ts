@@ -4,7 +4,7 @@ import { creditLedger, creditReservations, teamMembers, teams, userCredits } fro
 import { getTeamPlanState } from '@/lib/billing/team-plan';
 import type { Clock } from '@/lib/clock';
 import type { Logger } from '@/lib/logger';
-import { appendLedger, lockTeamCredits } from './ledger';
+import { appendGrantLedger, appendLedger, lockTeamCredits } from './ledger';
 import {
   allowancePeriod,
   allowancePolicy,
@@ -180,14 +180,7 @@ async function allowanceAnchor(tx: DbOrTx, teamId: string): Promise<Date | null>
 async function voidAllowance(tx: DbOrTx, grant: CreditGrant, now: Date): Promise<void> {
   await tx.update(userCredits).set({ remaining: 0, voidedAt: now }).where(eq(userCredits.id, grant.id));
   if (grant.remaining > 0)
-    await appendLedger(tx, {
-      teamId: grant.teamId,
-      creditType: grant.creditType as CreditType,
-      entryType: 'plan_change',
-      delta: -grant.remaining,
-      grantId: grant.id,
-      at: now,
-    });
+    await appendGrantLedger(tx, grant, { entryType: 'plan_change', delta: -grant.remaining, at: now });
 }
 
 /** Credits taken (spent or held) from the given allowance grants, as the ledger tells it. */
@@ -364,12 +357,9 @@ export async function voidPackCredits(
     if (full) {
       await tx.update(userCredits).set({ remaining: 0, voidedAt: now }).where(eq(userCredits.id, grant.id));
       if (grant.remaining > 0)
-        await appendLedger(tx, {
-          teamId: grant.teamId,
-          creditType: grant.creditType as CreditType,
+        await appendGrantLedger(tx, grant, {
           entryType: 'expire',
           delta: -grant.remaining,
-          grantId: grant.id,
           referenceId: grant.sourceRef,
           at: now,
         });
@@ -389,15 +379,7 @@ export async function voidPackCredits(
     })
     .where(eq(userCredits.id, grant.id));
   if (voided > 0)
-    await appendLedger(tx, {
-      teamId: grant.teamId,
-      creditType: grant.creditType as CreditType,
-      entryType: 'refund',
-      delta: -voided,
-      grantId: grant.id,
-      referenceId: grant.sourceRef,
-      at: now,
-    });
+    await appendGrantLedger(tx, grant, { entryType: 'refund', delta: -voided, referenceId: grant.sourceRef, at: now });
   return { voided, spent };
 }
 

@@ -48,3 +48,17 @@ export async function appendLedger(tx: DbOrTx, entry: LedgerEntry): Promise<numb
   });
   return balanceAfter;
 }
+
+/** A movement of one grant's credits: the team and credit type are the grant's own. */
+export async function appendGrantLedger(
+  tx: DbOrTx,
+  grant: { id: string; teamId: string; creditType: string },
+  entry: { entryType: LedgerEntry['entryType']; delta: number; referenceId?: string | null; at: Date },
+): Promise<number> {
+  return appendLedger(tx, {
+    teamId: grant.teamId,
+    creditType: grant.creditType as CreditType,
+    grantId: grant.id,
+    ...entry,
+  });
+}

@@ -2,8 +2,8 @@ import { eq } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { userCredits } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
-import { appendLedger, lockTeamCredits } from './ledger';
-import { refundedCredits, type CreditType } from './rules';
+import { appendGrantLedger, lockTeamCredits } from './ledger';
+import { refundedCredits } from './rules';
 import type { CreditGrant } from './grants';
 
 async function lockedGrant(tx: DbOrTx, businessKey: string): Promise<CreditGrant | null> {
@@ -54,15 +54,7 @@ export async function restoreRefundedPackCredits(
     })
     .where(eq(userCredits.id, grant.id));
   if (restored > 0 && !frozen)
-    await appendLedger(tx, {
-      teamId: grant.teamId,
-      creditType: grant.creditType as CreditType,
-      entryType: 'refund',
-      delta: restored,
-      grantId: grant.id,
-      referenceId: grant.sourceRef,
-      at: now,
-    });
+    await appendGrantLedger(tx, grant, { entryType: 'refund', delta: restored, referenceId: grant.sourceRef, at: now });
   return { restored };
 }
 
@@ -81,12 +73,9 @@ export async function holdDisputedPackCredits(
     .set({ remaining: 0, disputeHeld: grant.disputeHeld + grant.remaining, disputedAt: now })
     .where(eq(userCredits.id, grant.id));
   if (grant.remaining > 0)
-    await appendLedger(tx, {
-      teamId: grant.teamId,
-      creditType: grant.creditType as CreditType,
+    await appendGrantLedger(tx, grant, {
       entryType: 'dispute_hold',
       delta: -grant.remaining,
-      grantId: grant.id,
       referenceId: input.disputeId,
       at: now,
     });
@@ -113,12 +102,9 @@ export async function settleDisputedPackCredits(
       .set({ remaining: 0, disputeHeld: 0, disputedAt: null, voidedAt: grant.voidedAt ?? now })
       .where(eq(userCredits.id, grant.id));
     if (grant.remaining > 0)
-      await appendLedger(tx, {
-        teamId: grant.teamId,
-        creditType: grant.creditType as CreditType,
+      await appendGrantLedger(tx, grant, {
         entryType: 'dispute_hold',
         delta: -grant.remaining,
-        grantId: grant.id,
         referenceId: input.disputeId,
         at: now,
       });
@@ -140,12 +126,9 @@ export async function settleDisputedPackCredits(
     })
     .where(eq(userCredits.id, grant.id));
   if (released > 0)
-    await appendLedger(tx, {
-      teamId: grant.teamId,
-      creditType: grant.creditType as CreditType,
+    await appendGrantLedger(tx, grant, {
       entryType: 'dispute_release',
       delta: released,
-      grantId: grant.id,
       referenceId: input.disputeId,
       at: now,
     });
