@@ -1,7 +1,7 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { eq } from 'drizzle-orm';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creditLedger, subscriptions, userCredits } from '@/db/schema';
+import { subscriptions } from '@/db/schema';
 import { upsertCatalogRows } from '@/lib/catalog/db-sync';
 import { PACKAGES } from '@/lib/catalog/packages';
 import { ManualClock } from '@/lib/clock';
@@ -9,7 +9,12 @@ import { deductCredit, getCredits, grantPackCredits, voidPackCredits } from '@/l
 import { AppError } from '@/lib/errors';
 import { createUserWithToken } from '../helpers/app';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { expectLedgerMatchesGrants, putTeamOnPlan } from './helpers';
+import {
+  addMonthsClamped as addMonths,
+  expectAllowanceSpendWithinPlans,
+  expectLedgerMatchesGrants,
+  putTeamOnPlan,
+} from './helpers';
 
 let t: TestDatabase;
 beforeAll(async () => {
@@ -48,35 +53,6 @@ const op = fc.oneof(
   fc.record({ kind: fc.constant('pack' as const), credits: fc.constantFrom(50, 100, 250) }),
   fc.record({ kind: fc.constant('refund' as const), pick: fc.nat(), percent: fc.integer({ min: 1, max: 100 }) }),
 );
-
-// The test's own month arithmetic (not the code under test's): anchor day, clamped to short months.
-function addMonths(anchor: Date, months: number): Date {
-  const y = anchor.getUTCFullYear();
-  const m = anchor.getUTCMonth() + months;
-  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
-  return new Date(
-    Date.UTC(
-      y,
-      m,
-      Math.min(anchor.getUTCDate(), last),
-      anchor.getUTCHours(),
-      anchor.getUTCMinutes(),
-      anchor.getUTCSeconds(),
-      anchor.getUTCMilliseconds(),
-    ),
-  );
-}
-const monthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
-
-/** Windows: calendar months until the first paid plan, then months from its start (the first one reaching back to its calendar month). */
-function windowOf(at: Date, anchor: Date | null): { start: Date; end: Date } {
-  if (anchor && at >= monthStart(anchor)) {
-    let k = 0;
-    while (addMonths(anchor, k + 1) <= at) k++;
-    return { start: k === 0 ? monthStart(anchor) : addMonths(anchor, k), end: addMonths(anchor, k + 1) };
-  }
-  return { start: monthStart(at), end: new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1)) };
-}
 
 describe('allowance windows (property)', () => {
   it('allowance spent in any window never exceeds the largest allowance of a plan held in it; the ledger sums to the grants', async () => {
@@ -145,32 +121,14 @@ describe('allowance windows (property)', () => {
           expect(balance).toBe(seen.ai_stories.remaining_credits);
         }
         // Allowance spending, window by window, against the plans held in each window.
-        const spends = await t.db
-          .select({ at: creditLedger.createdAt, delta: creditLedger.delta })
-          .from(creditLedger)
-          .innerJoin(userCredits, eq(userCredits.id, creditLedger.grantId))
-          .where(
-            and(
-              eq(creditLedger.teamId, user.teamId),
-              eq(userCredits.source, 'plan_allowance'),
-              sql`${creditLedger.entryType} IN ('usage', 'reserve', 'release')`,
-            ),
-          );
-        const perWindow = new Map<number, { spent: number; end: Date }>();
-        for (const s of spends) {
-          const w = windowOf(s.at, anchor);
-          const entry = perWindow.get(w.start.getTime()) ?? { spent: 0, end: w.end };
-          entry.spent -= s.delta;
-          perWindow.set(w.start.getTime(), entry);
-        }
-        for (const [start, { spent, end }] of perWindow) {
-          const plansHeld = held
-            .filter((p, j) => p.at.getTime() < end.getTime() && (held[j + 1]?.at.getTime() ?? Infinity) > start)
-            .map((p) => ALLOWANCE[p.plan] ?? 0);
-          expect(spent, `window from ${new Date(start).toISOString()}: ${JSON.stringify(ops)}`).toBeLessThanOrEqual(
-            Math.max(...plansHeld),
-          );
-        }
+        await expectAllowanceSpendWithinPlans(
+          t.db,
+          user.teamId,
+          anchor,
+          held,
+          (p) => ALLOWANCE[p] ?? 0,
+          JSON.stringify(ops),
+        );
       }),
       {
         numRuns: 30,

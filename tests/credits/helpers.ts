@@ -64,3 +64,81 @@ export async function putTeamOnPlan(
     .set({ allowanceAnchor: sql`COALESCE(${teams.allowanceAnchor}, ${periodStart.toISOString()}::timestamptz)` })
     .where(eq(teams.id, teamId));
 }
+
+// The tests' own month arithmetic (not the code under test's): the anchor's day, clamped to short months.
+export function addMonthsClamped(anchor: Date, months: number): Date {
+  const y = anchor.getUTCFullYear();
+  const m = anchor.getUTCMonth() + months;
+  const last = new Date(Date.UTC(y, m + 1, 0)).getUTCDate();
+  return new Date(
+    Date.UTC(
+      y,
+      m,
+      Math.min(anchor.getUTCDate(), last),
+      anchor.getUTCHours(),
+      anchor.getUTCMinutes(),
+      anchor.getUTCSeconds(),
+      anchor.getUTCMilliseconds(),
+    ),
+  );
+}
+const monthStart = (d: Date) => new Date(Date.UTC(d.getUTCFullYear(), d.getUTCMonth(), 1));
+
+/**
+ * The allowance window holding `at`, as the issue defines it: calendar months until the first paid
+ * plan, then months from its start, each from the anchor itself (the first reaching back to the
+ * anchor's calendar month, so a Starter month and the first paid window are one window).
+ */
+export function allowanceWindowOf(at: Date, anchor: Date | null): { start: Date; end: Date } {
+  if (anchor && at >= monthStart(anchor)) {
+    let k = 0;
+    while (addMonthsClamped(anchor, k + 1) <= at) k++;
+    return {
+      start: k === 0 ? monthStart(anchor) : addMonthsClamped(anchor, k),
+      end: addMonthsClamped(anchor, k + 1),
+    };
+  }
+  return { start: monthStart(at), end: new Date(Date.UTC(at.getUTCFullYear(), at.getUTCMonth() + 1, 1)) };
+}
+
+/**
+ * Allowance spent in every window never exceeds the largest allowance of a plan held in it.
+ * `held` is the team's plan timeline (each plan from `at` until the next entry); `allowanceOf`
+ * gives a plan's monthly allowance for the team (0 for unlimited plans, which take nothing from
+ * allowances).
+ */
+export async function expectAllowanceSpendWithinPlans<P>(
+  db: Database,
+  teamId: string,
+  anchor: Date | null,
+  held: readonly { at: Date; plan: P }[],
+  allowanceOf: (plan: P) => number,
+  context = '',
+): Promise<void> {
+  const spends = await db
+    .select({ at: creditLedger.createdAt, delta: creditLedger.delta })
+    .from(creditLedger)
+    .innerJoin(userCredits, eq(userCredits.id, creditLedger.grantId))
+    .where(
+      and(
+        eq(creditLedger.teamId, teamId),
+        eq(userCredits.source, 'plan_allowance'),
+        sql`${creditLedger.entryType} IN ('usage', 'reserve', 'release')`,
+      ),
+    );
+  const perWindow = new Map<number, { spent: number; end: Date }>();
+  for (const s of spends) {
+    const w = allowanceWindowOf(s.at, anchor);
+    const entry = perWindow.get(w.start.getTime()) ?? { spent: 0, end: w.end };
+    entry.spent -= s.delta;
+    perWindow.set(w.start.getTime(), entry);
+  }
+  for (const [start, { spent, end }] of perWindow) {
+    const plansHeld = held
+      .filter((p, j) => p.at.getTime() < end.getTime() && (held[j + 1]?.at.getTime() ?? Infinity) > start)
+      .map((p) => allowanceOf(p.plan));
+    expect(spent, `allowance spent in the window from ${new Date(start).toISOString()} ${context}`).toBeLessThanOrEqual(
+      Math.max(0, ...plansHeld),
+    );
+  }
+}
