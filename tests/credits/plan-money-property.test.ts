@@ -64,7 +64,8 @@ type Step =
   | { kind: 'refund'; pick: number; share: number }
   | { kind: 'failRefund'; pick: number }
   | { kind: 'closeDispute'; pick: number; outcome: 'won' | 'lost' }
-  | { kind: 'spend'; amount: number };
+  | { kind: 'spend'; amount: number }
+  | { kind: 'drain' };
 
 const planArb = fc.constantFrom(...PLANS);
 const stepArb: fc.Arbitrary<Step> = fc.oneof(
@@ -77,7 +78,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
       .filter((s) => s.first !== s.second),
   },
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({
       kind: fc.constant('buyPack' as const),
       pack: fc.constantFrom<Pack>('credits_50', 'credits_100', 'credits_250'),
@@ -89,7 +90,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 1, arbitrary: fc.constant({ kind: 'cancel' as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('renew' as const), days: fc.integer({ min: 1, max: 40 }) }) },
   {
-    weight: 2,
+    weight: 3,
     arbitrary: fc.record({
       kind: fc.constant('refund' as const),
       pick: fc.nat(),
@@ -98,7 +99,7 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('failRefund' as const), pick: fc.nat() }) },
   {
-    weight: 1,
+    weight: 2,
     arbitrary: fc.record({
       kind: fc.constant('closeDispute' as const),
       pick: fc.nat(),
@@ -109,6 +110,8 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
     weight: 3,
     arbitrary: fc.record({ kind: fc.constant('spend' as const), amount: fc.integer({ min: 1, max: 120 }) }),
   },
+  // An adversarial customer spends everything the credits page offers.
+  { weight: 2, arbitrary: fc.constant({ kind: 'drain' as const }) },
 );
 
 const LIVE = ['active', 'trialing', 'past_due'];
@@ -275,18 +278,40 @@ async function step(m: Model, s: Step): Promise<void> {
       expect(res.status).toBe(200);
       return;
     }
-    case 'spend': {
-      const res = await deductRoute(
-        apiRequest('/api/packages/user/credits/deduct', {
-          token: user.token,
-          body: { credit_type: 'ai_stories', amount: s.amount, reference_id: `story-${++m.spends}` },
-        }),
-      );
-      // 402: not enough credits, a legitimate answer.
-      if (res.status !== 402) expect(res.status, await res.clone().text()).toBe(200);
+    case 'spend':
+      await spend(m, s.amount);
+      return;
+    case 'drain': {
+      const { ai_stories } = await readCredits(m);
+      // Unlimited plans record usage without deducting: a large story run stands for "everything".
+      let left = ai_stories.unlimited ? 1000 : ai_stories.remaining_credits;
+      while (left > 0) {
+        const amount = Math.min(left, 1000);
+        expect(await spend(m, amount), 'the credits page offered credits the team cannot spend').toBe(200);
+        left -= amount;
+      }
+      if (!ai_stories.unlimited) expect(await spend(m, 1), 'a credit beyond what the page showed').toBe(402);
       return;
     }
   }
+}
+
+async function readCredits(m: Model): Promise<{ ai_stories: { remaining_credits: number; unlimited: boolean } }> {
+  const res = await creditsRoute(apiRequest('/api/packages/user/credits', { token: m.user.token }));
+  expect(res.status).toBe(200);
+  return (await res.json()) as { ai_stories: { remaining_credits: number; unlimited: boolean } };
+}
+
+/** Deducts through the API; 402 (not enough credits) is a legitimate answer, nothing else but 200 is. */
+async function spend(m: Model, amount: number): Promise<number> {
+  const res = await deductRoute(
+    apiRequest('/api/packages/user/credits/deduct', {
+      token: m.user.token,
+      body: { credit_type: 'ai_stories', amount, reference_id: `story-${++m.spends}` },
+    }),
+  );
+  if (res.status !== 402) expect(res.status, await res.clone().text()).toBe(200);
+  return res.status;
 }
 
 /** Credits of a pack the payment still pays for: the unrefunded share, rounded down to whole credits. */
@@ -300,9 +325,7 @@ async function assertInvariants(m: Model, deliveriesBefore: number, context: str
   const now = h.app.clock.now();
   // The ledger sums to what the grants hold, once credits are brought up to date (expiry is applied
   // lazily, by the next read or spend), and the credits page shows that balance.
-  const read = await creditsRoute(apiRequest('/api/packages/user/credits', { token: m.user.token }));
-  expect(read.status).toBe(200);
-  const shown = ((await read.json()) as { ai_stories: { remaining_credits: number } }).ai_stories;
+  const shown = (await readCredits(m)).ai_stories;
   expect(await expectLedgerMatchesGrants(h.t.db, teamId, now)).toBe(shown.remaining_credits);
 
   // No team has two live subscriptions, in Stripe or in the app; the app's plan is the one paid for.
