@@ -126,7 +126,7 @@ describe('allowance windows (property)', () => {
           user.teamId,
           anchor,
           held,
-          (p) => ALLOWANCE[p] ?? 0,
+          (p) => ALLOWANCE[p.plan] ?? 0,
           JSON.stringify(ops),
         );
       }),

@@ -103,16 +103,16 @@ export function allowanceWindowOf(at: Date, anchor: Date | null): { start: Date;
 
 /**
  * Allowance spent in every window never exceeds the largest allowance of a plan held in it.
- * `held` is the team's plan timeline (each plan from `at` until the next entry); `allowanceOf`
- * gives a plan's monthly allowance for the team (0 for unlimited plans, which take nothing from
+ * `held` is the team's plan timeline (each entry from `at` until the next); `allowanceOf`
+ * gives an entry's monthly allowance for the team (0 for unlimited plans, which take nothing from
  * allowances).
  */
-export async function expectAllowanceSpendWithinPlans<P>(
+export async function expectAllowanceSpendWithinPlans<Held extends { at: Date }>(
   db: Database,
   teamId: string,
   anchor: Date | null,
-  held: readonly { at: Date; plan: P }[],
-  allowanceOf: (plan: P) => number,
+  held: readonly Held[],
+  allowanceOf: (held: Held) => number,
   context = '',
 ): Promise<void> {
   const spends = await db
@@ -136,7 +136,7 @@ export async function expectAllowanceSpendWithinPlans<P>(
   for (const [start, { spent, end }] of perWindow) {
     const plansHeld = held
       .filter((p, j) => p.at.getTime() < end.getTime() && (held[j + 1]?.at.getTime() ?? Infinity) > start)
-      .map((p) => allowanceOf(p.plan));
+      .map(allowanceOf);
     expect(spent, `allowance spent in the window from ${new Date(start).toISOString()} ${context}`).toBeLessThanOrEqual(
       Math.max(0, ...plansHeld),
     );

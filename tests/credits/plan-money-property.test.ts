@@ -31,14 +31,16 @@ afterAll(async () => {
 const PLANS = ['professional_monthly', 'professional_annual', 'business_monthly', 'business_annual'] as const;
 type Paid = (typeof PLANS)[number];
 type Plan = Paid | 'starter';
-/** A one-member team's monthly allowance (the test's own table); Business is unlimited: nothing comes from allowances. */
-const ALLOWANCE: Record<Plan, number> = {
-  starter: 25,
-  professional_monthly: 200,
-  professional_annual: 200,
-  business_monthly: 0,
-  business_annual: 0,
-};
+/**
+ * The monthly allowance (the test's own table): Starter 25 a team, Professional 200 a member;
+ * Business is unlimited, so nothing is taken from allowances.
+ */
+function allowanceOf({ plan, members }: { plan: Plan; members: number }): number {
+  if (plan === 'starter') return 25;
+  return plan.startsWith('professional') ? 200 * members : 0;
+}
+/** Starter's member limit: the team stays within every plan's. */
+const MAX_MEMBERS = 3;
 const PACKS = { credits_50: 50, credits_100: 100, credits_250: 250 } as const;
 type Pack = keyof typeof PACKS;
 const CARDS = {
@@ -48,6 +50,8 @@ const CARDS = {
   // Every successful charge is disputed at once (renewals and plan changes on it too).
   disputed: '4000000000000259',
 } as const;
+// Saved as the customer's card (a card update in the portal), every later charge on it fails.
+const FAILING_CARD = '4000000000000341';
 type Card = keyof typeof CARDS;
 const cardArb = fc.constantFrom<Card>('ok', 'refundFails', 'disputed');
 const otherInterval = (p: Paid): Paid =>
@@ -60,6 +64,9 @@ type Step =
   | { kind: 'change'; plan: Paid }
   | { kind: 'switchInterval' }
   | { kind: 'cancel' }
+  | { kind: 'cancelAtPeriodEnd' }
+  | { kind: 'addMember' }
+  | { kind: 'cardStartsFailing' }
   | { kind: 'renew'; days: number }
   | { kind: 'refund'; pick: number; share: number }
   | { kind: 'failRefund'; pick: number }
@@ -88,6 +95,9 @@ const stepArb: fc.Arbitrary<Step> = fc.oneof(
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('change' as const), plan: planArb }) },
   { weight: 2, arbitrary: fc.constant({ kind: 'switchInterval' as const }) },
   { weight: 1, arbitrary: fc.constant({ kind: 'cancel' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'cancelAtPeriodEnd' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'addMember' as const }) },
+  { weight: 1, arbitrary: fc.constant({ kind: 'cardStartsFailing' as const }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('renew' as const), days: fc.integer({ min: 1, max: 40 }) }) },
   {
     weight: 3,
@@ -122,8 +132,9 @@ const disputeOpen = (d: Stripe.Dispute) => !['won', 'lost', 'warning_closed'].in
 interface Model {
   user: TestUser;
   plan: Plan;
-  /** The plan timeline: each plan from `at` until the next entry. */
-  held: { at: Date; plan: Plan }[];
+  members: number;
+  /** The plan timeline: each plan (and the team's size) from `at` until the next entry. */
+  held: { at: Date; plan: Plan; members: number }[];
   /** The start of the first paid plan: the allowance windows' anchor. */
   anchor: Date | null;
   packs: { sessionId: string; paymentIntent: string; credits: number }[];
@@ -172,11 +183,22 @@ async function pay(sessionId: string, card: Card): Promise<void> {
   expect(paid.status, await paid.clone().text()).toBe(200);
 }
 
-function setPlan(m: Model, plan: Plan): void {
-  const now = h.app.clock.now();
-  if (plan !== 'starter') m.anchor ??= now;
+function setPlan(m: Model, plan: Plan, at = h.app.clock.now()): void {
+  if (plan !== 'starter') m.anchor ??= at;
   m.plan = plan;
-  m.held.push({ at: now, plan });
+  m.held.push({ at, plan, members: m.members });
+}
+
+/**
+ * Stripe ends a subscription on its own too: at the period end after a cancellation, or after the
+ * last failed retry of a renewal. The team is on Starter from then.
+ */
+async function followStripe(m: Model): Promise<void> {
+  if (m.plan === 'starter' || (await liveStripeSubscriptions(m.user.teamId)).length > 0) return;
+  const customer = (await customerOf(m.user.teamId))!;
+  const ended = (await h.app.stripe.subscriptions.list({ customer, status: 'canceled', limit: 100 })).data;
+  const endedAt = Math.max(...ended.map((sub) => sub.ended_at ?? 0)) * 1000;
+  setPlan(m, 'starter', new Date(Math.max(endedAt, m.held.at(-1)!.at.getTime())));
 }
 
 async function changePlan(m: Model, plan: Paid): Promise<void> {
@@ -186,8 +208,8 @@ async function changePlan(m: Model, plan: Paid): Promise<void> {
       body: { action: 'change_plan', package_id: plan },
     }),
   );
-  // 409: no paid plan to change, or already on it. Nothing else is a legitimate answer.
-  if (res.status === 409) return;
+  // 409: no paid plan to change, or already on it; 402: the card on file declined the change.
+  if (res.status === 409 || res.status === 402) return;
   expect(res.status, await res.clone().text()).toBe(200);
   setPlan(m, plan);
 }
@@ -244,6 +266,27 @@ async function step(m: Model, s: Step): Promise<void> {
       const live = await liveStripeSubscriptions(user.teamId);
       for (const sub of live) await h.app.stripe.subscriptions.cancel(sub.id);
       if (live.length > 0) setPlan(m, 'starter');
+      return;
+    }
+    case 'cancelAtPeriodEnd': {
+      const res = await subscriptionRoute(
+        apiRequest('/api/packages/user/subscription', { token: user.token, body: { action: 'cancel' } }),
+      );
+      if (res.status !== 409) expect(res.status, await res.clone().text()).toBe(200);
+      return;
+    }
+    case 'addMember': {
+      if (m.members >= MAX_MEMBERS) return;
+      await createUserWithToken(h.t.db, { joinTeam: { teamId: user.teamId, role: 'member' } });
+      m.members += 1;
+      m.held.push({ at: h.app.clock.now(), plan: m.plan, members: m.members });
+      return;
+    }
+    case 'cardStartsFailing': {
+      const customer = await customerOf(user.teamId);
+      if (!customer) return;
+      const res = await h.emulator(`customers/${customer}/default_card`, { card: FAILING_CARD });
+      expect(res.status).toBe(200);
       return;
     }
     case 'renew':
@@ -335,7 +378,8 @@ async function assertInvariants(m: Model, deliveriesBefore: number, context: str
     .from(subscriptions)
     .where(and(eq(subscriptions.teamId, teamId), inArray(subscriptions.status, LIVE)));
   expect(liveRows.length, context).toBeLessThanOrEqual(1);
-  expect((await getTeamPlanState(h.t.db, teamId, now)).packageId, context).toBe(m.plan);
+  // (After a past-due plan's grace period the app applies Starter's limits; the plan is still the one subscribed.)
+  expect((await getTeamPlanState(h.t.db, teamId, now)).subscribedPackageId, context).toBe(m.plan);
 
   // No webhook was given up on, and none is parked: every refund and dispute reached its purchase.
   const deliveries = (await (await fetch(`${h.emu.url}/_emulator/webhooks/deliveries`)).json()) as {
@@ -383,7 +427,7 @@ async function assertInvariants(m: Model, deliveriesBefore: number, context: str
   }
 
   // Allowance spent in any window never exceeds the largest allowance of a plan held in it.
-  await expectAllowanceSpendWithinPlans(h.t.db, teamId, m.anchor, m.held, (p) => ALLOWANCE[p], context);
+  await expectAllowanceSpendWithinPlans(h.t.db, teamId, m.anchor, m.held, allowanceOf, context);
 }
 
 async function run(steps: Step[]): Promise<void> {
@@ -391,7 +435,8 @@ async function run(steps: Step[]): Promise<void> {
   const m: Model = {
     user,
     plan: 'starter',
-    held: [{ at: h.app.clock.now(), plan: 'starter' }],
+    members: 1,
+    held: [{ at: h.app.clock.now(), plan: 'starter', members: 1 }],
     anchor: null,
     packs: [],
     spends: 0,
@@ -405,6 +450,7 @@ async function run(steps: Step[]): Promise<void> {
       try {
         await step(m, s);
         await deliverAll();
+        await followStripe(m);
         await assertInvariants(m, deliveriesBefore, context);
       } catch (err) {
         // Name the step that broke it: the counterexample alone only gives the whole sequence.
