@@ -22,7 +22,9 @@ const START = '2027-01-31T10:00:00.000Z';
 const MAX_ATTEMPTS = 4;
 let h: BillingHarness;
 beforeAll(async () => {
-  h = await startBillingHarness({ startAt: START });
+  // Stripe's dunning retries on days 3, 6 and 10, then cancels: past the app's 7-day grace period
+  // a past-due team is on Starter's limits for a while before the plan ends.
+  h = await startBillingHarness({ startAt: START, billing: { retryDays: [3, 6, 10], afterFinalFailure: 'cancel' } });
 }, 60_000);
 afterAll(async () => {
   await h?.close();
@@ -471,6 +473,36 @@ describe('money property: plans, packs, changes, renewals, refunds, disputes and
       {
         numRuns: 25,
         examples: [
+          // The card on file starts failing: a declined change, a renewal past due (past the grace period too),
+          // Stripe cancels after its last retry, the team buys again.
+          [
+            [
+              { kind: 'buyPlan', plan: 'professional_monthly', card: 'ok' },
+              { kind: 'addMember' },
+              { kind: 'drain' },
+              { kind: 'cardStartsFailing' },
+              { kind: 'change', plan: 'business_monthly' },
+              { kind: 'renew', days: 29 },
+              { kind: 'drain' },
+              { kind: 'renew', days: 9 },
+              { kind: 'drain' },
+              { kind: 'renew', days: 2 },
+              { kind: 'buyPlan', plan: 'professional_annual', card: 'ok' },
+              { kind: 'drain' },
+            ],
+          ],
+          // Cancelled at the period end, bought again in the next window.
+          [
+            [
+              { kind: 'buyPlan', plan: 'business_annual', card: 'refundFails' },
+              { kind: 'cancelAtPeriodEnd' },
+              { kind: 'renew', days: 40 },
+              { kind: 'renew', days: 330 },
+              { kind: 'drain' },
+              { kind: 'buyPlan', plan: 'professional_monthly', card: 'ok' },
+              { kind: 'drain' },
+            ],
+          ],
           // Spend, switch the interval twice, spend again: one allowance, not three.
           [
             [
