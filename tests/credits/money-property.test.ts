@@ -8,8 +8,8 @@ import { createUserWithToken, type TestUser } from '../helpers/app';
 import { startBillingHarness, type BillingHarness } from '../helpers/billing';
 import { expectLedgerMatchesGrants } from './helpers';
 
-// Partial delivery of issue 16's last item: credit packs, refunds (full/partial), deductions,
-// webhooks shuffled and duplicated. Plans, interval switches, renewals and disputes are not yet driven.
+// Credit packs, refunds (full/partial), deductions, webhooks shuffled and duplicated. Plans, plan and
+// interval changes, renewals, failed refunds and disputes mixed in: plan-money-property.test.ts.
 let h: BillingHarness;
 beforeAll(async () => {
   h = await startBillingHarness({ startAt: '2026-03-01T00:00:00Z' });

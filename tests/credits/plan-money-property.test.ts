@@ -457,7 +457,8 @@ async function run(steps: Step[]): Promise<void> {
         await assertInvariants(m, deliveriesBefore, context);
       } catch (err) {
         // Name the step that broke it: the counterexample alone only gives the whole sequence.
-        throw new Error(`${context}: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+        const message = err instanceof Error ? err.message : String(err);
+        throw new Error(message.includes(context) ? message : `${context}: ${message}`, { cause: err });
       }
     }
   } finally {
