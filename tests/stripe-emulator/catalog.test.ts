@@ -257,7 +257,11 @@ describe('parameter_unsupported on catalog, refund and portal endpoints', () => 
     expect(updated).toMatchObject({ unit_label: 'seat', url: 'https://example.com' });
 
     await expect(
-      h.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount_decimal: '12.5' }),
+      h.stripe.prices.create({
+        product: product.id,
+        currency: 'usd',
+        unit_amount_decimal: Stripe.Decimal.from('12.5'),
+      }),
     ).rejects.toMatchObject({ ...unsupported, param: 'unit_amount_decimal' });
     await expect(
       h.stripe.prices.create({
