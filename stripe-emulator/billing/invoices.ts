@@ -8,6 +8,7 @@ import { applyInvoiceDiscounts } from './discounts.js';
 import { sweepPendingInvoiceItems } from './standalone-invoices.js';
 import { invoiceNeedsAuthentication, requireInvoiceAuthentication } from './invoice-authentication.js';
 import type { CardRecord } from '../state.js';
+import { appliedBalance, recordBalanceTransaction } from './customer-balance.js';
 
 export interface LineSpec {
   price: Stripe.Price;
@@ -187,13 +188,6 @@ export function createInvoice(
   return invoice;
 }
 
-function setCustomerBalance(ctx: Ctx, customer: Stripe.Customer, balance: number): void {
-  if (customer.balance === balance) return;
-  const prev = { balance: customer.balance };
-  customer.balance = balance;
-  ctx.emit('customer.updated', customer, prev);
-}
-
 export function finalizeInvoice(ctx: Ctx, invoice: Stripe.Invoice): void {
   const customer = typeof invoice.customer === 'string' ? ctx.store.get('customers', invoice.customer) : undefined;
   // The balance "automatically applies toward the next invoice finalized to a customer".
@@ -204,7 +198,15 @@ export function finalizeInvoice(ctx: Ctx, invoice: Stripe.Invoice): void {
   invoice.amount_remaining = amountDue;
   invoice.ending_balance = endingBalance;
   invoice.automatically_finalizes_at = null;
-  if (customer) setCustomerBalance(ctx, customer, endingBalance);
+  // What the invoice took from the credit (or, for a negative total, gave to it) is one ledger entry.
+  if (customer) {
+    recordBalanceTransaction(ctx, customer, {
+      amount: endingBalance - startingBalance,
+      type: 'applied_to_invoice',
+      currency: invoice.currency,
+      invoice: invoice.id,
+    });
+  }
   ctx.store.invoiceCounter += 1;
   const prefix = customer?.invoice_prefix ?? 'EMU';
   invoice.number = `${prefix}-${String(ctx.store.invoiceCounter).padStart(4, '0')}`;
@@ -277,7 +279,12 @@ export function payInvoice(
   if (customerObj && invoice.amount_due < minimumCharge(invoice.currency)) {
     // Below the minimum charge Stripe marks the invoice paid and moves the amount owed to the
     // customer's balance as a debit, which the next invoice collects; nothing is due now.
-    setCustomerBalance(ctx, customerObj, customerObj.balance + invoice.amount_due);
+    recordBalanceTransaction(ctx, customerObj, {
+      amount: invoice.amount_due,
+      type: 'invoice_too_small',
+      currency: invoice.currency,
+      invoice: invoice.id,
+    });
     invoice.ending_balance = customerObj.balance;
     invoice.amount_due = 0;
     markPaid(ctx, invoice, 0);
@@ -320,6 +327,17 @@ export function payInvoice(
 }
 
 export function voidInvoice(ctx: Ctx, invoice: Stripe.Invoice): void {
+  // A voided invoice gives back the credit it used (or takes back the credit it created).
+  const customer = typeof invoice.customer === 'string' ? ctx.store.get('customers', invoice.customer) : undefined;
+  const applied = appliedBalance(invoice);
+  if (customer && applied !== 0 && invoice.status !== 'draft') {
+    recordBalanceTransaction(ctx, customer, {
+      amount: -applied,
+      type: 'unapplied_from_invoice',
+      currency: invoice.currency,
+      invoice: invoice.id,
+    });
+  }
   invoice.status = 'void';
   invoice.amount_remaining = 0;
   invoice.next_payment_attempt = null;
