@@ -113,7 +113,7 @@ export function createInvoice(
     automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
     automatically_finalizes_at: opts.finalizesAt ?? null,
     billing_reason: reason,
-    collection_method: 'charge_automatically',
+    collection_method: sub.collection_method ?? 'charge_automatically',
     created: now,
     currency: sub.currency,
     custom_fields: null,
@@ -131,7 +131,8 @@ export function createInvoice(
     default_tax_rates: [],
     description: null,
     discounts: [],
-    due_date: null,
+    // "The number of days from when the invoice is created until it is due" (days_until_due).
+    due_date: sub.collection_method === 'send_invoice' ? now + (sub.days_until_due ?? 30) * 86_400 : null,
     effective_at: null,
     ending_balance: null,
     footer: null,
@@ -361,16 +362,28 @@ export function billNow(
       : reason === 'subscription_cycle'
         ? 'Subscription cycle'
         : 'Subscription update';
-  const outcome = payInvoice(ctx, invoice, { forceFail: opts.forceFail, description });
   sub.latest_invoice = invoice.id;
+  // send_invoice: finalized and left open for the customer to pay; only a zero invoice is settled.
+  if (invoice.collection_method === 'send_invoice' && invoice.amount_due > 0) return { invoice, outcome: null };
+  const outcome = payInvoice(ctx, invoice, { forceFail: opts.forceFail, description });
   return { invoice, outcome };
 }
 
-/** A renewal: the draft now (invoice.created); finalization and payment come an hour later on the clock. */
-export function draftRenewal(ctx: Ctx, sub: Stripe.Subscription, lines: LineSpec[]): Stripe.Invoice {
-  const invoice = createInvoice(ctx, sub, lines, 'subscription_cycle', {
+/** A draft now (invoice.created); finalization (and payment) come an hour later on the clock. */
+export function draftInvoice(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  lines: LineSpec[],
+  reason: Stripe.Invoice.BillingReason,
+): Stripe.Invoice {
+  const invoice = createInvoice(ctx, sub, lines, reason, {
     finalizesAt: ctx.store.now() + RENEWAL_FINALIZATION_DELAY_SECONDS,
   });
   sub.latest_invoice = invoice.id;
   return invoice;
+}
+
+/** A renewal: see draftInvoice. */
+export function draftRenewal(ctx: Ctx, sub: Stripe.Subscription, lines: LineSpec[]): Stripe.Invoice {
+  return draftInvoice(ctx, sub, lines, 'subscription_cycle');
 }

@@ -11,7 +11,7 @@ import { accept } from './accept.js';
 import { parseDiscounts } from '../billing/discounts.js';
 
 const CREATE =
-  'customer items default_payment_method trial_period_days trial_end payment_behavior collection_method metadata description billing_mode currency off_session discounts payment_settings';
+  'customer items default_payment_method trial_period_days trial_end payment_behavior collection_method days_until_due metadata description billing_mode currency off_session discounts payment_settings';
 
 /**
  * POST /v1/subscriptions: a subscription created directly, billed at once like one from Checkout
@@ -33,11 +33,12 @@ export function registerSubscriptionCreate(r: Router): void {
       if (unitAmountIn(i.price, currency) === null) priceAmountIn(ctx, i.price, currency, `items[${n}][price]`);
     });
     const collection = p.oneOf('collection_method', ['charge_automatically', 'send_invoice'] as const);
-    if (collection === 'send_invoice') {
+    const daysUntilDue = p.int('days_until_due', { min: 0, max: 730 });
+    if (collection === 'send_invoice' && daysUntilDue === undefined) throw parameterMissing('days_until_due');
+    if (daysUntilDue !== undefined && collection !== 'send_invoice') {
       throw invalidRequest(
-        'collection_method=send_invoice is not supported by the local Stripe (stripe-emulator) on subscriptions.',
-        'collection_method',
-        'parameter_unsupported',
+        'The `days_until_due` parameter can only be set when `collection_method` is `send_invoice`.',
+        'days_until_due',
       );
     }
     const behavior = p.oneOf('payment_behavior', [
@@ -76,7 +77,7 @@ export function registerSubscriptionCreate(r: Router): void {
     const trialDays = trialEndRaw ? null : (p.int('trial_period_days', { min: 0, max: 730 }) ?? null);
     const card = pmId ? ctx.store.cards.get(pmId) : defaultCard(ctx, customer.id);
     const trialing = (trialEnd ?? 0) > now || (trialDays ?? 0) > 0;
-    if (!trialing && behavior === 'error_if_incomplete') {
+    if (!trialing && behavior === 'error_if_incomplete' && collection !== 'send_invoice') {
       // Stripe answers 402 and creates nothing when the first payment fails.
       const b = card ? intentCardBehavior(card.number) : null;
       if (!card) {
@@ -120,6 +121,7 @@ export function registerSubscriptionCreate(r: Router): void {
       discounts,
       leaveFirstPaymentOpen: behavior === 'default_incomplete',
       saveDefaultPaymentMethod: saveDefault,
+      sendInvoice: collection === 'send_invoice' ? { daysUntilDue: daysUntilDue as number } : undefined,
     });
     ctx.changed();
     return sub;
