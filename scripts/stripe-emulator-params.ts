@@ -32,6 +32,7 @@ const WANTED: Record<string, string> = {
   SetupIntentConfirmParams: 'SetupIntents',
   SetupIntentCancelParams: 'SetupIntents',
   SubscriptionCreateParams: 'Subscriptions',
+  SubscriptionPauseParams: 'Subscriptions',
   SubscriptionResumeParams: 'Subscriptions',
   InvoiceItemCreateParams: 'InvoiceItems',
   InvoiceItemUpdateParams: 'InvoiceItems',

@@ -51,6 +51,23 @@ export interface ChangeOptions {
   apply?: (sub: Stripe.Subscription) => void;
 }
 
+/** Prorations kept for the subscription's next invoice (`create_prorations`). */
+export function keepForNextInvoice(ctx: Ctx, sub: Stripe.Subscription, lines: LineSpec[]): void {
+  if (!lines.length) return;
+  const pending = ctx.store.pendingLines.get(sub.id) ?? [];
+  for (const l of lines) {
+    pending.push({
+      price: l.price.id,
+      quantity: l.quantity,
+      amount: l.amount,
+      description: l.description,
+      period: l.period,
+      subscription_item: l.subscriptionItem,
+    });
+  }
+  ctx.store.pendingLines.set(sub.id, pending);
+}
+
 /**
  * Applies item changes with Stripe's proration rules:
  * - same interval: credit unused time of the old item, charge remaining time of the new;
@@ -209,20 +226,7 @@ export function changeSubscription(
     if (prev) ctx.emit('customer.subscription.updated', sub, prev);
     applyPaymentStatus(ctx, sub, billed.outcome);
   } else {
-    if (billable.length) {
-      const pending = ctx.store.pendingLines.get(sub.id) ?? [];
-      for (const l of billable) {
-        pending.push({
-          price: l.price.id,
-          quantity: l.quantity,
-          amount: l.amount,
-          description: l.description,
-          period: l.period,
-          subscription_item: l.subscriptionItem,
-        });
-      }
-      ctx.store.pendingLines.set(sub.id, pending);
-    }
+    keepForNextInvoice(ctx, sub, billable);
     const prev = diff(before, sub);
     if (prev) ctx.emit('customer.subscription.updated', sub, prev);
   }

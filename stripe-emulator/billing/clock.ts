@@ -5,7 +5,8 @@ import { advanceSubscription, sendTrialWillEnd, trialWillEndAt } from './subscri
 import { finalizeRenewal, invoiceOverdueAt, markOverdue, retryPayment } from './collection.js';
 
 export function nextBoundary(sub: Stripe.Subscription): number | null {
-  if (sub.status === 'canceled' || sub.status === 'incomplete_expired' || sub.status === 'incomplete') return null;
+  // A paused subscription generates no invoices until resumed.
+  if (['canceled', 'incomplete_expired', 'incomplete', 'paused'].includes(sub.status)) return null;
   const candidates = [Math.min(...sub.items.data.map((i) => i.current_period_end))];
   if (sub.status === 'trialing' && sub.trial_end !== null) candidates.push(sub.trial_end);
   if (sub.cancel_at !== null) candidates.push(sub.cancel_at);

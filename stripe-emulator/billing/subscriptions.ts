@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { redeem, type DiscountChoice } from './discounts.js';
 import { openFirstInvoice } from './incomplete-subscriptions.js';
+import { endTrialWithoutPaymentMethod } from './pause.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import { newId } from '../ids.js';
@@ -153,6 +154,8 @@ export interface CreateSubscriptionInput {
   saveDefaultPaymentMethod?: 'off' | 'on_subscription';
   /** `send_invoice`: invoices are finalized and left open for the customer, due after `daysUntilDue`. */
   sendInvoice?: { daysUntilDue: number };
+  /** trial_settings[end_behavior][missing_payment_method]: what a trial ending without a card does. */
+  missingPaymentMethod?: 'cancel' | 'create_invoice' | 'pause';
 }
 
 /** Classic billing needs one interval for all items; flexible allows mixing (yearly plan + monthly add-on). */
@@ -244,7 +247,12 @@ export function createSubscription(
     test_clock: null,
     transfer_data: null,
     trial_end: trialEnd,
-    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: 'create_invoice' } },
+    trial_settings: {
+      end_behavior: {
+        billing_cycle_anchor: null,
+        missing_payment_method: input.missingPaymentMethod ?? 'create_invoice',
+      },
+    },
     trial_start: trialEnd ? now : null,
   };
   ctx.store.put('subscriptions', sub);
@@ -414,6 +422,7 @@ export function advanceSubscription(
     cancelNow(ctx, sub);
     return sub;
   }
+  if (trialing && endTrialWithoutPaymentMethod(ctx, sub)) return sub;
   const before = structuredClone(sub);
   if (trialing) {
     sub.status = 'active';

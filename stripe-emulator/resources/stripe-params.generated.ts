@@ -294,6 +294,7 @@ export const STRIPE_PARAMS = {
     'trial_period_days',
     'trial_settings',
   ],
+  SubscriptionPauseParams: ['bill_for', 'expand', 'invoicing_behavior', 'type'],
   SubscriptionResumeParams: [
     'billing_cycle_anchor',
     'expand',
