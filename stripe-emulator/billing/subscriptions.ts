@@ -407,6 +407,10 @@ export function advanceSubscription(
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
     throw invalidRequest(`Subscription ${sub.id} is ${sub.status} and cannot advance.`, 'subscription');
   }
+  // A paused subscription has no billing periods to advance through until it is resumed.
+  if (sub.status === 'paused') {
+    throw invalidRequest(`Subscription ${sub.id} is paused; resume it first.`, 'subscription');
+  }
   const store = ctx.store;
   const trialing = sub.status === 'trialing' && sub.trial_end !== null;
   if (opts.endTrialNow && !trialing) throw invalidRequest(`Subscription ${sub.id} is not trialing.`, 'subscription');

@@ -70,6 +70,9 @@ describe('paused subscriptions and resume', () => {
     await w.advanceTo(sub.trial_end! + 40 * DAY);
     expect(await w.invoicesOf(sub.id)).toHaveLength(trialInvoices);
     expect((await w.stripe.subscriptions.retrieve(sub.id)).status).toBe('paused');
+    // Nor does the renewal helper bill it.
+    expect((await w.h.http('POST', `/_emulator/subscriptions/${sub.id}/advance`, {})).status).toBe(400);
+    expect(await w.invoicesOf(sub.id)).toHaveLength(trialInvoices);
 
     await w.withCard(customer.id);
     const resumedAt = await w.now();
