@@ -1,7 +1,7 @@
 import type Stripe from 'stripe';
 import type { Ctx } from '../context.js';
 import { newId } from '../ids.js';
-import { buildLine, type LineSpec } from './invoices.js';
+import { applyBalance, buildLine, type LineSpec } from './invoices.js';
 import { planItemChanges, type ItemChange, type ProrationBehavior } from './changes.js';
 import { fullLine } from './subscriptions.js';
 import { addInterval } from './time.js';
@@ -58,8 +58,8 @@ export function previewSubscriptionChange(
   const total = built.reduce((s, l) => s + l.amount, 0);
   const customerId = typeof sub.customer === 'string' ? sub.customer : sub.customer.id;
   const customer = ctx.store.get('customers', customerId);
-  const credit = Math.max(0, -(customer?.balance ?? 0));
-  const amountDue = Math.max(0, total - credit);
+  // The balance applies as it will at finalization: credit lowers the amount due, a debit adds to it.
+  const { amountDue } = applyBalance(total, customer?.balance ?? 0);
   const periodStart = specs.length ? Math.min(...specs.map((l) => l.period.start)) : at;
   const periodEnd = specs.length ? Math.max(...specs.map((l) => l.period.end)) : at;
   return {

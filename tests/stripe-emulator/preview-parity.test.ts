@@ -66,3 +66,24 @@ describe('invoice preview matches the change', () => {
     );
   });
 });
+
+describe('invoice preview and the customer balance', () => {
+  it('a debit balance is added to the previewed amount due, as finalization adds it', async () => {
+    const w = await world();
+    const sub = await w.stripe.subscriptions.create({ customer: w.customer, items: [{ price: w.cat.monthly.id }] });
+    await w.stripe.customers.createBalanceTransaction(w.customer, { amount: 300, currency: 'usd' });
+    await w.stripe.testHelpers.testClocks.advance(w.clock.id, { frozen_time: w.base + 10 * DAY });
+    const preview = await w.stripe.invoices.createPreview({
+      subscription: sub.id,
+      subscription_details: { items: [{ price: w.cat.storage.id }], proration_behavior: 'always_invoice' },
+    });
+    const updated = await w.stripe.subscriptions.update(sub.id, {
+      items: [{ price: w.cat.storage.id }],
+      proration_behavior: 'always_invoice',
+    });
+    const invoice = await w.stripe.invoices.retrieve(updated.latest_invoice as string);
+    expect(invoice.starting_balance).toBe(300);
+    expect(preview.amount_due).toBe(invoice.amount_due);
+    expect(preview.amount_due).toBe(preview.total + 300);
+  });
+});
