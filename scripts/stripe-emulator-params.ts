@@ -9,7 +9,11 @@ import { join } from 'node:path';
 import ts from 'typescript';
 
 const RESOURCES = join(process.cwd(), 'node_modules/stripe/esm/resources');
-/** Params interface -> file in the stripe package's resources folder. */
+/**
+ * Params interface -> file in the stripe package's resources folder. A `file#Interface` value reads
+ * another interface name, for interfaces whose names clash across files (both Checkout and the
+ * billing portal declare `SessionCreateParams`).
+ */
 const WANTED: Record<string, string> = {
   PaymentIntentCreateParams: 'PaymentIntents',
   PaymentIntentUpdateParams: 'PaymentIntents',
@@ -28,6 +32,7 @@ const WANTED: Record<string, string> = {
   SetupIntentConfirmParams: 'SetupIntents',
   SetupIntentCancelParams: 'SetupIntents',
   SubscriptionCreateParams: 'Subscriptions',
+  SubscriptionPauseParams: 'Subscriptions',
   SubscriptionResumeParams: 'Subscriptions',
   InvoiceItemCreateParams: 'InvoiceItems',
   InvoiceItemUpdateParams: 'InvoiceItems',
@@ -39,7 +44,16 @@ const WANTED: Record<string, string> = {
   InvoiceMarkUncollectibleParams: 'Invoices',
   InvoiceSendInvoiceParams: 'Invoices',
   InvoicePayParams: 'Invoices',
+  RefundCreateParams: 'Refunds',
   RefundUpdateParams: 'Refunds',
+  ProductCreateParams: 'Products',
+  ProductUpdateParams: 'Products',
+  PriceCreateParams: 'Prices',
+  PriceUpdateParams: 'Prices',
+  BillingPortalSessionCreateParams: 'BillingPortal/Sessions#SessionCreateParams',
+  CustomerCreateBalanceTransactionParams: 'Customers',
+  CustomerUpdateBalanceTransactionParams: 'Customers',
+  CustomerListBalanceTransactionsParams: 'Customers',
   CouponCreateParams: 'Coupons',
   CouponUpdateParams: 'Coupons',
   PromotionCodeCreateParams: 'PromotionCodes',
@@ -73,7 +87,10 @@ function topLevelKeys(file: string, name: string): string[] {
 /** Parameter lists per *Params interface, as the installed stripe package declares them. */
 export function generateParamLists(): Record<string, string[]> {
   return Object.fromEntries(
-    Object.entries(WANTED).map(([name, file]) => [name, topLevelKeys(join(RESOURCES, `${file}.d.ts`), name)]),
+    Object.entries(WANTED).map(([name, source]) => {
+      const [file, iface = name] = source.split('#') as [string, string?];
+      return [name, topLevelKeys(join(RESOURCES, `${file}.d.ts`), iface)];
+    }),
   );
 }
 

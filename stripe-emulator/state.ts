@@ -84,6 +84,7 @@ export interface Collections {
   billing_portal_configurations: Stripe.BillingPortal.Configuration;
   discounts: Stripe.Discount;
   deleted_coupons: Stripe.Coupon;
+  customer_balance_transactions: Stripe.CustomerBalanceTransaction;
 }
 export type CollectionName = keyof Collections;
 
@@ -110,6 +111,7 @@ const COLLECTIONS: CollectionName[] = [
   'billing_portal_configurations',
   'discounts',
   'deleted_coupons',
+  'customer_balance_transactions',
 ];
 
 interface Snapshot {

@@ -51,21 +51,48 @@ export interface ChangeOptions {
   apply?: (sub: Stripe.Subscription) => void;
 }
 
+/** Prorations kept for the subscription's next invoice (`create_prorations`). */
+export function keepForNextInvoice(ctx: Ctx, sub: Stripe.Subscription, lines: LineSpec[]): void {
+  if (!lines.length) return;
+  const pending = ctx.store.pendingLines.get(sub.id) ?? [];
+  for (const l of lines) {
+    pending.push({
+      price: l.price.id,
+      quantity: l.quantity,
+      amount: l.amount,
+      description: l.description,
+      period: l.period,
+      subscription_item: l.subscriptionItem,
+    });
+  }
+  ctx.store.pendingLines.set(sub.id, pending);
+}
+
+/** What applying item changes to a subscription produced, before anything is billed or stored. */
+export interface PlannedChange {
+  /** Proration and new-period lines (none during a trial). */
+  lines: LineSpec[];
+  /** The billing cycle was reset (interval change or `billing_cycle_anchor=now`): invoice at once. */
+  invoiceNow: boolean;
+  added: Stripe.SubscriptionItem[];
+}
+
 /**
- * Applies item changes with Stripe's proration rules:
+ * Applies item changes with Stripe's proration rules to `sub` in place and returns the lines they
+ * produce; it stores, bills and emits nothing, so the preview runs it on a copy:
  * - same interval: credit unused time of the old item, charge remaining time of the new;
  * - an interval change (monthly <-> annual) or `billing_cycle_anchor=now` resets the billing cycle
  *   anchor to now: every item gets credit for unused time and a new full period, invoiced at once;
  * - new item: aligned to the subscription's billing cycle anchor, its remaining time prorated;
- * `always_invoice` bills prorations now, `create_prorations` keeps them for the next invoice.
- * Any invoice created here sweeps the subscription's pending prorations.
+ * - during a trial nothing is billed, so changes create no lines and the trial is kept.
+ * Validation comes first, so a rejected request changes nothing.
  */
-export function changeSubscription(
+export function planItemChanges(
   ctx: Ctx,
   sub: Stripe.Subscription,
   changes: ItemChange[],
-  opts: ChangeOptions,
-): ChangeResult {
+  opts: Pick<ChangeOptions, 'prorationDate' | 'billingCycleAnchor'>,
+): PlannedChange {
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
     throw invalidRequest(
       `A canceled subscription can only update its cancellation_details and metadata.`,
@@ -129,7 +156,6 @@ export function changeSubscription(
   // A trialing subscription keeps its trial: the new interval starts when the trial ends.
   const reanchor = (intervalChange || opts.billingCycleAnchor === 'now') && sub.status !== 'trialing';
 
-  const before = structuredClone(sub);
   const collected: LineSpec[] = [];
   // Nothing is billed during a trial, so changes made in it create no prorations.
   const trialing = sub.status === 'trialing';
@@ -184,6 +210,22 @@ export function changeSubscription(
       lines.push(fullLine(ctx, sub, item));
     }
   }
+  return { lines: collected, invoiceNow, added };
+}
+
+/**
+ * Applies item changes (see planItemChanges) and bills them: `always_invoice` or a reset billing
+ * cycle invoices now, `create_prorations` keeps the prorations for the next invoice, `none` drops
+ * them. Any invoice created here sweeps the subscription's pending prorations.
+ */
+export function changeSubscription(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  changes: ItemChange[],
+  opts: ChangeOptions,
+): ChangeResult {
+  const before = structuredClone(sub);
+  const { lines: collected, invoiceNow, added } = planItemChanges(ctx, sub, changes, opts);
   opts.apply?.(sub);
 
   const billable = opts.proration === 'none' ? collected.filter((l) => !l.proration) : collected;
@@ -209,20 +251,7 @@ export function changeSubscription(
     if (prev) ctx.emit('customer.subscription.updated', sub, prev);
     applyPaymentStatus(ctx, sub, billed.outcome);
   } else {
-    if (billable.length) {
-      const pending = ctx.store.pendingLines.get(sub.id) ?? [];
-      for (const l of billable) {
-        pending.push({
-          price: l.price.id,
-          quantity: l.quantity,
-          amount: l.amount,
-          description: l.description,
-          period: l.period,
-          subscription_item: l.subscriptionItem,
-        });
-      }
-      ctx.store.pendingLines.set(sub.id, pending);
-    }
+    keepForNextInvoice(ctx, sub, billable);
     const prev = diff(before, sub);
     if (prev) ctx.emit('customer.subscription.updated', sub, prev);
   }

@@ -2,10 +2,11 @@ import type Stripe from 'stripe';
 import type { Ctx } from '../context.js';
 import { sweepExpiredSessions } from './expiry.js';
 import { advanceSubscription, sendTrialWillEnd, trialWillEndAt } from './subscriptions.js';
-import { finalizeRenewal, retryPayment } from './collection.js';
+import { finalizeRenewal, invoiceOverdueAt, markOverdue, retryPayment } from './collection.js';
 
 export function nextBoundary(sub: Stripe.Subscription): number | null {
-  if (sub.status === 'canceled' || sub.status === 'incomplete_expired' || sub.status === 'incomplete') return null;
+  // A paused subscription generates no invoices until resumed.
+  if (['canceled', 'incomplete_expired', 'incomplete', 'paused'].includes(sub.status)) return null;
   const candidates = [Math.min(...sub.items.data.map((i) => i.current_period_end))];
   if (sub.status === 'trialing' && sub.trial_end !== null) candidates.push(sub.trial_end);
   if (sub.cancel_at !== null) candidates.push(sub.cancel_at);
@@ -34,6 +35,7 @@ function nextJob(ctx: Ctx, target: number): Job | null {
     if (invoice.status === 'open' && invoice.auto_advance && invoice.next_payment_attempt !== null) {
       consider(invoice.next_payment_attempt, () => retryPayment(ctx, invoice));
     }
+    consider(invoiceOverdueAt(ctx, invoice), () => markOverdue(ctx, invoice));
   }
   return best;
 }

@@ -20,6 +20,13 @@ export function subscriptionOf(ctx: Ctx, invoice: Stripe.Invoice): Stripe.Subscr
 export function finalizeRenewal(ctx: Ctx, invoice: Stripe.Invoice): void {
   const sub = subscriptionOf(ctx, invoice);
   finalizeInvoice(ctx, invoice);
+  // send_invoice: Stripe sends the invoice instead of charging; it stays open until the customer
+  // pays it (a zero invoice is paid at once). Past its due date the subscription is past_due.
+  if (invoice.collection_method === 'send_invoice') {
+    if (invoice.amount_due === 0) payInvoice(ctx, invoice);
+    ctx.changed();
+    return;
+  }
   // An unpaid subscription keeps generating invoices, but Stripe does not attempt payment on them.
   if (sub?.status === 'unpaid') {
     ctx.changed();
@@ -46,6 +53,23 @@ function afterAutomaticAttempt(
 ): void {
   if (sub) applyPaymentStatus(ctx, sub, outcome);
   if (sub && outcome?.error && invoice.next_payment_attempt === null) retriesExhausted(ctx, sub);
+  ctx.changed();
+}
+
+/** A send_invoice invoice still open at its due date makes its subscription past_due. */
+export function invoiceOverdueAt(ctx: Ctx, invoice: Stripe.Invoice): number | null {
+  if (invoice.collection_method !== 'send_invoice' || invoice.status !== 'open' || invoice.due_date === null) {
+    return null;
+  }
+  return subscriptionOf(ctx, invoice)?.status === 'active' ? invoice.due_date : null;
+}
+
+export function markOverdue(ctx: Ctx, invoice: Stripe.Invoice): void {
+  const sub = subscriptionOf(ctx, invoice);
+  if (!sub || sub.status !== 'active') return;
+  const before = structuredClone(sub);
+  sub.status = 'past_due';
+  ctx.emit('customer.subscription.updated', sub, diff(before, sub));
   ctx.changed();
 }
 

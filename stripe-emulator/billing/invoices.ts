@@ -8,6 +8,7 @@ import { applyInvoiceDiscounts } from './discounts.js';
 import { sweepPendingInvoiceItems } from './standalone-invoices.js';
 import { invoiceNeedsAuthentication, requireInvoiceAuthentication } from './invoice-authentication.js';
 import type { CardRecord } from '../state.js';
+import { appliedBalance, recordBalanceTransaction } from './customer-balance.js';
 
 export interface LineSpec {
   price: Stripe.Price;
@@ -112,7 +113,7 @@ export function createInvoice(
     automatic_tax: { disabled_reason: null, enabled: false, liability: null, provider: null, status: null },
     automatically_finalizes_at: opts.finalizesAt ?? null,
     billing_reason: reason,
-    collection_method: 'charge_automatically',
+    collection_method: sub.collection_method ?? 'charge_automatically',
     created: now,
     currency: sub.currency,
     custom_fields: null,
@@ -130,7 +131,8 @@ export function createInvoice(
     default_tax_rates: [],
     description: null,
     discounts: [],
-    due_date: null,
+    // "The number of days from when the invoice is created until it is due" (days_until_due).
+    due_date: sub.collection_method === 'send_invoice' ? now + (sub.days_until_due ?? 30) * 86_400 : null,
     effective_at: null,
     ending_balance: null,
     footer: null,
@@ -187,13 +189,6 @@ export function createInvoice(
   return invoice;
 }
 
-function setCustomerBalance(ctx: Ctx, customer: Stripe.Customer, balance: number): void {
-  if (customer.balance === balance) return;
-  const prev = { balance: customer.balance };
-  customer.balance = balance;
-  ctx.emit('customer.updated', customer, prev);
-}
-
 export function finalizeInvoice(ctx: Ctx, invoice: Stripe.Invoice): void {
   const customer = typeof invoice.customer === 'string' ? ctx.store.get('customers', invoice.customer) : undefined;
   // The balance "automatically applies toward the next invoice finalized to a customer".
@@ -204,7 +199,15 @@ export function finalizeInvoice(ctx: Ctx, invoice: Stripe.Invoice): void {
   invoice.amount_remaining = amountDue;
   invoice.ending_balance = endingBalance;
   invoice.automatically_finalizes_at = null;
-  if (customer) setCustomerBalance(ctx, customer, endingBalance);
+  // What the invoice took from the credit (or, for a negative total, gave to it) is one ledger entry.
+  if (customer) {
+    recordBalanceTransaction(ctx, customer, {
+      amount: endingBalance - startingBalance,
+      type: 'applied_to_invoice',
+      currency: invoice.currency,
+      invoice: invoice.id,
+    });
+  }
   ctx.store.invoiceCounter += 1;
   const prefix = customer?.invoice_prefix ?? 'EMU';
   invoice.number = `${prefix}-${String(ctx.store.invoiceCounter).padStart(4, '0')}`;
@@ -277,7 +280,12 @@ export function payInvoice(
   if (customerObj && invoice.amount_due < minimumCharge(invoice.currency)) {
     // Below the minimum charge Stripe marks the invoice paid and moves the amount owed to the
     // customer's balance as a debit, which the next invoice collects; nothing is due now.
-    setCustomerBalance(ctx, customerObj, customerObj.balance + invoice.amount_due);
+    recordBalanceTransaction(ctx, customerObj, {
+      amount: invoice.amount_due,
+      type: 'invoice_too_small',
+      currency: invoice.currency,
+      invoice: invoice.id,
+    });
     invoice.ending_balance = customerObj.balance;
     invoice.amount_due = 0;
     markPaid(ctx, invoice, 0);
@@ -320,6 +328,17 @@ export function payInvoice(
 }
 
 export function voidInvoice(ctx: Ctx, invoice: Stripe.Invoice): void {
+  // A voided invoice gives back the credit it used (or takes back the credit it created).
+  const customer = typeof invoice.customer === 'string' ? ctx.store.get('customers', invoice.customer) : undefined;
+  const applied = appliedBalance(invoice);
+  if (customer && applied !== 0 && invoice.status !== 'draft') {
+    recordBalanceTransaction(ctx, customer, {
+      amount: -applied,
+      type: 'unapplied_from_invoice',
+      currency: invoice.currency,
+      invoice: invoice.id,
+    });
+  }
   invoice.status = 'void';
   invoice.amount_remaining = 0;
   invoice.next_payment_attempt = null;
@@ -343,16 +362,28 @@ export function billNow(
       : reason === 'subscription_cycle'
         ? 'Subscription cycle'
         : 'Subscription update';
-  const outcome = payInvoice(ctx, invoice, { forceFail: opts.forceFail, description });
   sub.latest_invoice = invoice.id;
+  // send_invoice: finalized and left open for the customer to pay; only a zero invoice is settled.
+  if (invoice.collection_method === 'send_invoice' && invoice.amount_due > 0) return { invoice, outcome: null };
+  const outcome = payInvoice(ctx, invoice, { forceFail: opts.forceFail, description });
   return { invoice, outcome };
 }
 
-/** A renewal: the draft now (invoice.created); finalization and payment come an hour later on the clock. */
-export function draftRenewal(ctx: Ctx, sub: Stripe.Subscription, lines: LineSpec[]): Stripe.Invoice {
-  const invoice = createInvoice(ctx, sub, lines, 'subscription_cycle', {
+/** A draft now (invoice.created); finalization (and payment) come an hour later on the clock. */
+export function draftInvoice(
+  ctx: Ctx,
+  sub: Stripe.Subscription,
+  lines: LineSpec[],
+  reason: Stripe.Invoice.BillingReason,
+): Stripe.Invoice {
+  const invoice = createInvoice(ctx, sub, lines, reason, {
     finalizesAt: ctx.store.now() + RENEWAL_FINALIZATION_DELAY_SECONDS,
   });
   sub.latest_invoice = invoice.id;
   return invoice;
+}
+
+/** A renewal: see draftInvoice. */
+export function draftRenewal(ctx: Ctx, sub: Stripe.Subscription, lines: LineSpec[]): Stripe.Invoice {
+  return draftInvoice(ctx, sub, lines, 'subscription_cycle');
 }

@@ -1,6 +1,7 @@
 import type Stripe from 'stripe';
 import { redeem, type DiscountChoice } from './discounts.js';
 import { openFirstInvoice } from './incomplete-subscriptions.js';
+import { endTrialWithoutPaymentMethod } from './pause.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import { newId } from '../ids.js';
@@ -8,7 +9,7 @@ import { invalidRequest } from '../http/errors.js';
 import { decimalString } from '../resources/util.js';
 import { priceProductId, unitAmountIn } from '../resources/prices.js';
 import { anchoredPeriodStart, nextAnchoredEnd } from './time.js';
-import { billNow, draftRenewal, type LineSpec } from './invoices.js';
+import { billNow, draftInvoice, draftRenewal, type LineSpec } from './invoices.js';
 import type { PaymentOutcome } from './payments.js';
 
 /** Embedded prices are shown without includable fields, as Stripe does. */
@@ -151,6 +152,10 @@ export interface CreateSubscriptionInput {
   /** payment_behavior=default_incomplete: finalize the first invoice but leave its payment to the caller. */
   leaveFirstPaymentOpen?: boolean;
   saveDefaultPaymentMethod?: 'off' | 'on_subscription';
+  /** `send_invoice`: invoices are finalized and left open for the customer, due after `daysUntilDue`. */
+  sendInvoice?: { daysUntilDue: number };
+  /** trial_settings[end_behavior][missing_payment_method]: what a trial ending without a card does. */
+  missingPaymentMethod?: 'cancel' | 'create_invoice' | 'pause';
 }
 
 /** Classic billing needs one interval for all items; flexible allows mixing (yearly plan + monthly add-on). */
@@ -200,12 +205,12 @@ export function createSubscription(
     cancel_at_period_end: false,
     canceled_at: null,
     cancellation_details: { comment: null, feedback: null, feedback_option: null, reason: null },
-    collection_method: 'charge_automatically',
+    collection_method: input.sendInvoice ? 'send_invoice' : 'charge_automatically',
     created: now,
     currency: input.currency,
     customer: input.customer,
     customer_account: null,
-    days_until_due: null,
+    days_until_due: input.sendInvoice?.daysUntilDue ?? null,
     default_payment_method: input.defaultPaymentMethod,
     default_source: null,
     default_tax_rates: [],
@@ -237,11 +242,17 @@ export function createSubscription(
     pending_update: null,
     schedule: null,
     start_date: now,
-    status: trialEnd ? 'trialing' : 'incomplete',
+    // send_invoice subscriptions are active at once: payment is the customer's, by the due date.
+    status: trialEnd ? 'trialing' : input.sendInvoice ? 'active' : 'incomplete',
     test_clock: null,
     transfer_data: null,
     trial_end: trialEnd,
-    trial_settings: { end_behavior: { billing_cycle_anchor: null, missing_payment_method: 'create_invoice' } },
+    trial_settings: {
+      end_behavior: {
+        billing_cycle_anchor: null,
+        missing_payment_method: input.missingPaymentMethod ?? 'create_invoice',
+      },
+    },
     trial_start: trialEnd ? now : null,
   };
   ctx.store.put('subscriptions', sub);
@@ -261,6 +272,13 @@ export function createSubscription(
   // trial_will_end comes three days before the trial ends, or at once for a shorter trial.
   if (trialEnd && trialEnd - now <= TRIAL_WILL_END_NOTICE_SECONDS) sendTrialWillEnd(ctx, sub);
   const firstLines = [...lines, ...takePendingLines(ctx, sub)];
+  if (input.sendInvoice && !trialEnd) {
+    // send_invoice: the first invoice is finalized an hour later (then left open for the customer
+    // to pay), as for a renewal.
+    draftInvoice(ctx, sub, firstLines, 'subscription_create');
+    ctx.changed();
+    return { sub, outcome: null };
+  }
   const { outcome } =
     input.leaveFirstPaymentOpen && !trialEnd
       ? openFirstInvoice(ctx, sub, firstLines)
@@ -389,6 +407,10 @@ export function advanceSubscription(
   if (sub.status === 'canceled' || sub.status === 'incomplete_expired') {
     throw invalidRequest(`Subscription ${sub.id} is ${sub.status} and cannot advance.`, 'subscription');
   }
+  // A paused subscription has no billing periods to advance through until it is resumed.
+  if (sub.status === 'paused') {
+    throw invalidRequest(`Subscription ${sub.id} is paused; resume it first.`, 'subscription');
+  }
   const store = ctx.store;
   const trialing = sub.status === 'trialing' && sub.trial_end !== null;
   if (opts.endTrialNow && !trialing) throw invalidRequest(`Subscription ${sub.id} is not trialing.`, 'subscription');
@@ -404,6 +426,7 @@ export function advanceSubscription(
     cancelNow(ctx, sub);
     return sub;
   }
+  if (trialing && endTrialWithoutPaymentMethod(ctx, sub)) return sub;
   const before = structuredClone(sub);
   if (trialing) {
     sub.status = 'active';

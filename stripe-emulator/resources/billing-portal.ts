@@ -2,12 +2,12 @@ import type Stripe from 'stripe';
 import type { Router } from '../http/router.js';
 import { newId } from '../ids.js';
 import { mustGet } from './util.js';
-import { KNOWN } from './known-params.js';
+import { accept } from './accept.js';
 import { invalidRequest } from '../http/errors.js';
 
 export function registerBillingPortal(r: Router): void {
   r.add('POST', '/v1/billing_portal/sessions', ({ ctx, params: p }) => {
-    p.allowOnly(KNOWN.portalSessionCreate);
+    accept(p, 'BillingPortalSessionCreateParams', 'configuration customer locale return_url');
     const customer = mustGet(ctx, 'customers', p.reqStr('customer'), 'customer');
     const configId = p.str('configuration');
     const config = configId ? mustGet(ctx, 'billing_portal_configurations', configId, 'configuration') : undefined;
@@ -24,7 +24,7 @@ export function registerBillingPortal(r: Router): void {
       customer_account: null,
       flow: null,
       livemode: false,
-      locale: null,
+      locale: (p.str('locale') as Stripe.BillingPortal.Session.Locale | undefined) ?? null,
       on_behalf_of: null,
       return_url: p.str('return_url') ?? config?.default_return_url ?? null,
       url: `${ctx.baseUrl}/portal/${id}`,

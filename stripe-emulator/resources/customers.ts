@@ -12,6 +12,8 @@ import { invalidRequest, resourceMissing } from '../http/errors.js';
 import { cancelNow } from '../billing/subscriptions.js';
 import { resolvePaymentMethod } from '../billing/test-payment-methods.js';
 import { attachToCustomer } from './payment-methods.js';
+import { recordBalanceTransaction } from '../billing/customer-balance.js';
+import { accept } from './accept.js';
 
 export function createCustomer(
   ctx: Ctx,
@@ -29,7 +31,7 @@ export function createCustomer(
     id: newId('cus', 14),
     object: 'customer',
     address: null,
-    balance: fields.balance ?? 0,
+    balance: 0,
     created: ctx.store.now(),
     currency: null,
     default_source: null,
@@ -50,6 +52,8 @@ export function createCustomer(
     test_clock: null,
   };
   ctx.store.put('customers', customer);
+  // A balance given at creation is the ledger's `initial` entry.
+  recordBalanceTransaction(ctx, customer, { amount: fields.balance ?? 0, type: 'initial' }, false);
   ctx.emit('customer.created', customer);
   return customer;
 }
@@ -66,7 +70,10 @@ function applyUpdate(ctx: Ctx, customer: Stripe.Customer, p: Params): void {
   const phone = p.nullableStr('phone');
   if (phone !== undefined) customer.phone = phone;
   const balance = p.int('balance');
-  if (balance !== undefined) customer.balance = balance;
+  // Setting `balance` directly is an `adjustment` of the difference, as on Stripe.
+  if (balance !== undefined) {
+    recordBalanceTransaction(ctx, customer, { amount: balance - customer.balance, type: 'adjustment' }, false);
+  }
   customer.metadata = mergeMetadata(customer.metadata, p.metadata());
   setInvoiceSettings(ctx, customer, p);
   const prev = diff(before, customer);
@@ -120,7 +127,65 @@ function deleteCustomer(ctx: Ctx, customer: Stripe.Customer): Stripe.DeletedCust
   return stub;
 }
 
+/** `/v1/customers/{id}/balance_transactions`: the customer's invoice balance ledger. */
+function registerBalanceTransactions(r: Router): void {
+  const mustGetTransaction = (ctx: Ctx, customerId: string, id: string) => {
+    mustGet(ctx, 'customers', customerId, 'customer');
+    const transaction = ctx.store.get('customer_balance_transactions', id);
+    if (!transaction || transaction.customer !== customerId) {
+      throw resourceMissing('customer_balance_transaction', id);
+    }
+    return transaction;
+  };
+  r.add('POST', '/v1/customers/:id/balance_transactions', ({ ctx, path, params: p }) => {
+    accept(p, 'CustomerCreateBalanceTransactionParams', 'amount currency description metadata');
+    const customer = mustGet(ctx, 'customers', path[0] ?? '', 'customer');
+    const amount = p.reqInt('amount');
+    const currency = p.reqStr('currency').toLowerCase();
+    if (customer.currency && customer.currency !== currency) {
+      throw invalidRequest(
+        `The currency ${currency} does not match the customer's currency ${customer.currency}.`,
+        'currency',
+      );
+    }
+    if (amount === 0) throw invalidRequest('The amount must not be zero.', 'amount');
+    const transaction = recordBalanceTransaction(ctx, customer, {
+      amount,
+      type: 'adjustment',
+      currency,
+      description: p.nullableStr('description') ?? null,
+      metadata: mergeMetadata(null, p.metadata()),
+    });
+    ctx.changed();
+    return transaction;
+  });
+  r.add('GET', '/v1/customers/:id/balance_transactions/:txn', ({ ctx, path }) =>
+    mustGetTransaction(ctx, path[0] ?? '', path[1] ?? ''),
+  );
+  r.add('POST', '/v1/customers/:id/balance_transactions/:txn', ({ ctx, path, params: p }) => {
+    accept(p, 'CustomerUpdateBalanceTransactionParams', 'description metadata');
+    const transaction = mustGetTransaction(ctx, path[0] ?? '', path[1] ?? '');
+    const description = p.nullableStr('description');
+    if (description !== undefined) transaction.description = description;
+    transaction.metadata = mergeMetadata(transaction.metadata, p.metadata());
+    ctx.changed();
+    return transaction;
+  });
+  r.add('GET', '/v1/customers/:id/balance_transactions', ({ ctx, path, params: p, url }) => {
+    accept(p, 'CustomerListBalanceTransactionsParams', 'created invoice limit starting_after ending_before');
+    const customer = mustGet(ctx, 'customers', path[0] ?? '', 'customer');
+    const invoice = p.str('invoice');
+    const items = ctx.store
+      .all('customer_balance_transactions')
+      .filter((x) => x.customer === customer.id)
+      .filter(createdFilter(p))
+      .filter((x) => !invoice || x.invoice === invoice);
+    return paginate(newestFirst(items), p, url);
+  });
+}
+
 export function registerCustomers(r: Router): void {
+  registerBalanceTransactions(r);
   r.add('DELETE', '/v1/customers/:id', ({ ctx, path }) =>
     deleteCustomer(ctx, mustGet(ctx, 'customers', path[0] ?? '')),
   );

@@ -8,29 +8,17 @@ import { invalidRequest } from '../http/errors.js';
  * Checkout's `payment_method_types`) fails here rather than in production.
  * For billing endpoints (customers, subscriptions, subscription items) a known parameter the
  * emulator does not implement is refused with "not supported by the local Stripe" rather than
- * accepted and ignored (see IMPLEMENTED and refuseUnimplemented); elsewhere it is still ignored.
+ * accepted and ignored (see IMPLEMENTED and refuseUnimplemented). Endpoints whose lists are generated
+ * from the stripe package use `accept` (accept.ts) instead.
  */
 const words = (s: string): readonly string[] => s.trim().split(/\s+/);
 
 export const KNOWN = {
-  productCreate: words(
-    'name active default_price_data description expand id images marketing_features metadata package_dimensions shippable statement_descriptor tax_code tax_details type unit_label url',
-  ),
-  productUpdate: words(
-    'active default_price description expand images marketing_features metadata name package_dimensions shippable statement_descriptor tax_code tax_details unit_label url',
-  ),
-  priceCreate: words(
-    'currency active billing_scheme currency_options custom_unit_amount expand lookup_key metadata nickname product product_data recurring tax_behavior tiers tiers_mode transfer_lookup_key transform_quantity unit_amount unit_amount_decimal',
-  ),
-  priceUpdate: words('active currency_options expand lookup_key metadata nickname tax_behavior transfer_lookup_key'),
   customerCreate: words(
     'address balance business_name cash_balance description email expand individual_name invoice_prefix invoice_settings metadata name next_invoice_sequence payment_method phone preferred_locales shipping source tax tax_exempt tax_id_data test_clock validate',
   ),
   customerUpdate: words(
     'address balance business_name cash_balance default_source description email expand individual_name invoice_prefix invoice_settings metadata name next_invoice_sequence phone preferred_locales shipping source tax tax_exempt validate',
-  ),
-  refundCreate: words(
-    'amount charge currency customer expand instructions_email metadata origin payment_intent reason refund_application_fee reverse_transfer',
   ),
   checkoutSessionCreate: words(
     'adaptive_pricing after_expiration allow_promotion_codes allowed_payment_method_types automatic_tax billing_address_collection branding_settings cancel_url client_reference_id consent_collection currency custom_fields custom_text customer customer_account customer_creation customer_email customer_update discounts excluded_payment_method_types expand expires_at integration_identifier invoice_creation line_items locale managed_payments metadata mode name_collection optional_items origin_context payment_intent_data payment_method_collection payment_method_configuration payment_method_data payment_method_options permissions phone_number_collection redirect_on_completion return_url saved_payment_method_options setup_intent_data shipping_address_collection shipping_options submit_type subscription_data success_url tax_id_collection ui_mode wallet_options',
@@ -46,9 +34,6 @@ export const KNOWN = {
     'add_invoice_items application_fee_percent automatic_tax billing_cycle_anchor billing_schedules billing_thresholds cancel_at cancel_at_period_end cancellation_details collection_method days_until_due default_payment_method default_source default_tax_rates description discounts expand invoice_settings items metadata off_session on_behalf_of pause_collection payment_behavior payment_settings pending_invoice_item_interval proration_behavior proration_date transfer_data trial_end trial_from_plan trial_settings',
   ),
   subscriptionCancel: words('cancellation_details expand invoice_now prorate'),
-  portalSessionCreate: words(
-    'after_expiration configuration customer customer_account expand flow_data locale on_behalf_of return_url',
-  ),
 } as const;
 
 /**

@@ -10,7 +10,10 @@ import { diff } from '../context.js';
 import { createProduct } from './products.js';
 import { decimalString, mustGet } from './util.js';
 import { Params as P } from '../http/params.js';
-import { KNOWN } from './known-params.js';
+import { accept, parameterUnsupported } from './accept.js';
+
+/** Stripe's keys of `recurring` on a price (PriceCreateParams.Recurring). */
+const RECURRING = ['interval', 'interval_count', 'meter', 'trial_period_days', 'usage_type'];
 
 const INTERVALS = ['day', 'week', 'month', 'year'] as const;
 
@@ -59,13 +62,17 @@ function parseCurrencyOptions(p: Params, baseCurrency: string): Stripe.Price['cu
 }
 
 export function createPrice(ctx: Ctx, p: Params): Stripe.Price {
-  p.allowOnly(KNOWN.priceCreate);
+  accept(
+    p,
+    'PriceCreateParams',
+    'currency active currency_options lookup_key metadata nickname product product_data recurring tax_behavior transfer_lookup_key unit_amount',
+  );
   const currency = p.reqStr('currency').toLowerCase();
   let productId = p.str('product');
   if (!productId) {
     const pd = p.obj('product_data');
     if (!pd) throw parameterMissing('product');
-    productId = createProduct(ctx, new P(pd.raw, 'product_data')).id;
+    productId = createProduct(ctx, new P(pd.raw, 'product_data'), true).id;
   } else {
     mustGet(ctx, 'products', productId, 'product');
   }
@@ -74,6 +81,11 @@ export function createPrice(ctx: Ctx, p: Params): Stripe.Price {
   const rec = p.obj('recurring');
   let recurring: Stripe.Price.Recurring | null = null;
   if (rec) {
+    // Only licensed per-unit billing is modelled; metered usage and price-level trials are refused.
+    accept(rec, RECURRING, 'interval interval_count usage_type');
+    if (rec.oneOf('usage_type', ['licensed', 'metered'] as const) === 'metered') {
+      throw parameterUnsupported(rec.name('usage_type'));
+    }
     const interval = rec.oneOf('interval', INTERVALS);
     if (!interval) throw parameterMissing('recurring[interval]');
     recurring = {
@@ -141,7 +153,7 @@ export function registerPrices(r: Router): void {
   );
   r.add('POST', '/v1/prices/:id', ({ ctx, params: p, path }) => {
     const price = mustGet(ctx, 'prices', path[0] ?? '');
-    p.allowOnly(KNOWN.priceUpdate);
+    accept(p, 'PriceUpdateParams', 'active currency_options lookup_key metadata nickname transfer_lookup_key');
     const before = structuredClone(price);
     const active = p.bool('active');
     if (active !== undefined) price.active = active;

@@ -8,10 +8,24 @@ import { mustGet } from './util.js';
 import type { Ctx } from '../context.js';
 import { diff } from '../context.js';
 import type { Params } from '../http/params.js';
-import { KNOWN } from './known-params.js';
+import { accept } from './accept.js';
 
-export function createProduct(ctx: Ctx, p: Params): Stripe.Product {
-  p.allowOnly(KNOWN.productCreate);
+const CREATE = 'name active description id images metadata statement_descriptor unit_label url';
+/** Stripe's keys of a price's `product_data` (PriceCreateParams.ProductData). */
+const PRODUCT_DATA = [
+  'active',
+  'id',
+  'metadata',
+  'name',
+  'statement_descriptor',
+  'tax_code',
+  'tax_details',
+  'unit_label',
+];
+
+/** `nested`: the `product_data` hash of a price, whose keys are a subset of a product's. */
+export function createProduct(ctx: Ctx, p: Params, nested = false): Stripe.Product {
+  accept(p, nested ? PRODUCT_DATA : 'ProductCreateParams', CREATE);
   const id = p.str('id') || newId('prod', 14);
   if (ctx.store.get('products', id)) {
     throw invalidRequest(`Product already exists.`, 'id', 'resource_already_exists');
@@ -49,7 +63,11 @@ export function registerProducts(r: Router): void {
   r.add('GET', '/v1/products/:id', ({ ctx, path }) => mustGet(ctx, 'products', path[0] ?? ''));
   r.add('POST', '/v1/products/:id', ({ ctx, params: p, path }) => {
     const product = mustGet(ctx, 'products', path[0] ?? '');
-    p.allowOnly(KNOWN.productUpdate);
+    accept(
+      p,
+      'ProductUpdateParams',
+      'active default_price description images metadata name statement_descriptor unit_label url',
+    );
     const before = structuredClone(product);
     const name = p.str('name');
     if (name !== undefined) {
@@ -67,6 +85,12 @@ export function registerProducts(r: Router): void {
       if (defaultPrice) mustGet(ctx, 'prices', defaultPrice, 'default_price');
       product.default_price = defaultPrice;
     }
+    const statementDescriptor = p.nullableStr('statement_descriptor');
+    if (statementDescriptor !== undefined) product.statement_descriptor = statementDescriptor;
+    const unitLabel = p.nullableStr('unit_label');
+    if (unitLabel !== undefined) product.unit_label = unitLabel;
+    const url = p.nullableStr('url');
+    if (url !== undefined) product.url = url;
     product.metadata = mergeMetadata(product.metadata, p.metadata());
     product.updated = ctx.store.now();
     const prev = diff(before, product);

@@ -6,13 +6,13 @@ import { createdFilter, newestFirst, paginate } from '../http/list.js';
 import { newId } from '../ids.js';
 import { mustGet } from './util.js';
 import { diff } from '../context.js';
-import { KNOWN } from './known-params.js';
+import { accept } from './accept.js';
 
 const REASONS = ['duplicate', 'fraudulent', 'requested_by_customer'] as const;
 
 export function registerRefunds(r: Router): void {
   r.add('POST', '/v1/refunds', ({ ctx, params: p }) => {
-    p.allowOnly(KNOWN.refundCreate);
+    accept(p, 'RefundCreateParams', 'amount charge payment_intent metadata reason');
     const piId = p.str('payment_intent');
     const chargeId = p.str('charge');
     if (!piId && !chargeId) throw parameterMissing('charge');
@@ -86,6 +86,7 @@ export function registerRefunds(r: Router): void {
   r.add('GET', '/v1/refunds/:id', ({ ctx, path }) => mustGet(ctx, 'refunds', path[0] ?? '', 'refund'));
   r.add('POST', '/v1/refunds/:id', ({ ctx, path, params: p }) => {
     const refund = mustGet(ctx, 'refunds', path[0] ?? '', 'refund');
+    accept(p, 'RefundUpdateParams', 'metadata');
     refund.metadata = mergeMetadata(refund.metadata, p.metadata());
     return refund;
   });

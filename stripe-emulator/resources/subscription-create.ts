@@ -7,11 +7,12 @@ import { defaultCard } from '../billing/cards.js';
 import { intentCardBehavior } from '../billing/test-payment-methods.js';
 import { unitAmountIn } from './prices.js';
 import { mustGet } from './util.js';
-import { accept } from './accept.js';
+import { accept, parameterUnsupported } from './accept.js';
+import { pauseSubscription, resumeSubscription } from '../billing/pause.js';
 import { parseDiscounts } from '../billing/discounts.js';
 
 const CREATE =
-  'customer items default_payment_method trial_period_days trial_end payment_behavior collection_method metadata description billing_mode currency off_session discounts payment_settings';
+  'customer items default_payment_method trial_period_days trial_end payment_behavior collection_method days_until_due trial_settings metadata description billing_mode currency off_session discounts payment_settings';
 
 /**
  * POST /v1/subscriptions: a subscription created directly, billed at once like one from Checkout
@@ -33,11 +34,12 @@ export function registerSubscriptionCreate(r: Router): void {
       if (unitAmountIn(i.price, currency) === null) priceAmountIn(ctx, i.price, currency, `items[${n}][price]`);
     });
     const collection = p.oneOf('collection_method', ['charge_automatically', 'send_invoice'] as const);
-    if (collection === 'send_invoice') {
+    const daysUntilDue = p.int('days_until_due', { min: 0, max: 730 });
+    if (collection === 'send_invoice' && daysUntilDue === undefined) throw parameterMissing('days_until_due');
+    if (daysUntilDue !== undefined && collection !== 'send_invoice') {
       throw invalidRequest(
-        'collection_method=send_invoice is not supported by the local Stripe (stripe-emulator) on subscriptions.',
-        'collection_method',
-        'parameter_unsupported',
+        'The `days_until_due` parameter can only be set when `collection_method` is `send_invoice`.',
+        'days_until_due',
       );
     }
     const behavior = p.oneOf('payment_behavior', [
@@ -76,7 +78,7 @@ export function registerSubscriptionCreate(r: Router): void {
     const trialDays = trialEndRaw ? null : (p.int('trial_period_days', { min: 0, max: 730 }) ?? null);
     const card = pmId ? ctx.store.cards.get(pmId) : defaultCard(ctx, customer.id);
     const trialing = (trialEnd ?? 0) > now || (trialDays ?? 0) > 0;
-    if (!trialing && behavior === 'error_if_incomplete') {
+    if (!trialing && behavior === 'error_if_incomplete' && collection !== 'send_invoice') {
       // Stripe answers 402 and creates nothing when the first payment fails.
       const b = card ? intentCardBehavior(card.number) : null;
       if (!card) {
@@ -99,6 +101,15 @@ export function registerSubscriptionCreate(r: Router): void {
         });
       }
     }
+    const trialSettings = p.obj('trial_settings');
+    trialSettings?.allowOnly(['end_behavior']);
+    const endBehavior = trialSettings?.obj('end_behavior');
+    endBehavior?.allowOnly(['missing_payment_method']);
+    const missingPaymentMethod = endBehavior?.oneOf('missing_payment_method', [
+      'cancel',
+      'create_invoice',
+      'pause',
+    ] as const);
     const settings = p.obj('payment_settings');
     settings?.allowOnly(['save_default_payment_method']);
     const saveDefault = settings?.oneOf('save_default_payment_method', ['off', 'on_subscription'] as const);
@@ -120,18 +131,30 @@ export function registerSubscriptionCreate(r: Router): void {
       discounts,
       leaveFirstPaymentOpen: behavior === 'default_incomplete',
       saveDefaultPaymentMethod: saveDefault,
+      missingPaymentMethod,
+      sendInvoice: collection === 'send_invoice' ? { daysUntilDue: daysUntilDue as number } : undefined,
     });
     ctx.changed();
     return sub;
   });
-  r.add('POST', '/v1/subscriptions/:id/resume', ({ ctx, path, params: p }) => {
-    accept(p, 'SubscriptionResumeParams', '');
+  r.add('POST', '/v1/subscriptions/:id/pause', ({ ctx, path, params: p }) => {
+    accept(p, 'SubscriptionPauseParams', 'type invoicing_behavior');
     const sub = mustGet(ctx, 'subscriptions', path[0] ?? '');
-    // Pausing is not modelled here, so no subscription is ever `paused`; Stripe refuses the rest alike.
-    throw invalidRequest(
-      `Subscription ${sub.id} is not paused, so it cannot be resumed.`,
-      undefined,
-      'subscription_not_paused',
-    );
+    p.oneOf('type', ['subscription'] as const);
+    const invoicing = p.oneOf('invoicing_behavior', ['invoice', 'pending_invoice_item'] as const);
+    return pauseSubscription(ctx, sub, invoicing ?? 'pending_invoice_item');
+  });
+  r.add('POST', '/v1/subscriptions/:id/resume', ({ ctx, path, params: p }) => {
+    accept(p, 'SubscriptionResumeParams', 'billing_cycle_anchor payment_behavior');
+    const sub = mustGet(ctx, 'subscriptions', path[0] ?? '');
+    const anchor = p.obj('billing_cycle_anchor');
+    anchor?.allowOnly(['type']);
+    // Only Stripe's defaults are modelled: a new cycle from now, resuming on the payment attempt.
+    if (anchor?.oneOf('type', ['now', 'unchanged'] as const) === 'unchanged') {
+      throw parameterUnsupported('billing_cycle_anchor[type]');
+    }
+    const behavior = p.oneOf('payment_behavior', ['resume_on_payment_attempt', 'resume_on_payment_success'] as const);
+    if (behavior === 'resume_on_payment_success') throw parameterUnsupported('payment_behavior');
+    return resumeSubscription(ctx, sub);
   });
 }

@@ -26,6 +26,7 @@ const KIND: Record<CollectionName, string> = {
   billing_portal_configurations: 'billing_portal.configuration',
   discounts: 'discount',
   deleted_coupons: 'coupon',
+  customer_balance_transactions: 'customer_balance_transaction',
 };
 
 export function mustGet<K extends CollectionName>(ctx: Ctx, name: K, id: string, param = 'id'): Collections[K] {

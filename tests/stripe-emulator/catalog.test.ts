@@ -236,3 +236,101 @@ describe('parameter_unknown', () => {
     ).rejects.toMatchObject({ code: 'parameter_unknown', param: 'payment_method_types' });
   });
 });
+
+describe('parameter_unsupported on catalog, refund and portal endpoints', () => {
+  it('refuses known product, price, refund and portal session parameters the local Stripe does not implement', async () => {
+    const unsupported = { statusCode: 400, type: 'StripeInvalidRequestError', code: 'parameter_unsupported' };
+    await expect(h.stripe.products.create({ name: 'Boxed', shippable: true })).rejects.toMatchObject({
+      ...unsupported,
+      param: 'shippable',
+    });
+    await expect(
+      h.stripe.products.create({ name: 'With price', default_price_data: { currency: 'usd', unit_amount: 100 } }),
+    ).rejects.toMatchObject({ ...unsupported, param: 'default_price_data' });
+    const product = await h.stripe.products.create({ name: 'Plain' });
+    await expect(h.stripe.products.update(product.id, { tax_code: 'txcd_10000000' })).rejects.toMatchObject({
+      ...unsupported,
+      param: 'tax_code',
+    });
+    // Implemented on update, so they are applied rather than refused.
+    const updated = await h.stripe.products.update(product.id, { unit_label: 'seat', url: 'https://example.com' });
+    expect(updated).toMatchObject({ unit_label: 'seat', url: 'https://example.com' });
+
+    await expect(
+      h.stripe.prices.create({
+        product: product.id,
+        currency: 'usd',
+        unit_amount_decimal: Stripe.Decimal.from('12.5'),
+      }),
+    ).rejects.toMatchObject({ ...unsupported, param: 'unit_amount_decimal' });
+    await expect(
+      h.stripe.prices.create({
+        product: product.id,
+        currency: 'usd',
+        unit_amount: 100,
+        recurring: { interval: 'month', trial_period_days: 7 },
+      }),
+    ).rejects.toMatchObject({ ...unsupported, param: 'recurring[trial_period_days]' });
+    await expect(
+      h.stripe.prices.create({
+        product: product.id,
+        currency: 'usd',
+        unit_amount: 100,
+        recurring: { interval: 'month', usage_type: 'metered' },
+      }),
+    ).rejects.toMatchObject({ ...unsupported, param: 'recurring[usage_type]' });
+    await expect(
+      h.stripe.prices.create({
+        currency: 'usd',
+        unit_amount: 100,
+        product_data: { name: 'Inline', tax_code: 'txcd_10000000' },
+      }),
+    ).rejects.toMatchObject({ ...unsupported, param: 'product_data[tax_code]' });
+    await expect(
+      h.stripe.prices.create({
+        currency: 'usd',
+        unit_amount: 100,
+        product_data: { name: 'Inline', description: 'not a product_data key' } as Stripe.PriceCreateParams.ProductData,
+      }),
+    ).rejects.toMatchObject({ code: 'parameter_unknown', param: 'product_data[description]' });
+    const price = await h.stripe.prices.create({ product: product.id, currency: 'usd', unit_amount: 100 });
+    await expect(h.stripe.prices.update(price.id, { tax_behavior: 'exclusive' })).rejects.toMatchObject({
+      ...unsupported,
+      param: 'tax_behavior',
+    });
+
+    const customer = await h.stripe.customers.create({ email: 'unsupported@example.com' });
+    const pi = await h.stripe.paymentIntents.create({
+      amount: 2000,
+      currency: 'usd',
+      customer: customer.id,
+      payment_method: 'pm_card_visa',
+      confirm: true,
+      automatic_payment_methods: { enabled: true, allow_redirects: 'never' },
+    });
+    await expect(
+      h.stripe.refunds.create({ payment_intent: pi.id, refund_application_fee: true }),
+    ).rejects.toMatchObject({ ...unsupported, param: 'refund_application_fee' });
+    await expect(
+      h.stripe.refunds.create({ payment_intent: pi.id, instructions_email: 'a@example.com' }),
+    ).rejects.toMatchObject({ ...unsupported, param: 'instructions_email' });
+    const refund = await h.stripe.refunds.create({ payment_intent: pi.id, amount: 500 });
+    await expect(
+      h.stripe.refunds.update(refund.id, { reason: 'duplicate' } as Stripe.RefundUpdateParams),
+    ).rejects.toMatchObject({ code: 'parameter_unknown', param: 'reason' });
+    // A refused request changes nothing: the charge still has 1500 to refund.
+    expect((await h.stripe.charges.retrieve(refund.charge as string)).amount_refunded).toBe(500);
+
+    await expect(
+      h.stripe.billingPortal.sessions.create({
+        customer: customer.id,
+        flow_data: { type: 'payment_method_update' },
+      }),
+    ).rejects.toMatchObject({ ...unsupported, param: 'flow_data' });
+    await expect(
+      h.stripe.billingPortal.sessions.create({ customer: customer.id, on_behalf_of: 'acct_123' }),
+    ).rejects.toMatchObject({ ...unsupported, param: 'on_behalf_of' });
+    const session = await h.stripe.billingPortal.sessions.create({ customer: customer.id, locale: 'fr' });
+    expect(session.locale).toBe('fr');
+  });
+});

@@ -92,9 +92,15 @@ describe('subscriptions created through the API', () => {
         customer: customer.id,
         items: [{ price: catalog.monthly.id }],
         collection_method: 'send_invoice',
+      }),
+    ).rejects.toMatchObject({ code: 'parameter_missing', param: 'days_until_due' });
+    await expect(
+      stripe.subscriptions.create({
+        customer: customer.id,
+        items: [{ price: catalog.monthly.id }],
         days_until_due: 30,
       }),
-    ).rejects.toMatchObject({ code: 'parameter_unsupported' });
+    ).rejects.toMatchObject({ statusCode: 400, param: 'days_until_due' });
     await expect(
       stripe.subscriptions.create({
         customer: customer.id,

@@ -81,6 +81,10 @@ beforeAll(async () => {
   samples.Configuration = await stripe.billingPortal.configurations.create({
     features: { invoice_history: { enabled: true } },
   });
+  samples.CustomerBalanceTransaction = await stripe.customers.createBalanceTransaction(customer.id, {
+    amount: -250,
+    currency: 'usd',
+  });
   samples.DeletedCustomer = await stripe.customers.del((await stripe.customers.create({})).id);
 });
 afterAll(() => h.close());
@@ -100,6 +104,7 @@ const TYPES: Array<[string, string]> = [
   ['Subscription', 'Subscriptions.d.ts'],
   ['Configuration', 'BillingPortal/Configurations.d.ts'],
   ['DeletedCustomer', 'Customers.d.ts'],
+  ['CustomerBalanceTransaction', 'CustomerBalanceTransactions.d.ts'],
 ];
 
 describe('object shapes follow the stripe package for API 2026-10-28.endive', () => {
