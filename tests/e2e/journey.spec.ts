@@ -279,3 +279,24 @@ test('the return page waits, and after 30 s without the webhook says the payment
   await page.goto('/success?session_id=cs_test_not_ours');
   await expect(page.getByRole('heading', { name: 'We could not find that checkout' })).toBeVisible();
 });
+
+test('the platform admin page, with the contact-sales requests, looks right and passes axe', async ({ page }) => {
+  // A request from a visitor, so /admin lists one rather than its empty state.
+  await page.goto('/contact-sales');
+  await page.getByLabel('Your name').fill('Grace Hopper');
+  await page.getByLabel('Work email').fill('grace@example.com');
+  await page.getByLabel('Company').fill('Compilers Inc');
+  await page.getByLabel('What do you need?').fill('Enterprise plan for 400 people.');
+  await page.getByRole('button', { name: 'Send to sales' }).click();
+  await expect(page.getByRole('status')).toContainText('we will be in touch');
+
+  // The demo login is a platform admin (lib/accounts/demo.ts).
+  await page.goto('/signin?callbackUrl=%2Fadmin');
+  await page.getByLabel('Email').fill('demo@agileforge.local');
+  await page.getByLabel('Password').fill('demo-password-2026');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole('heading', { name: 'Admin', level: 1 })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('grace@example.com');
+  await snapAndCheck(page, '19-admin');
+});
