@@ -7,6 +7,7 @@ test.describe.configure({ mode: 'serial' });
 
 test('a visitor goes from the landing page to a trial, packs, a plan change, an add-on and back, with receipts', async ({
   page,
+  browser,
 }) => {
   test.setTimeout(300_000);
   await page.setViewportSize({ width: 1280, height: 900 });
@@ -110,6 +111,26 @@ test('a visitor goes from the landing page to a trial, packs, a plan change, an 
   await expect(page.getByRole('progressbar', { name: '100 AI Stories: 100 of 100 credits left' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Credit movements, newest first' })).toContainText('250 AI Stories');
   await snapAndCheck(page, '09-credits');
+  // Usage per member is the other tab; the tab is kept in the URL.
+  await page.getByRole('tab', { name: 'By member this month' }).click();
+  await expect(page.getByRole('table', { name: 'Stories by member this month' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Credit movements, newest first' })).toBeHidden();
+  await expect(page).toHaveURL(/\/account\/credits\?tab=members$/);
+  await expectAccessible(page, 'the credits page, members tab');
+  await page.getByRole('tab', { name: 'Usage history' }).press('Enter');
+  await expect(page.getByRole('table', { name: 'Credit movements, newest first' })).toBeVisible();
+  // Without JavaScript a tab is a link the server answers with that tab open.
+  const noScript = await browser.newContext({
+    javaScriptEnabled: false,
+    storageState: await page.context().storageState(),
+  });
+  const plain = await noScript.newPage();
+  await plain.goto('/account/credits');
+  await plain.getByRole('tab', { name: 'By member this month' }).click();
+  await expect(plain).toHaveURL(/\/account\/credits\?tab=members$/);
+  await expect(plain.getByRole('table', { name: 'Stories by member this month' })).toBeVisible();
+  await expect(plain.getByRole('tab', { name: 'By member this month' })).toHaveAttribute('aria-selected', 'true');
+  await noScript.close();
 
   // Billing: preview and confirm a change to Business.
   await page.goto('/account/billing');
@@ -117,6 +138,13 @@ test('a visitor goes from the landing page to a trial, packs, a plan change, an 
   await expect(page.getByTestId('billing-plan')).toHaveText('Professional (annual)');
   await expect(page.getByTestId('billing-status')).toHaveText(`Trial until ${trialEnds}`);
   await snapAndCheck(page, '10-billing-trial');
+  // The plans to change to are tabbed by billing period, opening on the team's own (annual).
+  const periods = page.getByRole('tablist', { name: 'Billing period' });
+  await expect(periods.getByRole('tab', { name: 'Annual' })).toHaveAttribute('aria-selected', 'true');
+  await periods.getByRole('tab', { name: 'Monthly' }).click();
+  await expect(page.getByRole('button', { name: 'Switch to Business', exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Switch to Business (annual)' })).toBeHidden();
+  await periods.getByRole('tab', { name: 'Annual' }).click();
   await page.getByRole('button', { name: 'Switch to Business (annual)' }).click();
   const change = page.getByRole('dialog');
   await expect(change.getByTestId('preview-total')).toHaveText(/^£\d+\.\d\d$/);
