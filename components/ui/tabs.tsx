@@ -8,7 +8,8 @@ import { cn } from './cn';
  * Radix tabs whose triggers are links to the same page with `?tab=…`: the server renders the tab
  * the URL names, so a browser without JavaScript switches tabs by following the link. With
  * JavaScript Radix switches at once (arrow keys included) and the URL is updated in place, so a
- * reload or a shared link opens the same tab. Every panel is in the page; the others are hidden.
+ * reload or a shared link opens the same tab. Every panel is in the page (forceMount); the inactive ones are hidden with CSS,
+ * which Radix leaves to us once panels are force-mounted.
  */
 export function LinkTabs({
   label,
@@ -66,7 +67,7 @@ export function LinkTabs({
           key={t.value}
           value={t.value}
           forceMount
-          className="space-y-2 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring"
+          className="space-y-2 focus-visible:outline-2 focus-visible:outline-offset-2 focus-visible:outline-ring data-[state=inactive]:hidden"
         >
           {t.panel}
         </TabsPrimitive.Content>

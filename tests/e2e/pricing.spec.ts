@@ -43,7 +43,7 @@ test('the monthly/annual switch and the limit tooltips, with JavaScript and with
   const professional = page.getByRole('article', { name: 'Professional', exact: true });
   await professional.getByRole('button', { name: 'About ai stories a month' }).hover();
   await expect(page.getByRole('tooltip')).toContainText('The allowance resets monthly');
-  await page.mouse.move(0, 0);
+  await page.keyboard.press('Escape');
   await expect(page.getByRole('tooltip')).toHaveCount(0);
   await professional.getByRole('button', { name: 'About storage' }).focus();
   await expect(page.getByRole('tooltip')).toContainText('Extra Storage add-on');
