@@ -11,6 +11,8 @@ import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
 import { cn } from '@/components/ui/cn';
 import { SegmentedLinks } from '@/components/ui/segmented';
+import { LinkSwitch } from '@/components/ui/switch';
+import { InfoTip } from '@/components/ui/tooltip';
 import { PACKAGES, findPackage, type Currency, type PackageDefinition } from '@/lib/catalog/packages';
 import { roleAtLeast } from '@/lib/teams/membership';
 import { getAppContext } from '@/lib/server/context';
@@ -29,6 +31,15 @@ import {
 export const metadata: Metadata = {
   title: 'Pricing',
   description: 'AgileForge plans, AI story credit packs and add-ons, in USD or GBP',
+};
+
+/** What each plan limit means, shown in a tooltip beside it. */
+const LIMIT_HINTS: Record<string, string> = {
+  Members: 'Everyone who can sign in to your team, owners and admins included.',
+  Projects: 'Projects your team can have at the same time.',
+  Storage: 'Attachments across all projects. The Extra Storage add-on adds more on a paid plan.',
+  'AI stories a month':
+    'Stories AgileForge AI writes for you each month. The allowance resets monthly; credit packs add more.',
 };
 
 type Search = { currency?: string; billing?: string; checkout?: string; buy?: string; trial?: string };
@@ -86,18 +97,32 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
           Plans for every team, AI story credits when you need more. Cancel any time; prices include everything shown.
         </p>
         <div className="flex flex-wrap items-center justify-center gap-3">
-          <SegmentedLinks
-            label="Billing period"
-            options={[
-              { href: hrefFor({ billing: 'month', currency }), label: 'Monthly', current: billing === 'month' },
-              {
-                href: hrefFor({ billing: 'year', currency }),
-                label: 'Annual',
-                current: billing === 'year',
-                hint: saving ? `${saving.monthsFree} months free` : undefined,
-              },
-            ]}
-          />
+          <nav aria-label="Billing period" className="inline-flex items-center gap-3 text-sm">
+            <Link
+              href={hrefFor({ billing: 'month', currency })}
+              scroll={false}
+              aria-current={billing === 'month' ? 'true' : undefined}
+              className={cn('font-medium', billing === 'month' ? 'text-foreground' : 'text-muted-foreground')}
+            >
+              Monthly
+            </Link>
+            <LinkSwitch
+              checked={billing === 'year'}
+              href={hrefFor({ billing: billing === 'year' ? 'month' : 'year', currency })}
+              label="Annual billing"
+            />
+            <Link
+              href={hrefFor({ billing: 'year', currency })}
+              scroll={false}
+              aria-current={billing === 'year' ? 'true' : undefined}
+              className={cn('font-medium', billing === 'year' ? 'text-foreground' : 'text-muted-foreground')}
+            >
+              Annual
+              {saving && (
+                <span className="ml-1.5 text-xs font-semibold text-success">{saving.monthsFree} months free</span>
+              )}
+            </Link>
+          </nav>
           {team?.billingCurrency ? (
             <p className="text-sm text-muted-foreground">
               Prices in {currency.toUpperCase()}, your team&apos;s billing currency
@@ -194,7 +219,14 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
                   <dl className="grid grid-cols-[1fr_auto] gap-x-3 gap-y-1 text-sm">
                     {col.limits.map((l) => (
                       <div key={l.label} className="contents">
-                        <dt className="text-muted-foreground">{l.label}</dt>
+                        <dt className="text-muted-foreground">
+                          {l.label}
+                          {LIMIT_HINTS[l.label] && (
+                            <InfoTip label={`About ${l.label.toLowerCase()}`} className="ml-1">
+                              {LIMIT_HINTS[l.label]}
+                            </InfoTip>
+                          )}
+                        </dt>
                         <dd className="text-right font-medium">{l.value}</dd>
                       </div>
                     ))}

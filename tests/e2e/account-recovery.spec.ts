@@ -6,7 +6,7 @@ test('a user who forgot their password resets it from the mailed link and signs 
 }) => {
   const email = `forgetful-${Date.now()}@example.com`;
   await page.goto('/signup');
-  await page.waitForLoadState('networkidle');
+  await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('first-password-2026');
   await page.getByRole('button', { name: 'Create account' }).click();

@@ -7,9 +7,8 @@ test('a visitor signs up, invites a member, creates an API token and uses it', a
 
   const email = `e2e-${Date.now()}@example.com`;
   await page.getByRole('link', { name: 'Sign up' }).last().click();
-  // The first page of a cold server can still be hydrating; a click before that is lost.
   await expect(page).toHaveURL(/\/signup/);
-  await page.waitForLoadState('networkidle');
+  await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('too-short');
   await page.getByRole('button', { name: 'Create account' }).click();

@@ -110,6 +110,23 @@ test('a visitor goes from the landing page to a trial, packs, a plan change, an 
   await expect(page.getByRole('progressbar', { name: '100 AI Stories: 100 of 100 credits left' })).toBeVisible();
   await expect(page.getByRole('table', { name: 'Credit movements, newest first' })).toContainText('250 AI Stories');
   await snapAndCheck(page, '09-credits');
+  // Usage per member is the other tab; the tab is kept in the URL.
+  await page.getByRole('tab', { name: 'By member this month' }).click();
+  await expect(page.getByRole('table', { name: 'Stories by member this month' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Credit movements, newest first' })).toBeHidden();
+  await expect(page).toHaveURL(/\/account\/credits\?tab=members$/);
+  await expectAccessible(page, 'the credits page, members tab');
+  await page.getByRole('tab', { name: 'Usage history' }).press('Enter');
+  await expect(page.getByRole('table', { name: 'Credit movements, newest first' })).toBeVisible();
+  // Each tab is a link the server answers with that tab open (what a browser without JavaScript follows).
+  await expect(page.getByRole('tab', { name: 'By member this month' })).toHaveAttribute(
+    'href',
+    '/account/credits?tab=members',
+  );
+  await page.goto('/account/credits?tab=members');
+  await expect(page.getByRole('tab', { name: 'By member this month' })).toHaveAttribute('aria-selected', 'true');
+  await expect(page.getByRole('table', { name: 'Stories by member this month' })).toBeVisible();
+  await expect(page.getByRole('table', { name: 'Credit movements, newest first' })).toBeHidden();
 
   // Billing: preview and confirm a change to Business.
   await page.goto('/account/billing');
@@ -117,6 +134,13 @@ test('a visitor goes from the landing page to a trial, packs, a plan change, an 
   await expect(page.getByTestId('billing-plan')).toHaveText('Professional (annual)');
   await expect(page.getByTestId('billing-status')).toHaveText(`Trial until ${trialEnds}`);
   await snapAndCheck(page, '10-billing-trial');
+  // The plans to change to are tabbed by billing period, opening on the team's own (annual).
+  const periods = page.getByRole('tablist', { name: 'Billing period' });
+  await expect(periods.getByRole('tab', { name: 'Annual' })).toHaveAttribute('aria-selected', 'true');
+  await periods.getByRole('tab', { name: 'Monthly' }).click();
+  await expect(page.getByRole('button', { name: 'Switch to Business', exact: true })).toBeVisible();
+  await expect(page.getByRole('button', { name: 'Switch to Business (annual)' })).toBeHidden();
+  await periods.getByRole('tab', { name: 'Annual' }).click();
   await page.getByRole('button', { name: 'Switch to Business (annual)' }).click();
   const change = page.getByRole('dialog');
   await expect(change.getByTestId('preview-total')).toHaveText(/^£\d+\.\d\d$/);
@@ -278,4 +302,25 @@ test('the return page waits, and after 30 s without the webhook says the payment
   // Another team's session is not shown.
   await page.goto('/success?session_id=cs_test_not_ours');
   await expect(page.getByRole('heading', { name: 'We could not find that checkout' })).toBeVisible();
+});
+
+test('the platform admin page, with the contact-sales requests, looks right and passes axe', async ({ page }) => {
+  // A request from a visitor, so /admin lists one rather than its empty state.
+  await page.goto('/contact-sales');
+  await page.getByLabel('Your name').fill('Grace Hopper');
+  await page.getByLabel('Work email').fill('grace@example.com');
+  await page.getByLabel('Company').fill('Compilers Inc');
+  await page.getByLabel('What do you need?').fill('Enterprise plan for 400 people.');
+  await page.getByRole('button', { name: 'Send to sales' }).click();
+  await expect(page.getByRole('status')).toContainText('we will be in touch');
+
+  // The demo login is a platform admin (lib/accounts/demo.ts).
+  await page.goto('/signin?callbackUrl=%2Fadmin');
+  await page.getByLabel('Email').fill('demo@agileforge.local');
+  await page.getByLabel('Password').fill('demo-password-2026');
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page).toHaveURL(/\/admin$/);
+  await expect(page.getByRole('heading', { name: 'Admin', level: 1 })).toBeVisible();
+  await expect(page.getByRole('main')).toContainText('grace@example.com');
+  await snapAndCheck(page, '19-admin');
 });

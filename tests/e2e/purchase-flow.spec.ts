@@ -3,7 +3,7 @@ import { expect, test, type Page } from '@playwright/test';
 async function signUp(page: Page): Promise<void> {
   const email = `buyer-${Date.now()}@example.com`;
   await page.goto('/signup');
-  await page.waitForLoadState('networkidle');
+  await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible();
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill('buyer-password-2026');
   await page.getByRole('button', { name: 'Create account' }).click();

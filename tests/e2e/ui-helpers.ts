@@ -49,3 +49,20 @@ export function pageDate(d: Date): string {
     d,
   );
 }
+
+/** A new account on a new Starter team, signed in and on /account. */
+export async function signUpAndSignIn(page: Page, prefix: string): Promise<string> {
+  const email = `${prefix}-${Date.now()}@example.com`;
+  await page.goto('/signup');
+  await expect(page.getByRole('heading', { name: 'Create your account' })).toBeVisible();
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(`${prefix}-password-2026`);
+  await page.getByRole('button', { name: 'Create account' }).click();
+  await expect(page.getByTestId('notice')).toContainText(`We sent a mail to ${email}`);
+  await page.goto('/signin?callbackUrl=%2Faccount');
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(`${prefix}-password-2026`);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await expect(page.getByRole('heading', { name: 'Your account', exact: true })).toBeVisible();
+  return email;
+}

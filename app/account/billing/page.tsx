@@ -8,6 +8,7 @@ import { Alert } from '@/components/ui/alert';
 import { Badge } from '@/components/ui/badge';
 import { Button } from '@/components/ui/button';
 import { Card, CardContent, CardDescription, CardFooter, CardHeader, CardTitle } from '@/components/ui/card';
+import { LinkTabs } from '@/components/ui/tabs';
 import { requireUser } from '@/lib/auth/session';
 import { getTeamPlanState } from '@/lib/billing/team-plan';
 import { billingStanding } from '@/lib/purchases';
@@ -29,7 +30,7 @@ const PLAN_CHOICES = ['professional_monthly', 'professional_annual', 'business_m
 export default async function BillingPage({
   searchParams,
 }: {
-  searchParams: Promise<{ plan?: string; addon?: string }>;
+  searchParams: Promise<{ plan?: string; addon?: string; interval?: string }>;
 }) {
   const params = await searchParams;
   const user = await requireUser('/account/billing');
@@ -45,6 +46,16 @@ export default async function BillingPage({
   const planName = planPkg?.name ?? plan.packageId;
   const currency = (plan.currency ?? pricing.billingCurrency ?? 'usd') as Currency;
   const paid = plan.stripeSubscriptionId !== null;
+  // The plans to change to, by billing period: the one asked for, else the one of the plan chosen
+  // on /pricing, else the team's own.
+  const changeTab =
+    params.interval === 'annual'
+      ? 'year'
+      : params.interval === 'monthly'
+        ? 'month'
+        : ((params.plan && findPackage(params.plan)?.interval) ?? planPkg?.interval) === 'year'
+          ? 'year'
+          : 'month';
   const status = plan.status ? (STATUS[plan.status] ?? { label: plan.status, variant: 'secondary' as const }) : null;
   const addons = PACKAGES.filter((p) => p.packageType === 'addon');
 
@@ -150,31 +161,44 @@ export default async function BillingPage({
             </CardDescription>
           </CardHeader>
           <CardContent>
-            <ul className="divide-y divide-border">
-              {PLAN_CHOICES.filter((id) => id !== plan.packageId).map((id) => {
-                const pkg = findPackage(id)!;
-                const amount = pkg.prices[currency];
-                return (
-                  <li key={id} className="flex flex-wrap items-center justify-between gap-2 py-3">
-                    <div>
-                      <p className="font-medium">{pkg.name}</p>
-                      <p className="text-sm text-muted-foreground tabular-nums">
-                        {amount !== undefined ? money(amount, currency) : '—'} / {pkg.interval}
-                      </p>
-                    </div>
-                    <PreviewChangeDialog
-                      action="change_plan"
-                      packageId={id}
-                      packageName={pkg.name}
-                      triggerLabel={`Switch to ${pkg.name}`}
-                      title={`Switch to ${pkg.name}?`}
-                      done={`Your team is now on ${pkg.name}`}
-                      defaultOpen={params.plan === id}
-                    />
-                  </li>
-                );
-              })}
-            </ul>
+            <LinkTabs
+              label="Billing period"
+              value={changeTab}
+              tabs={(['month', 'year'] as const).map((interval) => ({
+                value: interval,
+                label: interval === 'year' ? 'Annual' : 'Monthly',
+                href: `/account/billing?interval=${interval === 'year' ? 'annual' : 'monthly'}`,
+                panel: (
+                  <ul className="divide-y divide-border">
+                    {PLAN_CHOICES.filter((id) => id !== plan.packageId && findPackage(id)!.interval === interval).map(
+                      (id) => {
+                        const pkg = findPackage(id)!;
+                        const amount = pkg.prices[currency];
+                        return (
+                          <li key={id} className="flex flex-wrap items-center justify-between gap-2 py-3">
+                            <div>
+                              <p className="font-medium">{pkg.name}</p>
+                              <p className="text-sm text-muted-foreground tabular-nums">
+                                {amount !== undefined ? money(amount, currency) : '—'} / {pkg.interval}
+                              </p>
+                            </div>
+                            <PreviewChangeDialog
+                              action="change_plan"
+                              packageId={id}
+                              packageName={pkg.name}
+                              triggerLabel={`Switch to ${pkg.name}`}
+                              title={`Switch to ${pkg.name}?`}
+                              done={`Your team is now on ${pkg.name}`}
+                              defaultOpen={params.plan === id}
+                            />
+                          </li>
+                        );
+                      },
+                    )}
+                  </ul>
+                ),
+              }))}
+            />
           </CardContent>
         </Card>
       )}

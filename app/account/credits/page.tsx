@@ -9,6 +9,7 @@ import { Card, CardContent, CardDescription, CardHeader, CardTitle } from '@/com
 import { EmptyState } from '@/components/ui/empty-state';
 import { Pagination } from '@/components/ui/pagination';
 import { ProgressBar } from '@/components/ui/progress';
+import { LinkTabs } from '@/components/ui/tabs';
 import { Table, TableCaption, TBody, TD, TH, THead, TR } from '@/components/ui/table';
 import { requireUser } from '@/lib/auth/session';
 import { findPackage } from '@/lib/catalog/packages';
@@ -36,10 +37,16 @@ function grantName(g: { source: string; package_id: string | null }): string {
   return (g.package_id && findPackage(g.package_id)?.name) || 'Credit pack';
 }
 
-export default async function CreditsPage({ searchParams }: { searchParams: Promise<{ page?: string }> }) {
+export default async function CreditsPage({
+  searchParams,
+}: {
+  searchParams: Promise<{ page?: string; tab?: string }>;
+}) {
   const user = await requireUser('/account/credits');
   if (!user.team) return <main className="p-10">You are not in a team.</main>;
-  const page = Math.max(0, Number.parseInt((await searchParams).page ?? '0', 10) || 0);
+  const search = await searchParams;
+  const page = Math.max(0, Number.parseInt(search.page ?? '0', 10) || 0);
+  const tab = search.tab === 'members' ? 'members' : 'history';
   const app = getAppContext();
   const { ai_stories: credits } = await getCredits(app, user.team.id);
   const [members, history] = await Promise.all([
@@ -147,88 +154,104 @@ export default async function CreditsPage({ searchParams }: { searchParams: Prom
         </CardContent>
       </Card>
 
-      <section aria-labelledby="members" className="space-y-2">
-        <h2 id="members" className="text-lg font-semibold">
-          Stories by member this month
+      <section aria-labelledby="activity" className="space-y-3">
+        <h2 id="activity" className="text-lg font-semibold">
+          Activity
         </h2>
-        <Table label="Stories by member this month">
-          <TableCaption className="sr-only">Stories by member this month</TableCaption>
-          <THead>
-            <tr>
-              <TH>Member</TH>
-              <TH numeric>Credits used</TH>
-            </tr>
-          </THead>
-          <TBody>
-            {members.map((m) => (
-              <TR key={m.user_id}>
-                <TD>{m.email}</TD>
-                <TD numeric data-testid={`member-usage-${m.email}`}>
-                  {m.used_this_month}
-                </TD>
-              </TR>
-            ))}
-          </TBody>
-        </Table>
-      </section>
-
-      <section aria-labelledby="history" className="space-y-2">
-        <h2 id="history" className="text-lg font-semibold">
-          Usage history
-        </h2>
-        {history.total === 0 ? (
-          <EmptyState icon={History} title="No credit movements yet">
-            Stories generated in AgileForge, packs bought and allowances granted appear here.
-          </EmptyState>
-        ) : (
-          <>
-            <Table label="Credit movements">
-              <TableCaption className="sr-only">Credit movements, newest first</TableCaption>
-              <THead>
-                <tr>
-                  <TH>Time</TH>
-                  <TH>What</TH>
-                  <TH>Story reference</TH>
-                  <TH>Member</TH>
-                  <TH numeric>Change</TH>
-                  <TH numeric>Balance</TH>
-                </tr>
-              </THead>
-              <TBody>
-                {history.entries.map((e) => (
-                  <TR key={e.id}>
-                    <TD className="whitespace-nowrap">{dateTime(e.created_at)}</TD>
-                    <TD>
-                      {ENTRY_LABELS[e.entry_type] ?? e.entry_type}
-                      {e.entry_type === 'grant' && e.source
-                        ? ` · ${grantName({ source: e.source, package_id: e.package_id })}`
-                        : ''}
-                    </TD>
-                    <TD className="font-mono text-xs" title={e.reference_id ?? undefined}>
-                      {!e.reference_id
-                        ? '—'
-                        : e.reference_id.length > 24
-                          ? `${e.reference_id.slice(0, 20)}…`
-                          : e.reference_id}
-                    </TD>
-                    <TD>{e.member_email ?? '—'}</TD>
-                    <TD numeric className={e.delta < 0 ? 'text-destructive' : 'text-success'}>
-                      {e.delta > 0 ? `+${e.delta}` : e.delta}
-                    </TD>
-                    <TD numeric>{e.balance_after}</TD>
-                  </TR>
-                ))}
-              </TBody>
-            </Table>
-            <Pagination
-              label="Usage history pages"
-              page={page}
-              pageSize={PAGE}
-              total={history.total}
-              hrefFor={(n) => `/account/credits?page=${n}`}
-            />
-          </>
-        )}
+        <LinkTabs
+          label="Credit activity"
+          value={tab}
+          tabs={[
+            {
+              value: 'history',
+              label: 'Usage history',
+              href: '/account/credits',
+              panel: (
+                <>
+                  {history.total === 0 ? (
+                    <EmptyState icon={History} title="No credit movements yet">
+                      Stories generated in AgileForge, packs bought and allowances granted appear here.
+                    </EmptyState>
+                  ) : (
+                    <>
+                      <Table label="Credit movements">
+                        <TableCaption className="sr-only">Credit movements, newest first</TableCaption>
+                        <THead>
+                          <tr>
+                            <TH>Time</TH>
+                            <TH>What</TH>
+                            <TH>Story reference</TH>
+                            <TH>Member</TH>
+                            <TH numeric>Change</TH>
+                            <TH numeric>Balance</TH>
+                          </tr>
+                        </THead>
+                        <TBody>
+                          {history.entries.map((e) => (
+                            <TR key={e.id}>
+                              <TD className="whitespace-nowrap">{dateTime(e.created_at)}</TD>
+                              <TD>
+                                {ENTRY_LABELS[e.entry_type] ?? e.entry_type}
+                                {e.entry_type === 'grant' && e.source
+                                  ? ` · ${grantName({ source: e.source, package_id: e.package_id })}`
+                                  : ''}
+                              </TD>
+                              <TD className="font-mono text-xs" title={e.reference_id ?? undefined}>
+                                {!e.reference_id
+                                  ? '—'
+                                  : e.reference_id.length > 24
+                                    ? `${e.reference_id.slice(0, 20)}…`
+                                    : e.reference_id}
+                              </TD>
+                              <TD>{e.member_email ?? '—'}</TD>
+                              <TD numeric className={e.delta < 0 ? 'text-destructive' : 'text-success'}>
+                                {e.delta > 0 ? `+${e.delta}` : e.delta}
+                              </TD>
+                              <TD numeric>{e.balance_after}</TD>
+                            </TR>
+                          ))}
+                        </TBody>
+                      </Table>
+                      <Pagination
+                        label="Usage history pages"
+                        page={page}
+                        pageSize={PAGE}
+                        total={history.total}
+                        hrefFor={(n) => `/account/credits?page=${n}`}
+                      />
+                    </>
+                  )}
+                </>
+              ),
+            },
+            {
+              value: 'members',
+              label: 'By member this month',
+              href: '/account/credits?tab=members',
+              panel: (
+                <Table label="Stories by member this month">
+                  <TableCaption className="sr-only">Stories by member this month</TableCaption>
+                  <THead>
+                    <tr>
+                      <TH>Member</TH>
+                      <TH numeric>Credits used</TH>
+                    </tr>
+                  </THead>
+                  <TBody>
+                    {members.map((m) => (
+                      <TR key={m.user_id}>
+                        <TD>{m.email}</TD>
+                        <TD numeric data-testid={`member-usage-${m.email}`}>
+                          {m.used_this_month}
+                        </TD>
+                      </TR>
+                    ))}
+                  </TBody>
+                </Table>
+              ),
+            },
+          ]}
+        />
       </section>
     </main>
   );
