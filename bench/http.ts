@@ -16,6 +16,7 @@
 import { execSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
+import path from 'node:path';
 import autocannon from 'autocannon';
 import { sql } from 'drizzle-orm';
 import Stripe from 'stripe';
@@ -55,9 +56,30 @@ const harness = createHarness();
 
 // ---- set-up: database, local Stripe (delivering nothing: the bench sends the webhooks), data ----
 const { url: databaseUrl } = await freshDatabase(harness, serverUrl, 'af_bench_http');
-await startLocalStripe(harness, { port: stripePort, webhookUrl: '', webhookEvents: HANDLED_EVENT_TYPES, webhookSecret });
+await startLocalStripe(harness, {
+  port: stripePort,
+  webhookUrl: '',
+  webhookEvents: HANDLED_EVENT_TYPES,
+  webhookSecret,
+});
 const poolMax = process.env.BENCH_POOL_MAX ?? process.env.DATABASE_POOL_MAX ?? '10';
-const appEnv = productionEnv({ appUrl, databaseUrl, poolMax, stripeBase, webhookSecret });
+const appEnv = productionEnv({
+  appUrl,
+  databaseUrl,
+  poolMax,
+  stripeBase,
+  webhookSecret,
+  extra: { MAIL_OUTBOX_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'af-bench-outbox-')) },
+});
+// A failure after this point still drops the database and stops the children.
+process.on('uncaughtException', (err) => {
+  console.error(err);
+  void harness.shutdown(1);
+});
+process.on('unhandledRejection', (err) => {
+  console.error(err);
+  void harness.shutdown(1);
+});
 const handle = connectDatabase(databaseUrl, { max: 8 });
 const db = handle.db;
 harness.cleanups.push(() => handle.close());
@@ -101,7 +123,7 @@ await inBatches(spread, 8, (u, i) => grant(u.teamId, 100_000, `bench-spread-${i}
 
 // Paid credit-pack checkouts at the local Stripe whose completion the webhook bench delivers.
 console.log(`Opening and paying ${webhookEvents} credit-pack checkouts at the local Stripe…`);
-const checkoutDeps = { db, stripe, clock: systemClock, env: parseEnv(appEnv), logger };
+const checkoutDeps = { db, stripe, clock: systemClock, env: parseEnv({ ...appEnv, NODE_ENV: 'development' }), logger };
 const sessionIds = await inBatches(
   Array.from({ length: webhookEvents }, (_, i) => i),
   8,
@@ -274,7 +296,11 @@ const webhookRow = await measure('POST /api/packages/webhook (unique pack events
           data: { object: { id: sessionIds[i % sessionIds.length], object: 'checkout.session' } },
         });
         const signature = signer.webhooks.generateTestHeaderString({ payload, secret: webhookSecret });
-        return { ...req, headers: { 'content-type': 'application/json', 'stripe-signature': signature }, body: payload };
+        return {
+          ...req,
+          headers: { 'content-type': 'application/json', 'stripe-signature': signature },
+          body: payload,
+        };
       },
     },
   ],

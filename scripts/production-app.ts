@@ -29,6 +29,8 @@ export function createHarness(): Harness {
   };
   process.on('SIGINT', () => void harness.shutdown(0));
   process.on('SIGTERM', () => void harness.shutdown(0));
+  // A crash (a rejected top-level await) must not leave the servers running.
+  process.on('exit', () => harness.children.forEach((child) => child.kill('SIGTERM')));
   return harness;
 }
 
