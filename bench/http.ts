@@ -54,6 +54,10 @@ const ONE_TEAM_CREDITS = 10_000_000;
 const logger = createLogger({ level: 'warn' });
 const harness = createHarness();
 
+// The code under test is what is built now: name its commit before anything else.
+const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
+const dirty = execSync('git status --porcelain', { encoding: 'utf8' }).trim() ? ' (uncommitted changes)' : '';
+
 // ---- set-up: database, local Stripe (delivering nothing: the bench sends the webhooks), data ----
 const { url: databaseUrl } = await freshDatabase(harness, serverUrl, 'af_bench_http');
 await startLocalStripe(harness, {
@@ -358,8 +362,6 @@ for (const row of rows) {
 if (!moneyOk || unbalanced![0]?.teams) deductOneTeam.met = false;
 if (!webhookOk) webhookRow.met = false;
 
-const commit = execSync('git rev-parse --short HEAD', { encoding: 'utf8' }).trim();
-const dirty = execSync('git status --porcelain', { encoding: 'utf8' }).trim() ? ' (uncommitted changes)' : '';
 const table = [
   `## ${new Date().toISOString()} · commit ${commit}${dirty} · ${os.cpus().length} cores · load ${os
     .loadavg()
