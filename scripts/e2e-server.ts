@@ -8,14 +8,7 @@ import { createUser } from '../lib/accounts';
 import { DEMO_EMAIL, DEMO_PASSWORD } from '../lib/accounts/demo';
 import { HANDLED_EVENT_TYPES } from '../lib/webhooks/event-types';
 import { e2eOutboxDir } from '../tests/e2e/outbox';
-import {
-  buildApp,
-  createHarness,
-  freshDatabase,
-  productionEnv,
-  startApp,
-  startLocalStripe,
-} from './production-app';
+import { buildApp, createHarness, freshDatabase, productionEnv, startApp, startLocalStripe } from './production-app';
 
 /**
  * The app as Playwright tests it: a production build on a fresh database (a new database on
