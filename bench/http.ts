@@ -242,7 +242,7 @@ async function measure(
   };
   rows.push(row);
   console.log(
-    `${route.padEnd(52)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  errors ${row.errors}  (floor ${floor.toFixed(0)} req/s, ratio ${(row.rps / floor).toFixed(2)})`,
+    `${route.padEnd(52)} ${row.rps.toFixed(0).padStart(6)} req/s  p50 ${row.p50} ms  p99 ${row.p99} ms  errors ${row.errors}${floor ? `  (floor ${floor.toFixed(0)} req/s, ratio ${(row.rps / floor).toFixed(2)})` : ''}`,
   );
   return row;
 }
