@@ -23,6 +23,8 @@ process.env.AGILEFORGE_SERVER_ENTRY = '1';
 
 const { default: next } = await import('next');
 const { withSocketAddress } = await import('../lib/http/server-entry');
+// A plain exit on SIGTERM/SIGINT, so exit hooks run (e.g. the CPU profile of `node --cpu-prof`).
+for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();

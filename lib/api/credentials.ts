@@ -1,7 +1,8 @@
 import { eq } from 'drizzle-orm';
 import { users } from '@/db/schema';
 import type { AppContext } from '@/lib/server/context';
-import { authenticateToken, type ApiTokenKind } from '@/lib/tokens';
+import type { ActiveTeam } from '@/lib/teams/membership';
+import { authenticateBearer, type ApiTokenKind } from '@/lib/tokens';
 
 export interface AuthedUser {
   id: string;
@@ -28,29 +29,35 @@ export function setSessionResolver(resolver: SessionResolver): void {
   resolveSessionUserId = resolver;
 }
 
-/** The user behind `Authorization: Bearer afk_...` or the session cookie, or null. */
-export async function resolveUser(app: Pick<AppContext, 'db' | 'clock'>, req: Request): Promise<AuthedUser | null> {
+export interface Caller {
+  user: AuthedUser;
+  /** Resolved with a bearer token in the same query; undefined for sessions (resolve it separately). */
+  team?: ActiveTeam | null;
+}
+
+/**
+ * The caller behind `Authorization: Bearer afk_...` (token, user and current team in one query) or
+ * the session cookie, or null. A deleted user's still-valid session or token stops working here.
+ */
+export async function resolveCaller(app: Pick<AppContext, 'db' | 'clock'>, req: Request): Promise<Caller | null> {
   const header = req.headers.get('authorization');
-  let userId: string | null;
-  let via: AuthedUser['via'];
-  let tokenKind: ApiTokenKind | undefined;
   if (header) {
     const match = /^Bearer\s+(\S+)$/i.exec(header);
     if (!match) return null;
-    const result = await authenticateToken(app, match[1]!);
-    userId = result?.userId ?? null;
-    tokenKind = result?.kind;
-    via = 'token';
-  } else {
-    userId = await resolveSessionUserId(req);
-    via = 'session';
+    const bearer = await authenticateBearer(app, match[1]!);
+    if (!bearer) return null;
+    return { user: { ...bearer.user, via: 'token', tokenKind: bearer.kind }, team: bearer.team };
   }
+  const userId = await resolveSessionUserId(req);
   if (!userId) return null;
-  // A deleted user's still-valid session or token stops working here.
   const [user] = await app.db
     .select({ id: users.id, email: users.email, isPlatformAdmin: users.isPlatformAdmin })
     .from(users)
     .where(eq(users.id, userId));
-  if (!user) return null;
-  return tokenKind ? { ...user, via, tokenKind } : { ...user, via };
+  return user ? { user: { ...user, via: 'session' } } : null;
+}
+
+/** The user behind the bearer token or the session cookie, or null. */
+export async function resolveUser(app: Pick<AppContext, 'db' | 'clock'>, req: Request): Promise<AuthedUser | null> {
+  return (await resolveCaller(app, req))?.user ?? null;
 }

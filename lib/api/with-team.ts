@@ -7,7 +7,7 @@ import { consumeRateLimit, type RateLimitRule } from '@/lib/rate-limit';
 import { getAppContext, type AppContext } from '@/lib/server/context';
 import { resolveCurrentTeam, roleAtLeast, type ActiveTeam, type TeamRole } from '@/lib/teams/membership';
 import { assertApiAccess } from '@/lib/tokens';
-import { resolveUser, type AuthedUser } from './credentials';
+import { resolveCaller, type AuthedUser } from './credentials';
 import { assertSameOrigin } from './csrf';
 
 export interface TeamRequestContext<P> {
@@ -37,11 +37,12 @@ export function withTeam<P = Record<string, string>>(handler: Handler<P>, option
     let app: AppContext | undefined;
     try {
       app = getAppContext();
-      const user = await resolveUser(app, req);
-      if (!user) throw new Unauthenticated('Sign in or send Authorization: Bearer <API token>');
+      const caller = await resolveCaller(app, req);
+      if (!caller) throw new Unauthenticated('Sign in or send Authorization: Bearer <API token>');
+      const { user } = caller;
       if (user.via === 'session') assertSameOrigin(req, app.env.APP_URL);
       if (options.platformAdmin && !user.isPlatformAdmin) throw new Forbidden('Platform admins only');
-      const team = await resolveCurrentTeam(app.db, user.id);
+      const team = caller.team !== undefined ? caller.team : await resolveCurrentTeam(app.db, user.id);
       if (!team) throw new Forbidden('You are not a member of any team');
       if (user.tokenKind) await assertApiAccess(app, user.tokenKind, team.id);
       if (options.minRole && !roleAtLeast(team.role, options.minRole)) {

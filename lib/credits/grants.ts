@@ -195,19 +195,23 @@ async function spentFromGrants(tx: DbOrTx, grantIds: string[]): Promise<number> 
   return Number(used?.total ?? 0);
 }
 
+interface AllowancePlan {
+  unlimited: boolean;
+  window: AllowanceWindowState;
+  /** Another plan's or window's live allowance grants, to void. */
+  toVoid: CreditGrant[];
+  /** The current plan's allowance still to grant in this window, if any. */
+  topUp: NewGrant | null;
+}
+
 /**
- * The plan's allowance for the current window, granted lazily and at most once per window whatever
- * the plan does: windows are anchored once per team (rules: `allowancePeriod`); a grant from another
- * plan or window is voided (`plan_change`), and the current plan's allowance is granted less what
- * the team already took from allowances in the window. Per-member plans top up when members join.
- * A past-due plan gets nothing new while unpaid.
+ * What the plan's allowance for the current window needs, from plain reads: windows are anchored
+ * once per team (rules: `allowancePeriod`); a grant from another plan or window is voided
+ * (`plan_change`), and the current plan's allowance is granted less what the team already took
+ * from allowances in the window. Per-member plans top up when members join. A past-due plan gets
+ * nothing new while unpaid.
  */
-async function ensureAllowance(
-  tx: DbOrTx,
-  teamId: string,
-  creditType: CreditType,
-  now: Date,
-): Promise<{ unlimited: boolean; window: AllowanceWindowState }> {
+async function planAllowance(tx: DbOrTx, teamId: string, creditType: CreditType, now: Date): Promise<AllowancePlan> {
   const plan = await getTeamPlanState(tx, teamId, now);
   const policy = allowancePolicy(plan.packageId);
   const period = allowancePeriod(now, await allowanceAnchor(tx, teamId));
@@ -225,9 +229,9 @@ async function ensureAllowance(
     );
   const isCurrent = (g: CreditGrant) =>
     g.voidedAt === null && g.packageId === plan.packageId && g.periodStart?.getTime() === period.start.getTime();
-  for (const g of allowances)
-    if (g.voidedAt === null && g.remaining > 0 && !isCurrent(g) && (g.expiresAt === null || g.expiresAt > now))
-      await voidAllowance(tx, g, now);
+  const toVoid = allowances.filter(
+    (g) => g.voidedAt === null && g.remaining > 0 && !isCurrent(g) && (g.expiresAt === null || g.expiresAt > now),
+  );
   const current = allowances.filter(isCurrent);
   const others = allowances.filter(
     (g) => !isCurrent(g) && overlapsWindow({ start: g.periodStart ?? g.createdAt, end: g.expiresAt }, period),
@@ -239,21 +243,25 @@ async function ensureAllowance(
       others.map((g) => g.id),
     ),
   };
-  if (policy.unlimited) return { unlimited: true, window };
-  if (plan.unpaid && !plan.graceOver) return { unlimited: false, window };
+  if (policy.unlimited) return { unlimited: true, window, toVoid, topUp: null };
+  if (plan.unpaid && !plan.graceOver) return { unlimited: false, window, toVoid, topUp: null };
   let units = 1;
   if (policy.perMember) {
     const [members] = await tx.select({ n: count() }).from(teamMembers).where(eq(teamMembers.teamId, teamId));
     units = Math.max(1, members?.n ?? 1);
   }
-  const topUp = allowanceTopUp({
+  const amount = allowanceTopUp({
     entitlement: policy.amount * units,
     granted: current.reduce((sum, g) => sum + g.amount, 0),
     spentElsewhere: window.spentElsewhere,
   });
-  if (topUp > 0) {
-    const inWindow = allowances.filter((g) => g.periodStart?.getTime() === period.start.getTime()).length;
-    await insertGrant(tx, now, {
+  if (amount <= 0) return { unlimited: false, window, toVoid, topUp: null };
+  const inWindow = allowances.filter((g) => g.periodStart?.getTime() === period.start.getTime()).length;
+  return {
+    unlimited: false,
+    window,
+    toVoid,
+    topUp: {
       teamId,
       creditType,
       source: 'plan_allowance',
@@ -261,10 +269,49 @@ async function ensureAllowance(
       periodStart: period.start,
       expiresAt: period.end,
       businessKey: `allowance:${teamId}:${creditType}:${period.start.toISOString()}:${inWindow + 1}`,
-      amount: topUp,
-    });
-  }
-  return { unlimited: false, window };
+      amount,
+    },
+  };
+}
+
+/** The plan's allowance for the current window, granted lazily and at most once per window whatever the plan does. */
+async function ensureAllowance(
+  tx: DbOrTx,
+  teamId: string,
+  creditType: CreditType,
+  now: Date,
+): Promise<{ unlimited: boolean; window: AllowanceWindowState }> {
+  const { unlimited, window, toVoid, topUp } = await planAllowance(tx, teamId, creditType, now);
+  for (const g of toVoid) await voidAllowance(tx, g, now);
+  if (topUp) await insertGrant(tx, now, topUp);
+  return { unlimited, window };
+}
+
+/** Whether a grant has passed its expiry with credits left, or a hold has run out of time: work for `prepareTeamCredits`. */
+async function expiryDue(db: DbOrTx, teamId: string, now: Date): Promise<boolean> {
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const [row] = await db.execute<{ due: boolean }>(sql`SELECT
+      EXISTS (SELECT 1 FROM ${userCredits} WHERE ${userCredits.teamId} = ${teamId} AND ${userCredits.remaining} > 0
+        AND ${userCredits.voidedAt} IS NULL AND ${userCredits.expiresAt} <= ${at})
+      OR EXISTS (SELECT 1 FROM ${creditReservations} WHERE ${creditReservations.teamId} = ${teamId}
+        AND ${creditReservations.status} = 'held' AND ${creditReservations.expiresAt} <= ${at}) AS due`);
+  return row?.due === true;
+}
+
+/**
+ * A team's credit state at `now` from plain reads, without the lock: `upToDate` is false when
+ * `prepareTeamCredits` would write (an expiry, a lapsed hold, an allowance to void or grant).
+ * Reads use it to skip the lock, and so never queue behind the team's deductions.
+ */
+export async function inspectTeamCredits(
+  db: DbOrTx,
+  teamId: string,
+  creditType: CreditType,
+  now: Date,
+): Promise<{ upToDate: boolean; unlimited: boolean; window: AllowanceWindowState }> {
+  const [due, allowance] = await Promise.all([expiryDue(db, teamId, now), planAllowance(db, teamId, creditType, now)]);
+  const upToDate = !due && allowance.toVoid.length === 0 && allowance.topUp === null;
+  return { upToDate, unlimited: allowance.unlimited, window: allowance.window };
 }
 
 /** Brings a team's credits up to date at `now`; every credit operation starts here, under the lock. */

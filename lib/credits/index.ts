@@ -18,6 +18,7 @@ export {
   grantPackCredits,
   voidPackCredits,
   prepareTeamCredits,
+  inspectTeamCredits,
   type PackGrantInput,
   type AdjustmentInput,
   type CreditGrant,

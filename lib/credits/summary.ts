@@ -1,11 +1,11 @@
 import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
-import type { Database } from '@/db/client';
+import type { Database, DbOrTx } from '@/db/client';
 import { creditReservations, userCredits } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
 import type { Logger } from '@/lib/logger';
-import { prepareTeamCredits } from './grants';
+import { inspectTeamCredits, prepareTeamCredits, type AllowanceWindowState } from './grants';
 import { isSpendable, type CreditType } from './rules';
-import { recordWarnings } from './warnings';
+import { recordWarnings, warningsAmong } from './warnings';
 
 export interface CreditsSummary {
   remaining_credits: number;
@@ -33,68 +33,86 @@ export interface CreditsSummary {
   warnings: string[];
 }
 
-/** The seed's credits shape for a team: `{ ai_stories: { remaining_credits, unlimited, allowance, grants, next_expiry } }`. */
+/**
+ * The seed's credits shape for a team: `{ ai_stories: { remaining_credits, unlimited, allowance, grants, next_expiry } }`.
+ * A read takes no lock and writes nothing while the team's credits are up to date (the common
+ * case); only when something is due (an expiry, a lapsed hold, this window's allowance) does it
+ * materialise that under the team's lock first, as any write would. Warnings are shown here but
+ * recorded (and logged) by the writes that cross their thresholds.
+ */
 export async function getCredits(
   deps: { db: Database; clock: Clock; logger?: Logger },
   teamId: string,
 ): Promise<{ ai_stories: CreditsSummary }> {
   const creditType: CreditType = 'ai_stories';
   const now = deps.clock.now();
+  const state = await inspectTeamCredits(deps.db, teamId, creditType, now);
+  if (state.upToDate) return summarise(deps.db, teamId, creditType, now, state);
   return deps.db.transaction(async (tx) => {
-    const { unlimited, window } = await prepareTeamCredits(tx, teamId, creditType, now);
-    const grants = (
-      await tx
-        .select()
-        .from(userCredits)
-        .where(
-          and(eq(userCredits.teamId, teamId), eq(userCredits.creditType, creditType), isNull(userCredits.voidedAt)),
-        )
-        .orderBy(asc(userCredits.expiresAt))
-    ).filter(
-      (g) => isSpendable(g, now) || (g.source === 'plan_allowance' && g.expiresAt !== null && g.expiresAt > now),
-    );
-    const [held] = await tx
+    const prepared = await prepareTeamCredits(tx, teamId, creditType, now);
+    await recordWarnings(tx, deps.logger, teamId, creditType, now, prepared.window.spentElsewhere);
+    return summarise(tx, teamId, creditType, now, prepared);
+  });
+}
+
+async function summarise(
+  db: DbOrTx,
+  teamId: string,
+  creditType: CreditType,
+  now: Date,
+  { unlimited, window }: { unlimited: boolean; window: AllowanceWindowState },
+): Promise<{ ai_stories: CreditsSummary }> {
+  const [live, [held]] = await Promise.all([
+    db
+      .select()
+      .from(userCredits)
+      .where(and(eq(userCredits.teamId, teamId), eq(userCredits.creditType, creditType), isNull(userCredits.voidedAt)))
+      .orderBy(asc(userCredits.expiresAt)),
+    db
       .select({ total: sql<string | null>`SUM(${creditReservations.amount})` })
       .from(creditReservations)
-      .where(and(eq(creditReservations.teamId, teamId), inArray(creditReservations.status, ['held'])));
-    // The window's allowance: what its live grants hold plus what was taken in it from grants a plan change voided.
-    const allowanceGrants = grants.filter(
-      (g) => g.source === 'plan_allowance' && g.periodStart?.getTime() === window.start.getTime(),
-    );
-    const allowanceAmount = allowanceGrants.reduce((s, g) => s + g.amount, 0) + window.spentElsewhere;
-    const allowanceRemaining = allowanceGrants.reduce((s, g) => s + g.remaining, 0);
-    const first = allowanceGrants[0];
-    const spendable = grants.filter((g) => isSpendable(g, now));
-    const packs = spendable.filter((g) => g.source !== 'plan_allowance' && g.expiresAt);
-    const warnings = await recordWarnings(tx, deps.logger, teamId, creditType, now, window.spentElsewhere);
-    return {
-      ai_stories: {
-        remaining_credits: spendable.reduce((s, g) => s + g.remaining, 0),
-        unlimited,
-        allowance: first
-          ? {
-              period_start: window.start.toISOString(),
-              period_end: window.end.toISOString(),
-              amount: allowanceAmount,
-              used: allowanceAmount - allowanceRemaining,
-              remaining: allowanceRemaining,
-              resets_at: window.end.toISOString(),
-            }
-          : null,
-        grants: spendable.map((g) => ({
-          id: g.id,
-          source: g.source,
-          package_id: g.packageId,
-          amount: g.amount,
-          remaining: g.remaining,
-          expires_at: g.expiresAt?.toISOString() ?? null,
-          priority: g.priority,
-        })),
-        held_credits: Number(held?.total ?? 0),
-        next_expiry: packs[0]?.expiresAt?.toISOString() ?? null,
-        priority_processing: spendable.some((g) => g.priority),
-        warnings: warnings.map((w) => w.message),
-      },
-    };
-  });
+      .where(and(eq(creditReservations.teamId, teamId), inArray(creditReservations.status, ['held']))),
+  ]);
+  const grants = live.filter(
+    (g) => isSpendable(g, now) || (g.source === 'plan_allowance' && g.expiresAt !== null && g.expiresAt > now),
+  );
+  // The window's allowance: what its live grants hold plus what was taken in it from grants a plan change voided.
+  const allowanceGrants = grants.filter(
+    (g) => g.source === 'plan_allowance' && g.periodStart?.getTime() === window.start.getTime(),
+  );
+  const allowanceAmount = allowanceGrants.reduce((s, g) => s + g.amount, 0) + window.spentElsewhere;
+  const allowanceRemaining = allowanceGrants.reduce((s, g) => s + g.remaining, 0);
+  const first = allowanceGrants[0];
+  const spendable = grants.filter((g) => isSpendable(g, now));
+  const packs = spendable.filter((g) => g.source !== 'plan_allowance' && g.expiresAt);
+  const warnings = warningsAmong(live, now, window.spentElsewhere);
+  return {
+    ai_stories: {
+      remaining_credits: spendable.reduce((s, g) => s + g.remaining, 0),
+      unlimited,
+      allowance: first
+        ? {
+            period_start: window.start.toISOString(),
+            period_end: window.end.toISOString(),
+            amount: allowanceAmount,
+            used: allowanceAmount - allowanceRemaining,
+            remaining: allowanceRemaining,
+            resets_at: window.end.toISOString(),
+          }
+        : null,
+      grants: spendable.map((g) => ({
+        id: g.id,
+        source: g.source,
+        package_id: g.packageId,
+        amount: g.amount,
+        remaining: g.remaining,
+        expires_at: g.expiresAt?.toISOString() ?? null,
+        priority: g.priority,
+      })),
+      held_credits: Number(held?.total ?? 0),
+      next_expiry: packs[0]?.expiresAt?.toISOString() ?? null,
+      priority_processing: spendable.some((g) => g.priority),
+      warnings: warnings.map((w) => w.message),
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { usageWarnings, userCredits } from '@/db/schema';
 import type { Logger } from '@/lib/logger';
+import type { CreditGrant } from './grants';
 import { ALLOWANCE_WARNING_RATIO, PACK_EXPIRY_WARNING_MS, type CreditType } from './rules';
 
 export interface UsageWarning {
@@ -10,26 +11,14 @@ export interface UsageWarning {
   message: string;
 }
 
-/** Warnings that apply now: the month's allowance below 20%, or a pack within 7 days of expiry. */
-export async function currentWarnings(
-  tx: DbOrTx,
-  teamId: string,
-  creditType: CreditType,
+/** Warnings that apply now among a team's grants: the month's allowance below 20%, or a pack within 7 days of expiry. */
+export function warningsAmong(
+  grants: readonly CreditGrant[],
   now: Date,
   /** Taken in this window from allowance grants a plan change voided: still part of the month's allowance. */
   spentElsewhere = 0,
-): Promise<UsageWarning[]> {
-  const live = await tx
-    .select()
-    .from(userCredits)
-    .where(
-      and(
-        eq(userCredits.teamId, teamId),
-        eq(userCredits.creditType, creditType),
-        isNull(userCredits.voidedAt),
-        gt(userCredits.expiresAt, sql`${now.toISOString()}::timestamptz`),
-      ),
-    );
+): UsageWarning[] {
+  const live = grants.filter((g) => g.voidedAt === null && g.expiresAt !== null && g.expiresAt > now);
   const warnings: UsageWarning[] = [];
   const allowance = live.filter((g) => g.source === 'plan_allowance');
   const amount = allowance.length ? allowance.reduce((s, g) => s + g.amount, 0) + spentElsewhere : 0;
@@ -54,7 +43,33 @@ export async function currentWarnings(
   return warnings;
 }
 
-/** Logs each warning once per threshold and period; the unique key makes "once" hold across instances. */
+/** The warnings that apply now to a team's credits of one type. */
+export async function currentWarnings(
+  tx: DbOrTx,
+  teamId: string,
+  creditType: CreditType,
+  now: Date,
+  spentElsewhere = 0,
+): Promise<UsageWarning[]> {
+  const live = await tx
+    .select()
+    .from(userCredits)
+    .where(
+      and(
+        eq(userCredits.teamId, teamId),
+        eq(userCredits.creditType, creditType),
+        isNull(userCredits.voidedAt),
+        gt(userCredits.expiresAt, sql`${now.toISOString()}::timestamptz`),
+      ),
+    );
+  return warningsAmong(live, now, spentElsewhere);
+}
+
+/**
+ * Records and logs each warning once per threshold and period (the unique key makes "once" hold
+ * across instances). Called by the writes that can cross a threshold, under the team's lock: a
+ * deduction or hold, a commit, and the materialisation of expiries and allowances; never by reads.
+ */
 export async function recordWarnings(
   tx: DbOrTx,
   logger: Logger | undefined,

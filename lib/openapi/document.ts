@@ -101,3 +101,15 @@ export function cachedOpenApiDocument(routes: readonly RouteSpec[], serverUrl: s
   }
   return document;
 }
+
+const serialisedDocuments = new Map<string, string>();
+
+/** The same document as JSON text, serialised once: stringifying it per request was most of the route's cost. */
+export function cachedOpenApiJson(routes: readonly RouteSpec[], serverUrl: string): string {
+  let json = serialisedDocuments.get(serverUrl);
+  if (!json) {
+    json = JSON.stringify(cachedOpenApiDocument(routes, serverUrl));
+    serialisedDocuments.set(serverUrl, json);
+  }
+  return json;
+}

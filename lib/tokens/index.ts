@@ -1,11 +1,12 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { and, desc, eq, isNull, lt, or } from 'drizzle-orm';
+import { and, desc, eq, isNull, lt, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { apiTokens, users } from '@/db/schema';
+import { apiTokens, teamMembers, teams, users } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
 import { getTeamEntitlements } from '@/lib/entitlements';
 import { NotFound, PlanUpgradeRequired, ValidationFailed } from '@/lib/errors';
 import { normalizeEmail } from '@/lib/accounts/email';
+import type { ActiveTeam, TeamRole } from '@/lib/teams/membership';
 import { checkText, checkUuid } from '@/lib/validation/text';
 import { apiAccessRefusal, type ApiTokenKind } from './rules';
 
@@ -76,34 +77,82 @@ export async function createUserApiToken(
 
 const LAST_USED_RESOLUTION_MS = 60_000;
 
+/** Writing the same row on every request serialised a busy token's requests; a minute is precise enough. */
+async function touchToken(db: DbOrTx, tokenId: string, now: Date): Promise<void> {
+  const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
+  await db
+    .update(apiTokens)
+    .set({ lastUsedAt: now })
+    .where(and(eq(apiTokens.id, tokenId), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, staleBefore))));
+}
+
 /** The user a bearer token belongs to, or null when it is unknown, revoked or expired. */
 export async function authenticateToken(
   deps: { db: DbOrTx; clock: Clock },
   token: string,
 ): Promise<{ userId: string; tokenId: string; kind: ApiTokenKind } | null> {
+  const caller = await authenticateBearer(deps, token);
+  return caller ? { userId: caller.user.id, tokenId: caller.tokenId, kind: caller.kind } : null;
+}
+
+export interface BearerCaller {
+  tokenId: string;
+  kind: ApiTokenKind;
+  user: { id: string; email: string; isPlatformAdmin: boolean };
+  /** The user's current team and role there (falling back to their first membership), or null. */
+  team: ActiveTeam | null;
+}
+
+/**
+ * The caller behind a bearer token in one query: the token (unknown, revoked or expired → null),
+ * its user, and the user's current team and role, resolved as `resolveCurrentTeam` does (the
+ * current team if still a member, else the oldest membership). `last_used_at` is written at most
+ * once a minute, in a second statement only when due.
+ */
+export async function authenticateBearer(
+  deps: { db: DbOrTx; clock: Clock },
+  token: string,
+): Promise<BearerCaller | null> {
   if (!token.startsWith(TOKEN_PREFIX)) return null;
   const now = deps.clock.now();
-  const [row] = await deps.db
-    .select({
-      id: apiTokens.id,
-      userId: apiTokens.userId,
-      expiresAt: apiTokens.expiresAt,
-      revokedAt: apiTokens.revokedAt,
-      kind: apiTokens.kind,
-      lastUsedAt: apiTokens.lastUsedAt,
-    })
-    .from(apiTokens)
-    .where(eq(apiTokens.tokenHash, hashToken(token)));
-  if (!row || row.revokedAt || (row.expiresAt && row.expiresAt <= now)) return null;
-  // Writing the same row on every request serialised a busy token's requests; a minute is precise enough.
-  const staleBefore = new Date(now.getTime() - LAST_USED_RESOLUTION_MS);
-  if (!row.lastUsedAt || row.lastUsedAt < staleBefore) {
-    await deps.db
-      .update(apiTokens)
-      .set({ lastUsedAt: now })
-      .where(and(eq(apiTokens.id, row.id), or(isNull(apiTokens.lastUsedAt), lt(apiTokens.lastUsedAt, staleBefore))));
-  }
-  return { userId: row.userId, tokenId: row.id, kind: row.kind };
+  const at = sql`${now.toISOString()}::timestamptz`;
+  const [row] = await deps.db.execute<{
+    token_id: string;
+    kind: ApiTokenKind;
+    stale: boolean;
+    user_id: string;
+    email: string;
+    is_platform_admin: boolean;
+    team_id: string | null;
+    team_name: string | null;
+    role: TeamRole | null;
+    billing_currency: string | null;
+  }>(sql`SELECT ${apiTokens.id} AS token_id, ${apiTokens.kind} AS kind,
+      (${apiTokens.lastUsedAt} IS NULL OR ${apiTokens.lastUsedAt} < ${at} - interval '${sql.raw(String(LAST_USED_RESOLUTION_MS))} milliseconds') AS stale,
+      ${users.id} AS user_id, ${users.email} AS email, ${users.isPlatformAdmin} AS is_platform_admin,
+      m.team_id, ${teams.name} AS team_name, m.role, ${teams.billingCurrency} AS billing_currency
+    FROM ${apiTokens}
+    JOIN ${users} ON ${users.id} = ${apiTokens.userId}
+    LEFT JOIN LATERAL (
+      SELECT ${teamMembers.teamId} AS team_id, ${teamMembers.role} AS role FROM ${teamMembers}
+      WHERE ${teamMembers.userId} = ${users.id}
+      ORDER BY (${teamMembers.teamId} = ${users.currentTeamId}) DESC NULLS LAST, ${teamMembers.createdAt} ASC
+      LIMIT 1
+    ) m ON true
+    LEFT JOIN ${teams} ON ${teams.id} = m.team_id
+    WHERE ${apiTokens.tokenHash} = ${hashToken(token)} AND ${apiTokens.revokedAt} IS NULL
+      AND (${apiTokens.expiresAt} IS NULL OR ${apiTokens.expiresAt} > ${at})`);
+  if (!row) return null;
+  if (row.stale) await touchToken(deps.db, row.token_id, now);
+  return {
+    tokenId: row.token_id,
+    kind: row.kind,
+    user: { id: row.user_id, email: row.email, isPlatformAdmin: row.is_platform_admin },
+    team:
+      row.team_id && row.team_name && row.role
+        ? { id: row.team_id, name: row.team_name, role: row.role, billingCurrency: row.billing_currency }
+        : null,
+  };
 }
 
 export async function listApiTokens(db: DbOrTx, userId: string) {
