@@ -33,6 +33,9 @@ export function connectDatabase(url: string, options: ConnectOptions = {}): DbHa
     onnotice: () => {},
     // Surfaces an unreachable database quickly so routes can answer 503 instead of hanging.
     connect_timeout: (options.connectTimeoutMs ?? 10_000) / 1000,
+    // The driver waits before reconnecting after a failure, up to 20 s by default, and queued queries
+    // wait with it: capped, so a request during an outage still fails (503) within the connect timeout + 250 ms.
+    backoff: (retries: number) => Math.min(0.25, ((0.5 + Math.random() / 2) * 3 ** retries) / 100),
     prepare: options.prepare ?? true,
     ...(statementTimeoutMs > 0 ? { connection: { statement_timeout: statementTimeoutMs } } : {}),
   });

@@ -35,7 +35,7 @@ export const envSchema = z.object({
     .int('DATABASE_CONNECT_TIMEOUT_MS must be a whole number of milliseconds')
     .min(100, 'DATABASE_CONNECT_TIMEOUT_MS must be at least 100')
     .max(60_000, 'DATABASE_CONNECT_TIMEOUT_MS must be at most 60000')
-    .default(1500),
+    .default(1000),
   // The server cancels a statement (a lock wait included) running longer than this; 0 turns it off.
   DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
     .number({ message: 'DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds' })
