@@ -3,6 +3,10 @@ import { API_ROUTES } from '@/lib/openapi/routes';
 import type { RouteSpec } from '@/lib/openapi/registry';
 import { routeParams, TEST_APP_URL } from './app';
 
+/** String.prototype.toWellFormed (Node 20+, not in this TypeScript lib): lone surrogates become U+FFFD. */
+const wellFormed = (s: string) =>
+  s.replace(/[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/g, '\ufffd');
+
 type Handler = (req: Request, ctx: { params: Promise<Record<string, string>> }) => Promise<Response>;
 
 /** The route file that serves an OpenAPI path: `/api/packages/{package_id}` → app/api/packages/[package_id]/route.ts. */
@@ -37,8 +41,9 @@ export async function callRoute(spec: RouteSpec, call: RouteCall = {}): Promise<
   const mod = (await import(/* @vite-ignore */ routeFile(spec))) as Record<string, Handler>;
   const method = spec.method.toUpperCase();
   const params = call.params ?? {};
+  // A lone surrogate cannot travel in a URL (it becomes U+FFFD); the handler still gets the raw value in `params`.
   const url = new URL(
-    spec.path.replace(/\{([^}]+)\}/g, (_, k: string) => encodeURIComponent(params[k] ?? 'x')),
+    spec.path.replace(/\{([^}]+)\}/g, (_, k: string) => encodeURIComponent(wellFormed(params[k] ?? 'x'))),
     TEST_APP_URL,
   );
   if (call.query) url.search = call.query;
