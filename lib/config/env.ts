@@ -29,6 +29,22 @@ export const envSchema = z.object({
   AUTH_GOOGLE_SECRET: optionalString,
   // The embedded database serialises transactions per connection, so the dev script sets this to 1.
   DATABASE_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  // A route answers 503 when the database cannot be reached within this (keep it under the 2 s a client waits).
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce
+    .number({ message: 'DATABASE_CONNECT_TIMEOUT_MS must be a whole number of milliseconds' })
+    .int('DATABASE_CONNECT_TIMEOUT_MS must be a whole number of milliseconds')
+    .min(100, 'DATABASE_CONNECT_TIMEOUT_MS must be at least 100')
+    .max(60_000, 'DATABASE_CONNECT_TIMEOUT_MS must be at most 60000')
+    .default(1000),
+  // The server cancels a statement (a lock wait included) running longer than this; 0 turns it off.
+  DATABASE_STATEMENT_TIMEOUT_MS: z.coerce
+    .number({ message: 'DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds' })
+    .int('DATABASE_STATEMENT_TIMEOUT_MS must be a whole number of milliseconds')
+    .min(0, 'DATABASE_STATEMENT_TIMEOUT_MS must be 0 (off) or more')
+    .max(600_000, 'DATABASE_STATEMENT_TIMEOUT_MS must be at most 600000')
+    .default(10_000),
+  // 0 behind PgBouncer in transaction mode: named prepared statements do not survive its connection switching.
+  DATABASE_PREPARE: z.enum(['0', '1'], { message: 'DATABASE_PREPARE must be 0 or 1' }).default('1'),
   // How many teams one user may own (abuse of the free Starter allowance and trial).
   MAX_OWNED_TEAMS: z.coerce.number().int().min(1).max(1000).default(5),
   // Days a past-due plan keeps its features (but gets no new allowance) before Starter limits apply.

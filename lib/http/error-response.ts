@@ -89,6 +89,14 @@ function fromStripeError(err: StripeErrorShape): AppError | null {
         'Payments are unavailable right now; please retry later',
         'payment_provider_unavailable',
       );
+    // Stripe down, overloaded or out of reach (after the client's own bounded retries).
+    case 'StripeConnectionError':
+    case 'StripeAPIError':
+    case 'StripeRateLimitError':
+      return new ServiceUnavailable(
+        'The payment provider (Stripe) is not answering right now; nothing was recorded as paid, please retry shortly',
+        'payment_provider_unreachable',
+      );
     default:
       return null;
   }
@@ -103,6 +111,7 @@ export function toErrorResponse(err: unknown, logger?: Logger): Response {
     appError = fromStripeError(asStripeError(err)!)!;
     // Our key being refused is our problem, not the customer's: worth an alert.
     if (appError.code === 'payment_provider_unavailable') logger?.error({ err }, 'Stripe refused our credentials');
+    else if (appError.code === 'payment_provider_unreachable') logger?.warn({ err }, 'Stripe unavailable');
     else logger?.info({ code: appError.code, stripeType: asStripeError(err)!.type }, 'Stripe refused a request');
   } else if (isUnavailable(err) || asStripeError(err)) {
     logger?.warn({ err }, 'Dependency unavailable');

@@ -6,6 +6,7 @@ import { systemClock, type Clock } from '@/lib/clock';
 import { createLogger, type Logger } from '@/lib/logger';
 import { createMailer, type Mailer } from '@/lib/mail';
 import { createStripeClient } from '@/lib/stripe/client';
+import type { WebhookHooks } from '@/lib/webhooks/types';
 
 /** Everything external a request needs; domain functions take (a part of) this as their first argument. */
 export interface AppContext {
@@ -15,6 +16,8 @@ export interface AppContext {
   clock: Clock;
   logger: Logger;
   mailer: Mailer;
+  /** Test-only fault and interleaving seams for the webhook route; never set in production. */
+  webhookHooks?: WebhookHooks;
 }
 
 // Kept on globalThis so Next's dev hot reloads reuse one pool instead of leaking connections.
@@ -28,7 +31,12 @@ export function getAppContext(): AppContext {
       'DATABASE_URL is not set: start the app with `npm run dev`, which runs the embedded database for you',
     );
   }
-  holder.__afDb ??= connectDatabase(env.DATABASE_URL, { max: env.DATABASE_POOL_MAX });
+  holder.__afDb ??= connectDatabase(env.DATABASE_URL, {
+    max: env.DATABASE_POOL_MAX,
+    connectTimeoutMs: env.DATABASE_CONNECT_TIMEOUT_MS,
+    statementTimeoutMs: env.DATABASE_STATEMENT_TIMEOUT_MS,
+    prepare: env.DATABASE_PREPARE === '1',
+  });
   holder.__afContext = {
     env,
     db: holder.__afDb.db,

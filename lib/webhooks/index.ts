@@ -8,7 +8,7 @@ import { verifyStripeEvent } from './verify';
 import { countDeferral, DEFAULT_RETRY_LIMIT, markResolved, parkEvent, PaymentNotRecorded } from './deferral';
 
 export { InvalidWebhookSignature } from './verify';
-export type { WebhookDeps } from './types';
+export type { WebhookDeps, WebhookHooks } from './types';
 export { listParkedEvents, type ParkedEvent } from './deferral';
 
 export type WebhookOutcome = 'processed' | 'duplicate' | 'ignored' | 'parked';
@@ -38,6 +38,7 @@ export async function processStripeEvent(deps: WebhookDeps, event: Stripe.Event)
       if (recorded.length === 0) return 'duplicate' as const;
       await handler.apply(tx, deps, event, fetched);
       await markResolved(tx, event.id, deps.clock.now());
+      await deps.hooks?.beforeCommit?.(tx, event);
       return 'processed' as const;
     });
   } catch (err) {

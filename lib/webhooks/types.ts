@@ -3,13 +3,23 @@ import type { Database, Tx } from '@/db/client';
 import type { Clock } from '@/lib/clock';
 import type { Logger } from '@/lib/logger';
 
+/** Test-only seams; production never sets them. */
+export interface WebhookHooks {
+  /** For tests that interleave handlers deterministically: runs between `fetch` and `apply`. */
+  afterFetch?(event: Stripe.Event): Promise<void>;
+  /**
+   * For fault-injection tests: runs inside the transaction after `apply` wrote everything and before
+   * the commit, so a throw here (or a connection killed here) must leave nothing applied.
+   */
+  beforeCommit?(tx: Tx, event: Stripe.Event): Promise<void>;
+}
+
 export interface WebhookDeps {
   db: Database;
   stripe: Stripe;
   clock: Clock;
   logger: Logger;
-  /** For tests that interleave handlers deterministically: runs between `fetch` and `apply`. */
-  hooks?: { afterFetch?(event: Stripe.Event): Promise<void> };
+  hooks?: WebhookHooks;
   /** Attempts an event about a payment not yet recorded gets before it is parked. */
   retryLimit?: number;
 }

@@ -101,7 +101,7 @@ describe("Stripe's refusals are answers", () => {
       const res = await change(user, { action: 'cancel' });
       expect(res.status).toBe(503);
       expect(res.headers.get('retry-after')).toBeTruthy();
-      expect((await errorOf(res)).code).toBe('service_unavailable');
+      expect((await errorOf(res)).code).toBe('payment_provider_unreachable');
     } finally {
       setAppContext(h.app);
     }

@@ -9,7 +9,7 @@ export async function POST(req: Request) {
   const app = getAppContext();
   try {
     const outcome = await handleStripeWebhook(
-      { ...app, secret: webhookSecret(app.env), retryLimit: app.env.WEBHOOK_RETRY_LIMIT },
+      { ...app, secret: webhookSecret(app.env), retryLimit: app.env.WEBHOOK_RETRY_LIMIT, hooks: app.webhookHooks },
       await readBodyText(req, WEBHOOK_BODY_LIMIT_BYTES),
       req.headers.get('stripe-signature'),
     );
