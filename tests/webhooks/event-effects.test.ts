@@ -17,7 +17,8 @@ import { expectLedgerMatchesGrants } from '../credits/helpers';
  */
 let h: BillingHarness;
 beforeAll(async () => {
-  h = await startBillingHarness();
+  // A fixed instant (the local Stripe's clock and the app's): allowances are per calendar month.
+  h = await startBillingHarness({ startAt: '2026-11-10T12:00:00Z' });
 }, 60_000);
 afterAll(async () => {
   await h?.close();
