@@ -4,7 +4,7 @@ import { creditLedger, creditReservations, teamMembers, teams, userCredits } fro
 import { getTeamPlanState } from '@/lib/billing/team-plan';
 import type { Clock } from '@/lib/clock';
 import type { Logger } from '@/lib/logger';
-import { appendGrantLedger, appendLedger, lockTeamCredits } from './ledger';
+import { appendGrantLedger, appendLedger, lockTeamCredits, type CreditHooks } from './ledger';
 import {
   allowancePeriod,
   allowancePolicy,
@@ -382,6 +382,7 @@ export async function voidPackCredits(
   tx: DbOrTx,
   clock: Clock,
   input: { businessKey: string; refund?: { refunded: number; paid: number } },
+  hooks?: CreditHooks,
 ): Promise<{ voided: number; spent: number } | null> {
   const now = clock.now();
   const [found] = await tx
@@ -416,6 +417,7 @@ export async function voidPackCredits(
   const owed = Math.max(grant.refundOwed, input.refund ? refundedCredits(grant.amount, input.refund) : grant.amount);
   const voided = full ? grant.remaining : Math.max(0, Math.min(grant.remaining, owed - grant.refundVoided));
   if (voided === 0 && owed === grant.refundOwed && !full) return { voided: 0, spent };
+  await hooks?.beforeWrite?.('void');
   await tx
     .update(userCredits)
     .set({

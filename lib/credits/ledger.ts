@@ -5,6 +5,14 @@ import type { CreditType } from './rules';
 
 type EntryType = (typeof creditLedger.$inferInsert)['entryType'];
 
+/**
+ * Test-only interleaving, injected like the clock: runs inside the transaction after the state is
+ * read and before it is written, so a test can run a competing operation in exactly that window.
+ */
+export interface CreditHooks {
+  beforeWrite?(point: 'spend' | 'commit' | 'release' | 'void'): Promise<void>;
+}
+
 /** Every credit movement of a team is serialised by this transaction-scoped lock. */
 export async function lockTeamCredits(tx: DbOrTx, teamId: string): Promise<void> {
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`credits:${teamId}`}, 0))`);

@@ -5,7 +5,7 @@ import type { Clock } from '@/lib/clock';
 import { Conflict, InsufficientCredits, NotFound, ValidationFailed } from '@/lib/errors';
 import type { Logger } from '@/lib/logger';
 import { prepareTeamCredits, returnReservation } from './grants';
-import { appendLedger } from './ledger';
+import { appendLedger, type CreditHooks } from './ledger';
 import { allocate, RESERVATION_TTL_MS, type CreditType } from './rules';
 import { recordWarnings } from './warnings';
 
@@ -13,6 +13,7 @@ export interface CreditDeps {
   db: Database;
   clock: Clock;
   logger?: Logger;
+  hooks?: CreditHooks;
 }
 
 export type Reservation = typeof creditReservations.$inferSelect;
@@ -153,6 +154,7 @@ async function take(
         amount,
         grants.reduce((sum, g) => sum + g.remaining, 0),
       );
+    await deps.hooks?.beforeWrite?.('spend');
     const [r] = await tx
       .insert(creditReservations)
       .values({
@@ -254,6 +256,7 @@ async function settle(
     const { unlimited } = await prepareTeamCredits(tx, teamId, creditType, now);
     const [current] = await tx.select().from(creditReservations).where(eq(creditReservations.id, reservationId));
     let r = current!;
+    await deps.hooks?.beforeWrite?.(action);
     if (action === 'commit') {
       if (r.status === 'released')
         throw new Conflict('The reservation was released or expired before it was committed', 'reservation_released');

@@ -1,6 +1,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { userPurchases } from '@/db/schema';
+import { ManualClock } from '@/lib/clock';
+import { deductCredit, grantPackCredits, reserve } from '@/lib/credits';
 import { setSessionResolver } from '@/lib/api/credentials';
 import { upsertCatalogRows } from '@/lib/catalog/db-sync';
 import { PACKAGES } from '@/lib/catalog/packages';
@@ -58,6 +61,8 @@ let t: TestDatabase;
 let teamA: TestUser;
 let teamB: TestUser;
 let sessionUser: string | null = null;
+/** Ids and references only team A's data carries: any of them in team B's answer is a leak. */
+let teamASecrets: string[] = [];
 
 beforeAll(async () => {
   t = await createTestDatabase();
@@ -66,6 +71,58 @@ beforeAll(async () => {
   await upsertCatalogRows(t.db, PACKAGES);
   teamA = await createUserWithToken(t.db);
   teamB = await createUserWithToken(t.db);
+  // Team A has something to leak: a purchase, a credit pack, spent credits and a held reservation.
+  const clock = new ManualClock('2026-11-10T12:00:00Z');
+  const [purchase] = await t.db
+    .insert(userPurchases)
+    .values({
+      teamId: teamA.teamId,
+      userId: teamA.userId,
+      packageId: 'credits_100',
+      businessKey: 'checkout:cs_team_a_secret',
+      stripeCheckoutSessionId: 'cs_team_a_secret',
+      stripePaymentIntentId: 'pi_team_a_secret',
+      stripeChargeId: 'ch_team_a_secret',
+      amount: 900,
+      currency: 'gbp',
+      purchasedAt: clock.now(),
+    })
+    .returning();
+  const grant = await t.db.transaction((tx) =>
+    grantPackCredits(tx, clock, undefined, {
+      teamId: teamA.teamId,
+      userId: teamA.userId,
+      packageId: 'credits_100',
+      credits: 100,
+      validityDays: 90,
+      priority: false,
+      businessKey: 'pack:cs_team_a_secret',
+      sourceRef: 'cs_team_a_secret',
+    }),
+  );
+  const spent = await deductCredit(
+    { db: t.db, clock },
+    teamA.teamId,
+    'ai_stories',
+    30,
+    'story-team-a-secret',
+    teamA.userId,
+  );
+  const held = await reserve({ db: t.db, clock }, teamA.teamId, 5, 'hold-team-a-secret', { userId: teamA.userId });
+  teamASecrets = [
+    teamA.teamId,
+    teamA.email,
+    teamA.userId,
+    purchase!.id,
+    'cs_team_a_secret',
+    'pi_team_a_secret',
+    'ch_team_a_secret',
+    grant.id,
+    spent.reservation_id,
+    'story-team-a-secret',
+    held.reservation_id,
+    'hold-team-a-secret',
+  ];
 });
 afterAll(async () => {
   await t?.close();
@@ -108,10 +165,20 @@ describe('every /api/packages route', () => {
       const res = await call(route, { token: teamB.token });
       expect(res.status).toBeLessThan(500);
       const text = await res.text();
-      expect(text).not.toContain(teamA.teamId);
-      expect(text).not.toContain(teamA.email);
+      expect(teamASecrets.length).toBeGreaterThan(10);
+      for (const secret of teamASecrets) expect(text).not.toContain(secret);
     },
   );
+
+  it('shows team A its own seeded data, so the leak check above has something to find', async () => {
+    const seen = new Set<string>();
+    for (const route of routes.filter((r) => r.method === 'GET')) {
+      const text = await (await call(route, { token: teamA.token })).text();
+      for (const secret of teamASecrets) if (text.includes(secret)) seen.add(secret);
+    }
+    // The purchase and the pack are shown to their own team by some GET route (no GET route lists reservations).
+    expect([...seen]).toEqual(expect.arrayContaining(teamASecrets.slice(3, 8)));
+  });
 
   it.each(routes.filter((r) => r.method !== 'GET').map((r) => [r.name, r] as const))(
     '%s refuses a cookie-authenticated cross-site request (CSRF)',

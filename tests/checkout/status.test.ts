@@ -6,7 +6,7 @@ import { startBillingHarness, type BillingHarness } from '../helpers/billing';
 
 let h: BillingHarness;
 beforeAll(async () => {
-  h = await startBillingHarness();
+  h = await startBillingHarness({ startAt: '2026-11-10T12:00:00Z' });
 }, 60_000);
 afterAll(async () => {
   await h?.close();
@@ -40,7 +40,8 @@ describe('GET /api/packages/checkout/{session_id}', () => {
     await h.deliver();
     const done = await statusOf(user, id);
     expect(done.body).toMatchObject({ status: 'fulfilled', package_id: 'credits_100', credits: { granted: 100 } });
-    expect(Date.parse(done.body.credits!.expires_at!)).toBeGreaterThan(Date.now() + 89 * 86_400_000);
+    // The clock stands still: the pack expires exactly 90 days from its fulfilment.
+    expect(Date.parse(done.body.credits!.expires_at!)).toBe(h.app.clock.now().getTime() + 90 * 86_400_000);
   });
 
   it('reports a trial as fulfilled with its end date', async () => {
@@ -51,7 +52,7 @@ describe('GET /api/packages/checkout/{session_id}', () => {
       status: 'fulfilled',
       subscription: { package_id: 'professional_monthly', status: 'trialing' },
     });
-    expect(Date.parse(body.subscription!.trial_end!)).toBeGreaterThan(Date.now() + 13 * 86_400_000);
+    expect(Date.parse(body.subscription!.trial_end!)).toBeGreaterThan(h.app.clock.now().getTime() + 13 * 86_400_000);
   });
 
   it('is failed when the session expired unpaid', async () => {

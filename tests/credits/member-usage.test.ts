@@ -16,10 +16,11 @@ afterAll(async () => {
   await t?.close();
 });
 
-// The view reads the database's own now(), so these tests use the real time.
-const deps = () => ({ db: t.db, clock: new ManualClock(new Date()) });
+// Fixed times from the injectable clock, never the real one: month boundaries are tested on purpose.
+const AT = new Date('2026-11-10T12:00:00Z');
+const deps = (clock = new ManualClock(AT)) => ({ db: t.db, clock });
 
-describe('user_credit_summary: usage per member', () => {
+describe('memberUsage: usage per member in the clock month', () => {
   it('reports what each member spent this month; released holds and other teams do not count', async () => {
     const owner = await createUserWithToken(t.db);
     const member = await createUserWithToken(t.db, { joinTeam: { teamId: owner.teamId, role: 'member' } });
@@ -32,25 +33,42 @@ describe('user_credit_summary: usage per member', () => {
     await deductCredit(deps(), stranger.teamId, 'ai_stories', 7, 'story-e', stranger.userId);
     expect(held.status).toBe('held');
 
-    const usage = await memberUsage(t.db, owner.teamId);
+    const usage = await memberUsage(t.db, owner.teamId, AT);
     expect(Object.fromEntries(usage.map((u) => [u.user_id, u.used_this_month]))).toEqual({
       [owner.userId]: 3,
       [member.userId]: 2 + 4,
     });
   });
 
+  it('counts a spend in the month it was made: the last millisecond of October is not November', async () => {
+    const owner = await createUserWithToken(t.db);
+    const clock = new ManualClock('2026-10-31T23:59:59.999Z');
+    await deductCredit(deps(clock), owner.teamId, 'ai_stories', 4, 'october', owner.userId);
+    clock.set('2026-11-01T00:00:00.000Z');
+    await deductCredit(deps(clock), owner.teamId, 'ai_stories', 6, 'november', owner.userId);
+    expect(await memberUsage(t.db, owner.teamId, new Date('2026-10-31T23:59:59.999Z'))).toEqual([
+      { user_id: owner.userId, email: owner.email, used_this_month: 4 },
+    ]);
+    expect(await memberUsage(t.db, owner.teamId, new Date('2026-11-01T00:00:00.000Z'))).toEqual([
+      { user_id: owner.userId, email: owner.email, used_this_month: 6 },
+    ]);
+    // A member who spent nothing this month is listed with 0.
+    expect(await memberUsage(t.db, owner.teamId, new Date('2026-12-01T00:00:00.000Z'))).toEqual([
+      { user_id: owner.userId, email: owner.email, used_this_month: 0 },
+    ]);
+  });
+
   it('counts usage on an unlimited plan, where nothing is deducted', async () => {
     const owner = await createUserWithToken(t.db);
-    const now = new Date();
     await putTeamOnPlan(
       t.db,
       owner.teamId,
       'business_monthly',
-      new Date(now.getTime() - 86_400_000),
-      new Date(now.getTime() + 20 * 86_400_000),
+      new Date(AT.getTime() - 86_400_000),
+      new Date(AT.getTime() + 20 * 86_400_000),
     );
     await deductCredit(deps(), owner.teamId, 'ai_stories', 40, 'big-story', owner.userId);
-    expect(await memberUsage(t.db, owner.teamId)).toEqual([
+    expect(await memberUsage(t.db, owner.teamId, AT)).toEqual([
       { user_id: owner.userId, email: owner.email, used_this_month: 40 },
     ]);
   });

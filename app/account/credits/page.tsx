@@ -50,7 +50,7 @@ export default async function CreditsPage({
   const app = getAppContext();
   const { ai_stories: credits } = await getCredits(app, user.team.id);
   const [members, history] = await Promise.all([
-    memberUsage(app.db, user.team.id),
+    memberUsage(app.db, user.team.id, app.clock.now()),
     creditHistory(app.db, user.team.id, { limit: PAGE, offset: page * PAGE }),
   ]);
   const soon = app.clock.now().getTime() + 7 * 86_400_000;
