@@ -140,3 +140,33 @@ export async function seedCatalog(stripe: Stripe) {
   });
   return { professional, monthly, annual, credits, storage };
 }
+
+/**
+ * A local Stripe frozen at `base` with the catalog and one test clock, and the helpers that tests
+ * of billing over time share: the emulator's time, advancing the clock, the event types of one
+ * object in order, a subscription's invoices, and a customer with a default card.
+ */
+export async function startClockedWorld(base: number, track: (h: Harness) => void) {
+  const h = await startHarness({ now: () => base });
+  track(h);
+  const cat = await seedCatalog(h.stripe);
+  const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(base / 1000) });
+  const now = async () => ((await h.http('GET', '/_emulator/clock')).json as { now: number }).now;
+  const advanceTo = async (ts: number) => {
+    await h.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: ts });
+  };
+  const typesFor = async (id: string) => {
+    const out: string[] = [];
+    for await (const e of h.stripe.events.list({ limit: 100 })) {
+      if ((e.data.object as { id?: string }).id === id) out.push(e.type);
+    }
+    return out.reverse();
+  };
+  const invoicesOf = async (sub: string) => (await h.stripe.invoices.list({ subscription: sub })).data;
+  const withCard = async (customer: string) => {
+    const pm = await h.stripe.paymentMethods.attach('pm_card_visa', { customer });
+    await h.stripe.customers.update(customer, { invoice_settings: { default_payment_method: pm.id } });
+    return pm;
+  };
+  return { h, stripe: h.stripe, cat, clock, now, advanceTo, typesFor, invoicesOf, withCard };
+}

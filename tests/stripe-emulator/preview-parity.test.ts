@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { seedCatalog, startHarness, type Harness } from './harness';
+import { startClockedWorld, type Harness } from './harness';
 
 /**
  * `invoices.createPreview` for a subscription change runs the same computation as the change itself
@@ -14,15 +14,12 @@ afterEach(async () => {
 
 async function world() {
   const base = Date.parse('2027-01-01T00:00:00Z');
-  const h = await startHarness({ now: () => base });
-  open.push(h);
-  const cat = await seedCatalog(h.stripe);
-  const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(base / 1000) });
-  await h.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: Math.floor(base / 1000) + 40 * DAY });
-  const customer = await h.stripe.customers.create({ email: 'preview@example.com' });
-  const pm = await h.stripe.paymentMethods.attach('pm_card_visa', { customer: customer.id });
-  await h.stripe.customers.update(customer.id, { invoice_settings: { default_payment_method: pm.id } });
-  return { h, stripe: h.stripe, cat, clock, customer: customer.id, base: Math.floor(base / 1000) + 40 * DAY };
+  const w = await startClockedWorld(base, (h) => open.push(h));
+  const start = Math.floor(base / 1000) + 40 * DAY;
+  await w.advanceTo(start);
+  const customer = await w.stripe.customers.create({ email: 'preview@example.com' });
+  await w.withCard(customer.id);
+  return { ...w, customer: customer.id, base: start };
 }
 
 describe('invoice preview matches the change', () => {

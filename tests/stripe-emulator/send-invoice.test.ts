@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type Stripe from 'stripe';
-import { seedCatalog, startHarness, type Harness } from './harness';
+import { startClockedWorld, type Harness } from './harness';
 
 /**
  * `collection_method: send_invoice` on subscriptions created directly. Stripe "will email your
@@ -16,24 +16,8 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((h) => h.close()));
 });
 
-async function world() {
-  const base = Date.parse('2027-01-01T00:00:00Z');
-  const h = await startHarness({ now: () => base });
-  open.push(h);
-  const cat = await seedCatalog(h.stripe);
-  const clock = await h.stripe.testHelpers.testClocks.create({ frozen_time: Math.floor(base / 1000) });
-  const now = async () => ((await h.http('GET', '/_emulator/clock')).json as { now: number }).now;
-  const advanceTo = async (ts: number) => {
-    await h.stripe.testHelpers.testClocks.advance(clock.id, { frozen_time: ts });
-  };
-  const typesFor = async (id: string) => {
-    const out: string[] = [];
-    for await (const e of h.stripe.events.list({ limit: 100 })) {
-      if ((e.data.object as { id?: string }).id === id) out.push(e.type);
-    }
-    return out.reverse();
-  };
-  return { h, stripe: h.stripe, cat, now, advanceTo, typesFor };
+function world() {
+  return startClockedWorld(Date.parse('2027-01-01T00:00:00Z'), (h) => open.push(h));
 }
 
 describe('send_invoice subscriptions', () => {
