@@ -157,7 +157,10 @@ export const API_ROUTES: RouteSpec[] = [
     auth: 'stripe_signature',
     responses: {
       200: { description: 'Received' },
-      400: { description: 'Bad or stale signature' },
+      400: {
+        description:
+          'Bad or stale signature (invalid_signature), or a signed event without an id, type or object id (invalid_event)',
+      },
       500: { description: 'Processing failed; Stripe retries' },
     },
   },

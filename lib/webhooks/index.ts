@@ -4,7 +4,7 @@ import { fromUnix } from '@/lib/stripe/ids';
 import { WEBHOOK_HANDLERS } from './dispatch';
 import { isHandledEventType } from './event-types';
 import type { WebhookDeps } from './types';
-import { verifyStripeEvent } from './verify';
+import { MalformedWebhookEvent, verifyStripeEvent } from './verify';
 import { countDeferral, DEFAULT_RETRY_LIMIT, markResolved, parkEvent, PaymentNotRecorded } from './deferral';
 
 export { InvalidWebhookSignature } from './verify';
@@ -70,7 +70,12 @@ export async function handleStripeWebhook(
     event = verifyStripeEvent(deps.stripe, rawBody, signature, deps.secret);
   } catch (err) {
     // Nothing is written for a refused delivery; the log line is its only trace, for spotting forgery or clock skew.
-    deps.logger.warn({ reason: (err as Error).message }, 'Refused a Stripe webhook with a bad signature');
+    deps.logger.warn(
+      { reason: (err as Error).message },
+      err instanceof MalformedWebhookEvent
+        ? 'Refused a signed Stripe webhook it cannot read'
+        : 'Refused a Stripe webhook with a bad signature',
+    );
     throw err;
   }
   return processStripeEvent(deps, event);

@@ -254,6 +254,51 @@ describe('webhook fulfilment', () => {
     expect(await packsOf(user.teamId)).toEqual([]);
   });
 
+  it('refuses a correctly signed event it cannot read (null or id-less object, no data) with 400 invalid_event and writes nothing', async () => {
+    const { POST } = await import('@/app/api/packages/webhook/route');
+    const before = (await h.t.db.select().from(stripeEvents)).length;
+    const warn = vi.spyOn(h.app.logger, 'warn');
+    try {
+      const bodies = [
+        {
+          id: 'evt_null_object',
+          object: 'event',
+          type: 'checkout.session.completed',
+          created: 1,
+          data: { object: null },
+        },
+        {
+          id: 'evt_no_object_id',
+          object: 'event',
+          type: 'charge.refunded',
+          created: 1,
+          data: { object: { object: 'charge' } },
+        },
+        { id: 'evt_no_data', object: 'event', type: 'invoice.paid', created: 1 },
+        { object: 'event', type: 'checkout.session.completed', created: 1, data: { object: { id: 'cs_1' } } },
+      ];
+      for (const body of bodies) {
+        const payload = JSON.stringify(body);
+        const res = await POST(
+          new Request('http://app.test/api/packages/webhook', {
+            method: 'POST',
+            body: payload,
+            headers: {
+              'stripe-signature': h.app.stripe.webhooks.generateTestHeaderString({ payload, secret: WEBHOOK_SECRET }),
+            },
+          }),
+        );
+        expect(res.status).toBe(400);
+        expect(((await res.json()) as { error: { code: string } }).error.code).toBe('invalid_event');
+      }
+      const refusals = warn.mock.calls.filter((c) => c[1] === 'Refused a signed Stripe webhook it cannot read');
+      expect(refusals).toHaveLength(4);
+    } finally {
+      warn.mockRestore();
+    }
+    expect((await h.t.db.select().from(stripeEvents)).length).toBe(before);
+  });
+
   it('acknowledges unknown event types and ignores them', async () => {
     const { POST } = await import('@/app/api/packages/webhook/route');
     const payload = JSON.stringify({
