@@ -1,0 +1,304 @@
+import { and, eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { creditLedger, creditReservations } from '@/db/schema';
+import { upsertCatalogRows } from '@/lib/catalog/db-sync';
+import { PACKAGES } from '@/lib/catalog/packages';
+import { ManualClock } from '@/lib/clock';
+import {
+  commit,
+  deductCredit,
+  getCredits,
+  grantAdjustment,
+  release,
+  releaseExpiredReservations,
+  reserve,
+} from '@/lib/credits';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+import { createUserWithToken } from '../helpers/app';
+import { expectLedgerMatchesGrants, putTeamOnPlan } from './helpers';
+
+/**
+ * Spending's edges that the mutation run (tests/MUTANTS.md) found unpinned: the input limits, the
+ * fields of a result, the ledger entry each step writes, replays across modes, unlimited plans.
+ */
+let t: TestDatabase;
+const MINUTE = 60_000;
+beforeAll(async () => {
+  t = await createTestDatabase();
+  await upsertCatalogRows(t.db, PACKAGES);
+});
+afterAll(async () => {
+  await t?.close();
+});
+
+function setup(start = '2026-11-10T12:00:00Z') {
+  const clock = new ManualClock(start);
+  return { clock, deps: { db: t.db, clock } };
+}
+
+const ledgerOf = (teamId: string) =>
+  t.db
+    .select()
+    .from(creditLedger)
+    .where(eq(creditLedger.teamId, teamId))
+    .orderBy(creditLedger.id)
+    .then((rows) => rows.map((r) => ({ type: r.entryType, delta: r.delta, ref: r.referenceId })));
+
+describe('spend input limits', () => {
+  it('takes 1 to 1000 credits, and reference ids of 1 to 200 characters', async () => {
+    const { deps, clock } = setup();
+    const user = await createUserWithToken(t.db);
+    await grantAdjustment(t.db, clock, undefined, {
+      teamId: user.teamId,
+      credits: 1000,
+      validityDays: null,
+      reason: 'limits',
+      businessKey: 'limits',
+    });
+    await expect(deductCredit(deps, user.teamId, 'ai_stories', 1001, 'too-many')).rejects.toMatchObject({
+      status: 400,
+      message: 'amount: must be a whole number from 1 to 1000',
+    });
+    await expect(deductCredit(deps, user.teamId, 'ai_stories', -1, 'negative')).rejects.toMatchObject({
+      status: 400,
+    });
+    await expect(deductCredit(deps, user.teamId, 'ai_stories', 1, 'r'.repeat(201))).rejects.toMatchObject({
+      status: 400,
+      message: 'reference_id: must be 1 to 200 characters',
+    });
+    expect(await deductCredit(deps, user.teamId, 'ai_stories', 1000, 'r'.repeat(200))).toMatchObject({
+      amount: 1000,
+      reference_id: 'r'.repeat(200),
+      remaining_credits: 25,
+    });
+    expect(await deductCredit(deps, user.teamId, 'ai_stories', 1, 'one')).toMatchObject({ remaining_credits: 24 });
+  });
+
+  it('refuses more than the team holds with what it asked for and what there is', async () => {
+    const { deps } = setup();
+    const user = await createUserWithToken(t.db);
+    await deductCredit(deps, user.teamId, 'ai_stories', 5, 'some');
+    await expect(deductCredit(deps, user.teamId, 'ai_stories', 21, 'too-much')).rejects.toMatchObject({
+      status: 402,
+      code: 'insufficient_credits',
+      requested: 21,
+      available: 20,
+    });
+    // Nothing was written for the refused spend.
+    expect(await t.db.select().from(creditReservations).where(eq(creditReservations.referenceId, 'too-much'))).toEqual(
+      [],
+    );
+  });
+});
+
+describe('spend results and ledger entries', () => {
+  it('a hold: held until ten minutes from now; a deduction: committed with no expiry', async () => {
+    const { deps, clock } = setup();
+    const user = await createUserWithToken(t.db);
+    const held = await reserve(deps, user.teamId, 4, 'held', { userId: user.userId });
+    expect(held).toEqual({
+      reservation_id: expect.any(String),
+      reference_id: 'held',
+      amount: 4,
+      status: 'held',
+      replayed: false,
+      remaining_credits: 21,
+      unlimited: false,
+      expires_at: '2026-11-10T12:10:00.000Z',
+    });
+    const deducted = await deductCredit(deps, user.teamId, 'ai_stories', 3, 'deducted');
+    expect(deducted).toEqual({
+      reservation_id: expect.any(String),
+      reference_id: 'deducted',
+      amount: 3,
+      status: 'committed',
+      replayed: false,
+      remaining_credits: 18,
+      unlimited: false,
+      expires_at: null,
+    });
+    const [row] = await t.db
+      .select()
+      .from(creditReservations)
+      .where(eq(creditReservations.id, deducted.reservation_id));
+    expect(row).toMatchObject({ status: 'committed', resolvedAt: clock.now(), userId: null });
+    const [heldRow] = await t.db
+      .select()
+      .from(creditReservations)
+      .where(eq(creditReservations.id, held.reservation_id));
+    expect(heldRow).toMatchObject({ status: 'held', resolvedAt: null, userId: user.userId });
+
+    clock.advance(MINUTE);
+    const committed = await commit(deps, user.teamId, held.reservation_id);
+    expect(committed).toMatchObject({ status: 'committed', replayed: false, expires_at: null, remaining_credits: 18 });
+    const released = await reserve(deps, user.teamId, 2, 'released');
+    expect(await release(deps, user.teamId, released.reservation_id)).toMatchObject({
+      status: 'released',
+      replayed: false,
+      expires_at: null,
+      remaining_credits: 18,
+    });
+    expect(await release(deps, user.teamId, released.reservation_id)).toMatchObject({
+      status: 'released',
+      replayed: true,
+    });
+    expect(await ledgerOf(user.teamId)).toEqual([
+      { type: 'grant', delta: 25, ref: null },
+      { type: 'reserve', delta: -4, ref: 'held' },
+      { type: 'usage', delta: -3, ref: 'deducted' },
+      { type: 'commit', delta: 0, ref: 'held' },
+      { type: 'reserve', delta: -2, ref: 'released' },
+      { type: 'release', delta: 2, ref: 'released' },
+    ]);
+    await expectLedgerMatchesGrants(t.db, user.teamId, clock.now());
+  });
+
+  it('deducting a reference id that is held commits the hold, once', async () => {
+    const { deps, clock } = setup();
+    const user = await createUserWithToken(t.db);
+    const held = await reserve(deps, user.teamId, 6, 'story');
+    const deducted = await deductCredit(deps, user.teamId, 'ai_stories', 6, 'story');
+    expect(deducted).toMatchObject({
+      reservation_id: held.reservation_id,
+      status: 'committed',
+      replayed: true,
+      remaining_credits: 19,
+      expires_at: null,
+    });
+    // Reserving it again now replays the committed spend; it does not hold anything more.
+    expect(await reserve(deps, user.teamId, 6, 'story')).toMatchObject({ status: 'committed', replayed: true });
+    expect((await ledgerOf(user.teamId)).map((e) => e.type)).toEqual(['grant', 'reserve', 'commit']);
+    // The hold's time running out changes nothing now.
+    clock.advance(11 * MINUTE);
+    expect((await getCredits(deps, user.teamId)).ai_stories.remaining_credits).toBe(19);
+  });
+
+  it('a reference id whose hold was released cannot be spent again, in either mode', async () => {
+    const { deps } = setup();
+    const user = await createUserWithToken(t.db);
+    const held = await reserve(deps, user.teamId, 2, 'gone');
+    await release(deps, user.teamId, held.reservation_id);
+    for (const attempt of [
+      () => deductCredit(deps, user.teamId, 'ai_stories', 2, 'gone'),
+      () => reserve(deps, user.teamId, 2, 'gone'),
+    ])
+      await expect(attempt()).rejects.toMatchObject({
+        status: 409,
+        code: 'reservation_released',
+        message: "The reservation for 'gone' was released; use a new reference id",
+      });
+    await expect(commit(deps, user.teamId, held.reservation_id)).rejects.toMatchObject({
+      code: 'reservation_released',
+      message: 'The reservation was released or expired before it was committed',
+    });
+  });
+
+  it('a reference id reused for another amount is refused, naming the first amount', async () => {
+    const { deps } = setup();
+    const user = await createUserWithToken(t.db);
+    await reserve(deps, user.teamId, 2, 'twice');
+    await expect(reserve(deps, user.teamId, 3, 'twice')).rejects.toMatchObject({
+      status: 409,
+      code: 'reference_reused',
+      message: "reference_id 'twice' was already used for 2 credits",
+    });
+  });
+
+  it('committed holds cannot be released', async () => {
+    const { deps } = setup();
+    const user = await createUserWithToken(t.db);
+    const held = await reserve(deps, user.teamId, 2, 'kept');
+    await commit(deps, user.teamId, held.reservation_id);
+    await expect(release(deps, user.teamId, held.reservation_id)).rejects.toMatchObject({
+      code: 'reservation_committed',
+      message: 'A committed reservation cannot be released',
+    });
+  });
+
+  it('an unknown reservation is not found', async () => {
+    const { deps } = setup();
+    const user = await createUserWithToken(t.db);
+    await expect(commit(deps, user.teamId, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
+      status: 404,
+      code: 'reservation_not_found',
+    });
+  });
+});
+
+describe('unlimited plans', () => {
+  it('hold, deduct, commit and release record usage and take nothing', async () => {
+    const { deps, clock } = setup('2026-11-20T00:00:00Z');
+    const user = await createUserWithToken(t.db);
+    await putTeamOnPlan(
+      t.db,
+      user.teamId,
+      'business_monthly',
+      new Date('2026-11-01T00:00:00Z'),
+      new Date('2026-12-01T00:00:00Z'),
+    );
+    const held = await reserve(deps, user.teamId, 7, 'u-held', { userId: user.userId });
+    expect(held).toMatchObject({
+      status: 'held',
+      replayed: false,
+      unlimited: true,
+      remaining_credits: 0,
+      expires_at: '2026-11-20T00:10:00.000Z',
+    });
+    const deducted = await deductCredit(deps, user.teamId, 'ai_stories', 9, 'u-deducted', user.userId);
+    expect(deducted).toMatchObject({ status: 'committed', unlimited: true, expires_at: null });
+    const rows = await t.db
+      .select()
+      .from(creditReservations)
+      .where(and(eq(creditReservations.teamId, user.teamId)))
+      .orderBy(creditReservations.createdAt, creditReservations.amount);
+    expect(rows.map((r) => [r.referenceId, r.status, r.allocations, r.resolvedAt, r.userId])).toEqual([
+      ['u-held', 'held', [], null, user.userId],
+      ['u-deducted', 'committed', [], clock.now(), user.userId],
+    ]);
+    expect(await commit(deps, user.teamId, held.reservation_id)).toMatchObject({
+      status: 'committed',
+      unlimited: true,
+    });
+    expect(await deductCredit(deps, user.teamId, 'ai_stories', 9, 'u-deducted')).toMatchObject({
+      replayed: true,
+      unlimited: true,
+    });
+    const other = await reserve(deps, user.teamId, 3, 'u-released');
+    expect(await release(deps, user.teamId, other.reservation_id)).toMatchObject({
+      status: 'released',
+      unlimited: true,
+    });
+    // A release on an unlimited plan has no allocation to give back: no ledger entry.
+    expect(await ledgerOf(user.teamId)).toEqual([
+      { type: 'usage', delta: 0, ref: 'u-held' },
+      { type: 'usage', delta: 0, ref: 'u-deducted' },
+      { type: 'commit', delta: 0, ref: 'u-held' },
+      { type: 'usage', delta: 0, ref: 'u-released' },
+    ]);
+  });
+});
+
+describe('releaseExpiredReservations', () => {
+  it('releases holds at exactly their expiry, counting each team once', async () => {
+    const { deps, clock } = setup('2031-03-03T00:00:00Z');
+    // Long-lapsed holds of the other tests in this file (one database) go first.
+    await releaseExpiredReservations(deps);
+    expect(await releaseExpiredReservations(deps)).toBe(0);
+    const a = await createUserWithToken(t.db);
+    const b = await createUserWithToken(t.db);
+    await reserve(deps, a.teamId, 2, 'a1');
+    await reserve(deps, a.teamId, 3, 'a2');
+    clock.advance(MINUTE);
+    await reserve(deps, b.teamId, 4, 'b1');
+    clock.set(new Date(Date.parse('2031-03-03T00:10:00Z') - 1));
+    expect(await releaseExpiredReservations(deps)).toBe(0);
+    clock.advance(1);
+    expect(await releaseExpiredReservations(deps)).toBe(1);
+    expect((await getCredits(deps, a.teamId)).ai_stories).toMatchObject({ remaining_credits: 25, held_credits: 0 });
+    expect((await getCredits(deps, b.teamId)).ai_stories).toMatchObject({ remaining_credits: 21, held_credits: 4 });
+    expect(await releaseExpiredReservations(deps)).toBe(0);
+    clock.advance(MINUTE);
+    expect(await releaseExpiredReservations(deps)).toBe(1);
+    expect((await getCredits(deps, b.teamId)).ai_stories).toMatchObject({ remaining_credits: 25, held_credits: 0 });
+  });
+});
