@@ -221,7 +221,37 @@ describe('spend results and ledger entries', () => {
     await expect(commit(deps, user.teamId, '00000000-0000-4000-8000-000000000000')).rejects.toMatchObject({
       status: 404,
       code: 'reservation_not_found',
+      message: 'Reservation not found',
     });
+  });
+
+  it('a retried hold stays held; a retried commit commits once', async () => {
+    const { deps, clock } = setup();
+    const user = await createUserWithToken(t.db);
+    const held = await reserve(deps, user.teamId, 3, 'retried');
+    expect(await reserve(deps, user.teamId, 3, 'retried')).toMatchObject({
+      reservation_id: held.reservation_id,
+      status: 'held',
+      replayed: true,
+      expires_at: '2026-11-10T12:10:00.000Z',
+    });
+    clock.advance(MINUTE);
+    await commit(deps, user.teamId, held.reservation_id);
+    const committedAt = clock.now();
+    clock.advance(MINUTE);
+    expect(await commit(deps, user.teamId, held.reservation_id)).toMatchObject({ status: 'committed', replayed: true });
+    const [row] = await t.db.select().from(creditReservations).where(eq(creditReservations.id, held.reservation_id));
+    expect(row).toMatchObject({ status: 'committed', resolvedAt: committedAt });
+    // Every movement of the hold names it.
+    const entries = await t.db
+      .select()
+      .from(creditLedger)
+      .where(and(eq(creditLedger.teamId, user.teamId), eq(creditLedger.referenceId, 'retried')))
+      .orderBy(creditLedger.id);
+    expect(entries.map((e) => [e.entryType, e.delta, e.reservationId])).toEqual([
+      ['reserve', -3, held.reservation_id],
+      ['commit', 0, held.reservation_id],
+    ]);
   });
 });
 
