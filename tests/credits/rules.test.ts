@@ -25,6 +25,7 @@ describe('refundedCredits', () => {
     [50, 0, 500, 0],
     [50, 1, 500, 1],
     [50, 100, 0, 50], // a free pack refunded: all
+    [50, 0, 0, 50], // a free pack: nothing paid is nothing kept, whatever the refund
   ])('%i credits, %i of %i refunded: %i back', (credits, refunded, paid, expected) => {
     expect(refundedCredits(credits, { refunded, paid })).toBe(expected);
   });
