@@ -68,10 +68,13 @@ describe('holdDisputedPackCredits', () => {
     expect(await s.tx((tx) => holdDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp_1' }))).toEqual(
       { held: 70 },
     );
-    expect(await s.grant()).toMatchObject({ remaining: 0, disputeHeld: 70, disputedAt: s.clock.now() });
+    const disputedAt = s.clock.now();
+    expect(await s.grant()).toMatchObject({ remaining: 0, disputeHeld: 70, disputedAt });
+    s.clock.advance(DAY);
     expect(await s.tx((tx) => holdDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp_1' }))).toEqual(
       { held: 0 },
     );
+    expect(await s.grant()).toMatchObject({ remaining: 0, disputeHeld: 70, disputedAt });
     expect((await s.ledger()).slice(-1)).toEqual([{ type: 'dispute_hold', delta: -70, ref: 'dp_1' }]);
     await expectLedgerMatchesGrants(t.db, s.user.teamId, s.clock.now());
 
@@ -149,6 +152,40 @@ describe('settleDisputedPackCredits', () => {
       ),
     ).toEqual({ released: 0, voided: 0 });
     expect(await s.grant()).toMatchObject({ remaining: 0, disputeHeld: 0, disputedAt: null, refundVoided: 0 });
+    expect((await s.ledger()).map((e) => e.type)).toEqual(['grant', 'dispute_hold']);
+    await expectLedgerMatchesGrants(t.db, s.user.teamId, s.clock.now());
+  });
+
+  it('won or lost after a full refund voided the disputed pack: nothing comes back, the frozen credits are gone', async () => {
+    for (const outcome of ['won', 'lost'] as const) {
+      const s = await setup();
+      await s.tx((tx) => holdDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp' }));
+      await s.tx((tx) => voidPackCredits(tx, s.clock, { businessKey: s.key }));
+      expect(await s.grant()).toMatchObject({ remaining: 0, disputeHeld: 100 });
+      expect(
+        await s.tx((tx) => settleDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp', outcome })),
+      ).toEqual(outcome === 'won' ? { released: 0, voided: 0 } : { released: 0, voided: 100 });
+      expect(await s.grant()).toMatchObject({ remaining: 0, disputeHeld: 0, disputedAt: null });
+      expect((await s.grant()).voidedAt).not.toBeNull();
+      expect((await s.ledger()).map((e) => e.type)).toEqual(['grant', 'dispute_hold']);
+      await expectLedgerMatchesGrants(t.db, s.user.teamId, s.clock.now());
+    }
+  });
+
+  it('won: a refund taken partly before the dispute and partly during it takes only what it still owes', async () => {
+    const s = await setup();
+    // 20% refunded before: 20 taken at once.
+    await s.tx((tx) => voidPackCredits(tx, s.clock, { businessKey: s.key, refund: { refunded: 180, paid: 900 } }));
+    await s.tx((tx) => holdDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp' }));
+    // 50% refunded during the dispute: 30 more owed, taken when the dispute is won.
+    await s.tx((tx) => voidPackCredits(tx, s.clock, { businessKey: s.key, refund: { refunded: 450, paid: 900 } }));
+    expect(await s.grant()).toMatchObject({ remaining: 0, disputeHeld: 80, refundOwed: 50, refundVoided: 20 });
+    expect(
+      await s.tx((tx) =>
+        settleDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp', outcome: 'won' }),
+      ),
+    ).toEqual({ released: 50, voided: 0 });
+    expect(await s.grant()).toMatchObject({ remaining: 50, disputeHeld: 0, refundOwed: 50, refundVoided: 50 });
     await expectLedgerMatchesGrants(t.db, s.user.teamId, s.clock.now());
   });
 
@@ -162,6 +199,10 @@ describe('settleDisputedPackCredits', () => {
       ),
     ).toEqual({ released: 0, voided: 100 });
     expect(await s.grant()).toMatchObject({ remaining: 0, disputeHeld: 0, disputedAt: null, voidedAt: s.clock.now() });
+    expect(await s.ledger()).toEqual([
+      { type: 'grant', delta: 100, ref: 'cs_1' },
+      { type: 'dispute_hold', delta: -100, ref: 'dp' },
+    ]);
     expect(
       await s.tx((tx) =>
         settleDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp', outcome: 'lost' }),
@@ -210,6 +251,13 @@ describe('restoreRefundedPackCredits', () => {
         restoreRefundedPackCredits(tx, s.clock, { businessKey: s.key, refund: { refunded: 450, paid: 900 } }),
       ),
     ).toEqual({ restored: 0 });
+    // A larger refund reported here (it is voidPackCredits' to take) changes nothing.
+    expect(
+      await s.tx((tx) =>
+        restoreRefundedPackCredits(tx, s.clock, { businessKey: s.key, refund: { refunded: 630, paid: 900 } }),
+      ),
+    ).toEqual({ restored: 0 });
+    expect(await s.grant()).toMatchObject({ remaining: 50, refundOwed: 50, refundVoided: 50 });
     // Down to 20%: 30 come back.
     expect(
       await s.tx((tx) =>
@@ -281,6 +329,7 @@ describe('restoreRefundedPackCredits', () => {
       ),
     ).toEqual({ restored: 0 });
     expect(await s.grant()).toMatchObject({ refundOwed: 0, refundVoided: 0 });
+    expect((await s.ledger()).map((e) => e.type)).toEqual(['grant', 'refund']);
   });
 
   it('while the payment is disputed, what comes back is frozen with the rest', async () => {
