@@ -182,6 +182,38 @@ describe('voidPackCredits', () => {
     await expectLedgerMatchesGrants(t.db, user.teamId, clock.now());
   });
 
+  it('a pack spent in full: refunds write no empty ledger entry; the full refund still voids it, once', async () => {
+    const clock = new ManualClock('2026-11-10T12:00:00Z');
+    const deps = { db: t.db, clock };
+    const user = await createUserWithToken(t.db);
+    const pack = await packFor(clock, user.teamId, 90);
+    await deductCredit(deps, user.teamId, 'ai_stories', 75, 'all'); // 25 allowance + the pack's 50
+    const row = async () => (await t.db.select().from(userCredits).where(eq(userCredits.id, pack.id)))[0]!;
+    // 499 of 500 refunded: all 50 owed (rounded up), none left to take.
+    expect(
+      await t.db.transaction((tx) =>
+        voidPackCredits(tx, clock, { businessKey: pack.businessKey, refund: { refunded: 499, paid: 500 } }),
+      ),
+    ).toEqual({ voided: 0, spent: 50 });
+    expect(await row()).toMatchObject({ remaining: 0, refundOwed: 50, refundVoided: 0, voidedAt: null });
+    // The rest refunded: the cumulative refund equals the payment, a full refund.
+    expect(
+      await t.db.transaction((tx) =>
+        voidPackCredits(tx, clock, { businessKey: pack.businessKey, refund: { refunded: 500, paid: 500 } }),
+      ),
+    ).toEqual({ voided: 0, spent: 50 });
+    const voidedAt = clock.now();
+    expect(await row()).toMatchObject({ remaining: 0, refundOwed: 50, voidedAt });
+    clock.advance(DAY);
+    expect(await t.db.transaction((tx) => voidPackCredits(tx, clock, { businessKey: pack.businessKey }))).toEqual({
+      voided: 0,
+      spent: 50,
+    });
+    expect((await row()).voidedAt).toEqual(voidedAt);
+    expect((await ledgerOf(user.teamId)).filter((e) => e.ref === 'cs_void').map((e) => e.type)).toEqual(['grant']);
+    await expectLedgerMatchesGrants(t.db, user.teamId, clock.now());
+  });
+
   it('a partial refund owes its share; more than is left is taken later, never twice', async () => {
     const clock = new ManualClock('2026-11-10T12:00:00Z');
     const deps = { db: t.db, clock };
