@@ -13,6 +13,7 @@ import {
   refundedCredits,
   type CreditType,
 } from './rules';
+import { isHeldReservation } from './held';
 
 export type CreditGrant = typeof userCredits.$inferSelect;
 
@@ -89,13 +90,7 @@ async function releaseStaleReservations(tx: DbOrTx, teamId: string, now: Date): 
   const stale = await tx
     .select()
     .from(creditReservations)
-    .where(
-      and(
-        eq(creditReservations.teamId, teamId),
-        eq(creditReservations.status, 'held'),
-        lte(creditReservations.expiresAt, now),
-      ),
-    );
+    .where(and(eq(creditReservations.teamId, teamId), isHeldReservation, lte(creditReservations.expiresAt, now)));
   for (const reservation of stale) await returnReservation(tx, reservation, now);
 }
 
@@ -212,9 +207,9 @@ interface AllowancePlan {
  * nothing new while unpaid.
  */
 async function planAllowance(tx: DbOrTx, teamId: string, creditType: CreditType, now: Date): Promise<AllowancePlan> {
-  const plan = await getTeamPlanState(tx, teamId, now);
+  const [plan, anchor] = await Promise.all([getTeamPlanState(tx, teamId, now), allowanceAnchor(tx, teamId)]);
   const policy = allowancePolicy(plan.packageId);
-  const period = allowancePeriod(now, await allowanceAnchor(tx, teamId));
+  const period = allowancePeriod(now, anchor);
   const allowances = await tx
     .select()
     .from(userCredits)
@@ -294,7 +289,7 @@ async function expiryDue(db: DbOrTx, teamId: string, now: Date): Promise<boolean
       EXISTS (SELECT 1 FROM ${userCredits} WHERE ${userCredits.teamId} = ${teamId} AND ${userCredits.remaining} > 0
         AND ${userCredits.voidedAt} IS NULL AND ${userCredits.expiresAt} <= ${at})
       OR EXISTS (SELECT 1 FROM ${creditReservations} WHERE ${creditReservations.teamId} = ${teamId}
-        AND ${creditReservations.status} = 'held' AND ${creditReservations.expiresAt} <= ${at}) AS due`);
+        AND ${isHeldReservation} AND ${creditReservations.expiresAt} <= ${at}) AS due`);
   return row?.due === true;
 }
 
@@ -322,8 +317,11 @@ export async function prepareTeamCredits(
   now: Date,
 ): Promise<{ unlimited: boolean; window: AllowanceWindowState }> {
   await lockTeamCredits(tx, teamId);
-  await expireGrants(tx, teamId, now);
-  await releaseStaleReservations(tx, teamId, now);
+  // One probe answers the common case (nothing has run out) instead of two scans.
+  if (await expiryDue(tx, teamId, now)) {
+    await expireGrants(tx, teamId, now);
+    await releaseStaleReservations(tx, teamId, now);
+  }
   return ensureAllowance(tx, teamId, creditType, now);
 }
 

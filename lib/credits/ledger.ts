@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { creditLedger } from '@/db/schema';
 import type { CreditType } from './rules';
@@ -18,13 +18,19 @@ export async function lockTeamCredits(tx: DbOrTx, teamId: string): Promise<void>
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`credits:${teamId}`}, 0))`);
 }
 
-/** The team's spendable balance as the ledger tells it. */
+/**
+ * The team's spendable balance as the ledger tells it: the last entry's `balance_after`. Entries are
+ * appended under the team's lock, so the highest id is the latest, and its `balance_after` is the sum
+ * of every delta before it (`expectLedgerMatchesGrants` in the tests checks the two agree).
+ */
 export async function ledgerBalance(tx: DbOrTx, teamId: string, creditType: CreditType): Promise<number> {
-  const [row] = await tx
-    .select({ total: sql<string | null>`SUM(${creditLedger.delta})` })
+  const [last] = await tx
+    .select({ balanceAfter: creditLedger.balanceAfter })
     .from(creditLedger)
-    .where(and(eq(creditLedger.teamId, teamId), eq(creditLedger.creditType, creditType)));
-  return Number(row?.total ?? 0);
+    .where(and(eq(creditLedger.teamId, teamId), eq(creditLedger.creditType, creditType)))
+    .orderBy(desc(creditLedger.id))
+    .limit(1);
+  return last?.balanceAfter ?? 0;
 }
 
 export interface LedgerEntry {
