@@ -166,6 +166,12 @@ export interface AllowanceWindowState {
   spentElsewhere: number;
 }
 
+type PlanAndAnchor = [Awaited<ReturnType<typeof getTeamPlanState>>, Date | null];
+
+function readPlanAndAnchor(tx: DbOrTx, teamId: string, now: Date): Promise<PlanAndAnchor> {
+  return Promise.all([getTeamPlanState(tx, teamId, now), allowanceAnchor(tx, teamId)]);
+}
+
 async function allowanceAnchor(tx: DbOrTx, teamId: string): Promise<Date | null> {
   const [team] = await tx.select({ anchor: teams.allowanceAnchor }).from(teams).where(eq(teams.id, teamId));
   return team?.anchor ?? null;
@@ -206,8 +212,14 @@ interface AllowancePlan {
  * from allowances in the window. Per-member plans top up when members join. A past-due plan gets
  * nothing new while unpaid.
  */
-async function planAllowance(tx: DbOrTx, teamId: string, creditType: CreditType, now: Date): Promise<AllowancePlan> {
-  const [plan, anchor] = await Promise.all([getTeamPlanState(tx, teamId, now), allowanceAnchor(tx, teamId)]);
+async function planAllowance(
+  tx: DbOrTx,
+  teamId: string,
+  creditType: CreditType,
+  now: Date,
+  planAndAnchor: Promise<PlanAndAnchor> = readPlanAndAnchor(tx, teamId, now),
+): Promise<AllowancePlan> {
+  const [plan, anchor] = await planAndAnchor;
   const policy = allowancePolicy(plan.packageId);
   const period = allowancePeriod(now, anchor);
   const allowances = await tx
@@ -275,8 +287,9 @@ async function ensureAllowance(
   teamId: string,
   creditType: CreditType,
   now: Date,
+  planAndAnchor: Promise<PlanAndAnchor>,
 ): Promise<{ unlimited: boolean; window: AllowanceWindowState }> {
-  const { unlimited, window, toVoid, topUp } = await planAllowance(tx, teamId, creditType, now);
+  const { unlimited, window, toVoid, topUp } = await planAllowance(tx, teamId, creditType, now, planAndAnchor);
   for (const g of toVoid) await voidAllowance(tx, g, now);
   if (topUp) await insertGrant(tx, now, topUp);
   return { unlimited, window };
@@ -316,13 +329,20 @@ export async function prepareTeamCredits(
   creditType: CreditType,
   now: Date,
 ): Promise<{ unlimited: boolean; window: AllowanceWindowState }> {
-  await lockTeamCredits(tx, teamId);
+  // Sent together, in this order: on the transaction's one connection PostgreSQL runs them one
+  // after another, so the reads wait for the lock like any later statement, without a round trip
+  // each while it is held. (Expiry does not change the plan or the anchor; the allowance grants
+  // are read after it.)
+  const locked = lockTeamCredits(tx, teamId);
+  const dueProbe = expiryDue(tx, teamId, now);
+  const planAndAnchor = readPlanAndAnchor(tx, teamId, now);
+  const [, due] = await Promise.all([locked, dueProbe, planAndAnchor]);
   // One probe answers the common case (nothing has run out) instead of two scans.
-  if (await expiryDue(tx, teamId, now)) {
+  if (due) {
     await expireGrants(tx, teamId, now);
     await releaseStaleReservations(tx, teamId, now);
   }
-  return ensureAllowance(tx, teamId, creditType, now);
+  return ensureAllowance(tx, teamId, creditType, now, planAndAnchor);
 }
 
 export interface PackGrantInput {

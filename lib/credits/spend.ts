@@ -68,16 +68,20 @@ async function take(
   const now = deps.clock.now();
   const outcome = await deps.db.transaction(async (tx) => {
     const { unlimited, window } = await prepareTeamCredits(tx, teamId, creditType, now);
-    const [existing] = await tx
-      .select()
-      .from(creditReservations)
-      .where(
-        and(
-          eq(creditReservations.teamId, teamId),
-          eq(creditReservations.creditType, creditType),
-          eq(creditReservations.referenceId, referenceId),
+    // Both reads go out together (one round trip under the lock); the grants serve a new spend.
+    const [[existing], grants] = await Promise.all([
+      tx
+        .select()
+        .from(creditReservations)
+        .where(
+          and(
+            eq(creditReservations.teamId, teamId),
+            eq(creditReservations.creditType, creditType),
+            eq(creditReservations.referenceId, referenceId),
+          ),
         ),
-      );
+      liveGrants(tx, teamId, creditType, now),
+    ]);
     if (existing) {
       if (existing.amount !== amount)
         throw new Conflict(
@@ -123,7 +127,6 @@ async function take(
       });
       return result(r!, false, await spendableBalance(tx, teamId, creditType, now), true);
     }
-    const grants = await liveGrants(tx, teamId, creditType, now);
     const plan = allocate(grants, amount);
     if (!plan)
       throw new InsufficientCredits(
