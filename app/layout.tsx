@@ -1,7 +1,5 @@
 import type { Metadata, Viewport } from 'next';
 import type { ReactNode } from 'react';
-import { SiteHeader } from '@/components/layout/site-header';
-import { getCurrentUser } from '@/components/layout/current-user';
 import { ThemeProvider } from '@/components/ui/theme';
 import './globals.css';
 
@@ -19,8 +17,7 @@ export const viewport: Viewport = {
   ],
 };
 
-export default async function RootLayout({ children }: { children: ReactNode }) {
-  const user = await getCurrentUser();
+export default function RootLayout({ children }: { children: ReactNode }) {
   return (
     // next-themes sets the theme class before hydration, which React would otherwise report.
     <html lang="en" suppressHydrationWarning>
@@ -32,7 +29,6 @@ export default async function RootLayout({ children }: { children: ReactNode }) 
           >
             Skip to content
           </a>
-          <SiteHeader user={user} />
           {children}
         </ThemeProvider>
       </body>

@@ -15,7 +15,11 @@ const ACCOUNT_LINKS = [
   ['/account/tokens', 'API tokens'],
 ] as const;
 
-export function SiteHeader({ user }: { user: PageUser | null }) {
+/**
+ * `user` null: signed out (sign-in and sign-up buttons). Undefined: not known, on a page built once
+ * for everyone (the 404 page), so neither the account links nor the sign-in buttons are shown.
+ */
+export function SiteHeader({ user }: { user: PageUser | null | undefined }) {
   async function signOutAction() {
     'use server';
     await signOut({ redirectTo: '/' });
@@ -56,7 +60,7 @@ export function SiteHeader({ user }: { user: PageUser | null }) {
                 </Button>
               </form>
             </>
-          ) : (
+          ) : user === null ? (
             <>
               <Button asChild variant="ghost" size="sm">
                 <Link href="/signin">Sign in</Link>
@@ -65,7 +69,7 @@ export function SiteHeader({ user }: { user: PageUser | null }) {
                 <Link href="/signup">Sign up</Link>
               </Button>
             </>
-          )}
+          ) : null}
           <ThemeToggle />
         </div>
       </div>

@@ -95,6 +95,10 @@ export const creditReservations = pgTable(
   },
   (t) => [
     uniqueIndex('credit_reservations_reference_key').on(t.teamId, t.creditType, t.referenceId),
+    // The held sum and the lapsed-hold sweep run on every credits read and write; only holds matter.
+    index('credit_reservations_held_idx')
+      .on(t.teamId, t.expiresAt)
+      .where(sql`${t.status} = 'held'`),
     check('credit_reservations_amount_pos', sql`${t.amount} > 0`),
   ],
 );
@@ -118,7 +122,13 @@ export const creditLedger = pgTable(
     balanceAfter: integer('balance_after').notNull(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
   },
-  (t) => [index('credit_ledger_team_idx').on(t.teamId, t.createdAt)],
+  (t) => [
+    index('credit_ledger_team_idx').on(t.teamId, t.createdAt),
+    // The balance is the last entry's balance_after: one index probe instead of a sum over the team's history.
+    index('credit_ledger_team_type_id_idx').on(t.teamId, t.creditType, t.id),
+    // What was taken from a grant (allowance windows, refunds) is read by grant.
+    index('credit_ledger_grant_idx').on(t.grantId),
+  ],
 );
 
 // "Usage warning" is logged once per team, threshold and period.

@@ -3,7 +3,9 @@ import { bigint, date, integer, numeric, pgView, text, timestamp, uuid } from 'd
 
 // Per team member: the team's spendable balance and next expiry (expired or voided grants never
 // count, whether or not a clean-up ran) and what this member spent this calendar month (held or
-// committed; on unlimited plans too, where nothing is deducted).
+// committed; on unlimited plans too, where nothing is deducted). The view is the function
+// `user_credit_summary_at(as_of)` (migration 0017) at the database's now(); tests call the function
+// at fixed times.
 export const userCreditSummary = pgView('user_credit_summary', {
   teamId: uuid('team_id').notNull(),
   userId: text('user_id').notNull(),
@@ -11,19 +13,7 @@ export const userCreditSummary = pgView('user_credit_summary', {
   remainingCredits: integer('remaining_credits').notNull(),
   usedThisPeriod: integer('used_this_period').notNull(),
   nextExpiry: timestamp('next_expiry', { withTimezone: true }),
-}).as(sql`
-  SELECT m.team_id, m.user_id, ct.credit_type,
-    COALESCE((SELECT SUM(g.remaining) FROM user_credits g
-      WHERE g.team_id = m.team_id AND g.credit_type = ct.credit_type AND g.voided_at IS NULL
-        AND (g.expires_at IS NULL OR g.expires_at > now())), 0)::int AS remaining_credits,
-    COALESCE((SELECT SUM(r.amount) FROM credit_reservations r
-      WHERE r.team_id = m.team_id AND r.user_id = m.user_id AND r.credit_type = ct.credit_type AND r.status <> 'released'
-        AND r.created_at >= date_trunc('month', now())), 0)::int AS used_this_period,
-    (SELECT MIN(g.expires_at) FROM user_credits g
-      WHERE g.team_id = m.team_id AND g.credit_type = ct.credit_type AND g.voided_at IS NULL
-        AND g.remaining > 0 AND g.expires_at > now()) AS next_expiry
-  FROM team_members m CROSS JOIN (VALUES ('ai_stories')) AS ct(credit_type)
-`);
+}).as(sql`SELECT * FROM user_credit_summary_at(now())`);
 
 const total = (name: string) => bigint(name, { mode: 'number' }).notNull();
 

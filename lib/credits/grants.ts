@@ -13,6 +13,7 @@ import {
   refundedCredits,
   type CreditType,
 } from './rules';
+import { isHeldReservation } from './held';
 
 export type CreditGrant = typeof userCredits.$inferSelect;
 
@@ -89,13 +90,7 @@ async function releaseStaleReservations(tx: DbOrTx, teamId: string, now: Date): 
   const stale = await tx
     .select()
     .from(creditReservations)
-    .where(
-      and(
-        eq(creditReservations.teamId, teamId),
-        eq(creditReservations.status, 'held'),
-        lte(creditReservations.expiresAt, now),
-      ),
-    );
+    .where(and(eq(creditReservations.teamId, teamId), isHeldReservation, lte(creditReservations.expiresAt, now)));
   for (const reservation of stale) await returnReservation(tx, reservation, now);
 }
 
@@ -171,6 +166,12 @@ export interface AllowanceWindowState {
   spentElsewhere: number;
 }
 
+type PlanAndAnchor = [Awaited<ReturnType<typeof getTeamPlanState>>, Date | null];
+
+function readPlanAndAnchor(tx: DbOrTx, teamId: string, now: Date): Promise<PlanAndAnchor> {
+  return Promise.all([getTeamPlanState(tx, teamId, now), allowanceAnchor(tx, teamId)]);
+}
+
 async function allowanceAnchor(tx: DbOrTx, teamId: string): Promise<Date | null> {
   const [team] = await tx.select({ anchor: teams.allowanceAnchor }).from(teams).where(eq(teams.id, teamId));
   return team?.anchor ?? null;
@@ -211,10 +212,16 @@ interface AllowancePlan {
  * from allowances in the window. Per-member plans top up when members join. A past-due plan gets
  * nothing new while unpaid.
  */
-async function planAllowance(tx: DbOrTx, teamId: string, creditType: CreditType, now: Date): Promise<AllowancePlan> {
-  const plan = await getTeamPlanState(tx, teamId, now);
+async function planAllowance(
+  tx: DbOrTx,
+  teamId: string,
+  creditType: CreditType,
+  now: Date,
+  planAndAnchor: Promise<PlanAndAnchor> = readPlanAndAnchor(tx, teamId, now),
+): Promise<AllowancePlan> {
+  const [plan, anchor] = await planAndAnchor;
   const policy = allowancePolicy(plan.packageId);
-  const period = allowancePeriod(now, await allowanceAnchor(tx, teamId));
+  const period = allowancePeriod(now, anchor);
   const allowances = await tx
     .select()
     .from(userCredits)
@@ -280,8 +287,9 @@ async function ensureAllowance(
   teamId: string,
   creditType: CreditType,
   now: Date,
+  planAndAnchor: Promise<PlanAndAnchor>,
 ): Promise<{ unlimited: boolean; window: AllowanceWindowState }> {
-  const { unlimited, window, toVoid, topUp } = await planAllowance(tx, teamId, creditType, now);
+  const { unlimited, window, toVoid, topUp } = await planAllowance(tx, teamId, creditType, now, planAndAnchor);
   for (const g of toVoid) await voidAllowance(tx, g, now);
   if (topUp) await insertGrant(tx, now, topUp);
   return { unlimited, window };
@@ -294,7 +302,7 @@ async function expiryDue(db: DbOrTx, teamId: string, now: Date): Promise<boolean
       EXISTS (SELECT 1 FROM ${userCredits} WHERE ${userCredits.teamId} = ${teamId} AND ${userCredits.remaining} > 0
         AND ${userCredits.voidedAt} IS NULL AND ${userCredits.expiresAt} <= ${at})
       OR EXISTS (SELECT 1 FROM ${creditReservations} WHERE ${creditReservations.teamId} = ${teamId}
-        AND ${creditReservations.status} = 'held' AND ${creditReservations.expiresAt} <= ${at}) AS due`);
+        AND ${isHeldReservation} AND ${creditReservations.expiresAt} <= ${at}) AS due`);
   return row?.due === true;
 }
 
@@ -321,10 +329,20 @@ export async function prepareTeamCredits(
   creditType: CreditType,
   now: Date,
 ): Promise<{ unlimited: boolean; window: AllowanceWindowState }> {
-  await lockTeamCredits(tx, teamId);
-  await expireGrants(tx, teamId, now);
-  await releaseStaleReservations(tx, teamId, now);
-  return ensureAllowance(tx, teamId, creditType, now);
+  // Sent together, in this order: on the transaction's one connection PostgreSQL runs them one
+  // after another, so the reads wait for the lock like any later statement, without a round trip
+  // each while it is held. (Expiry does not change the plan or the anchor; the allowance grants
+  // are read after it.)
+  const locked = lockTeamCredits(tx, teamId);
+  const dueProbe = expiryDue(tx, teamId, now);
+  const planAndAnchor = readPlanAndAnchor(tx, teamId, now);
+  const [, due] = await Promise.all([locked, dueProbe, planAndAnchor]);
+  // One probe answers the common case (nothing has run out) instead of two scans.
+  if (due) {
+    await expireGrants(tx, teamId, now);
+    await releaseStaleReservations(tx, teamId, now);
+  }
+  return ensureAllowance(tx, teamId, creditType, now, planAndAnchor);
 }
 
 export interface PackGrantInput {

@@ -1,4 +1,4 @@
-import { and, eq, sql } from 'drizzle-orm';
+import { and, desc, eq, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
 import { creditLedger } from '@/db/schema';
 import type { CreditType } from './rules';
@@ -18,15 +18,6 @@ export async function lockTeamCredits(tx: DbOrTx, teamId: string): Promise<void>
   await tx.execute(sql`SELECT pg_advisory_xact_lock(hashtextextended(${`credits:${teamId}`}, 0))`);
 }
 
-/** The team's spendable balance as the ledger tells it. */
-export async function ledgerBalance(tx: DbOrTx, teamId: string, creditType: CreditType): Promise<number> {
-  const [row] = await tx
-    .select({ total: sql<string | null>`SUM(${creditLedger.delta})` })
-    .from(creditLedger)
-    .where(and(eq(creditLedger.teamId, teamId), eq(creditLedger.creditType, creditType)));
-  return Number(row?.total ?? 0);
-}
-
 export interface LedgerEntry {
   teamId: string;
   creditType: CreditType;
@@ -39,22 +30,35 @@ export interface LedgerEntry {
   at: Date;
 }
 
-/** Appends a movement with the balance after it. Callers hold the team lock. */
+/**
+ * Appends a movement with the balance after it, computed in the same statement from the last
+ * entry's `balance_after` (one index probe on (team_id, credit_type, id), one round trip under the
+ * team's lock). Entries are appended under that lock, so the highest id is the latest; the tests'
+ * `expectLedgerMatchesGrants` checks that the last balance equals the sum of every delta.
+ */
 export async function appendLedger(tx: DbOrTx, entry: LedgerEntry): Promise<number> {
-  const balanceAfter = (await ledgerBalance(tx, entry.teamId, entry.creditType)) + entry.delta;
-  await tx.insert(creditLedger).values({
-    teamId: entry.teamId,
-    creditType: entry.creditType,
-    entryType: entry.entryType,
-    delta: entry.delta,
-    grantId: entry.grantId ?? null,
-    reservationId: entry.reservationId ?? null,
-    referenceId: entry.referenceId ?? null,
-    userId: entry.userId ?? null,
-    balanceAfter,
-    createdAt: entry.at,
-  });
-  return balanceAfter;
+  const last = tx
+    .select({ balanceAfter: creditLedger.balanceAfter })
+    .from(creditLedger)
+    .where(and(eq(creditLedger.teamId, entry.teamId), eq(creditLedger.creditType, entry.creditType)))
+    .orderBy(desc(creditLedger.id))
+    .limit(1);
+  const [row] = await tx
+    .insert(creditLedger)
+    .values({
+      teamId: entry.teamId,
+      creditType: entry.creditType,
+      entryType: entry.entryType,
+      delta: entry.delta,
+      grantId: entry.grantId ?? null,
+      reservationId: entry.reservationId ?? null,
+      referenceId: entry.referenceId ?? null,
+      userId: entry.userId ?? null,
+      balanceAfter: sql`COALESCE((${last}), 0) + ${entry.delta}`,
+      createdAt: entry.at,
+    })
+    .returning({ balanceAfter: creditLedger.balanceAfter });
+  return row!.balanceAfter;
 }
 
 /** A movement of one grant's credits: the team and credit type are the grant's own. */

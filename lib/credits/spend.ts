@@ -1,4 +1,4 @@
-import { and, eq, gte, isNull, sql } from 'drizzle-orm';
+import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '@/db/client';
 import { creditReservations, userCredits } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
@@ -8,6 +8,8 @@ import { prepareTeamCredits, returnReservation } from './grants';
 import { appendLedger, type CreditHooks } from './ledger';
 import { allocate, RESERVATION_TTL_MS, type CreditType } from './rules';
 import { recordWarnings } from './warnings';
+import { isHeldReservation } from './held';
+import { liveGrants, spendableBalance } from './live-grants';
 
 export interface CreditDeps {
   db: Database;
@@ -34,21 +36,6 @@ function validate(amount: number, referenceId: string): void {
   if (!Number.isInteger(amount) || amount < 1 || amount > 1000)
     throw new ValidationFailed('amount: must be a whole number from 1 to 1000');
   if (!referenceId || referenceId.length > 200) throw new ValidationFailed('reference_id: must be 1 to 200 characters');
-}
-
-async function spendableBalance(tx: DbOrTx, teamId: string, creditType: CreditType, now: Date): Promise<number> {
-  const [row] = await tx
-    .select({ total: sql<string | null>`SUM(${userCredits.remaining})` })
-    .from(userCredits)
-    .where(
-      and(
-        eq(userCredits.teamId, teamId),
-        eq(userCredits.creditType, creditType),
-        isNull(userCredits.voidedAt),
-        sql`(${userCredits.expiresAt} IS NULL OR ${userCredits.expiresAt} > ${now.toISOString()}::timestamptz)`,
-      ),
-    );
-  return Number(row?.total ?? 0);
 }
 
 function result(r: Reservation, replayed: boolean, remaining: number, unlimited: boolean): SpendResult {
@@ -81,16 +68,20 @@ async function take(
   const now = deps.clock.now();
   const outcome = await deps.db.transaction(async (tx) => {
     const { unlimited, window } = await prepareTeamCredits(tx, teamId, creditType, now);
-    const [existing] = await tx
-      .select()
-      .from(creditReservations)
-      .where(
-        and(
-          eq(creditReservations.teamId, teamId),
-          eq(creditReservations.creditType, creditType),
-          eq(creditReservations.referenceId, referenceId),
+    // Both reads go out together (one round trip under the lock); the grants serve a new spend.
+    const [[existing], grants] = await Promise.all([
+      tx
+        .select()
+        .from(creditReservations)
+        .where(
+          and(
+            eq(creditReservations.teamId, teamId),
+            eq(creditReservations.creditType, creditType),
+            eq(creditReservations.referenceId, referenceId),
+          ),
         ),
-      );
+      liveGrants(tx, teamId, creditType, now),
+    ]);
     if (existing) {
       if (existing.amount !== amount)
         throw new Conflict(
@@ -136,18 +127,6 @@ async function take(
       });
       return result(r!, false, await spendableBalance(tx, teamId, creditType, now), true);
     }
-    const grants = await tx
-      .select()
-      .from(userCredits)
-      .where(
-        and(
-          eq(userCredits.teamId, teamId),
-          eq(userCredits.creditType, creditType),
-          isNull(userCredits.voidedAt),
-          sql`${userCredits.remaining} > 0`,
-          sql`(${userCredits.expiresAt} IS NULL OR ${userCredits.expiresAt} > ${now.toISOString()}::timestamptz)`,
-        ),
-      );
     const plan = allocate(grants, amount);
     if (!plan)
       throw new InsufficientCredits(
@@ -190,9 +169,16 @@ async function take(
         at: now,
       });
     }
-    const remaining = await spendableBalance(tx, teamId, creditType, now);
-    await recordWarnings(tx, deps.logger, teamId, creditType, now, window.spentElsewhere);
-    return result(r!, false, remaining, false);
+    // The grants as this spend left them: the balance and the warnings follow without reading them again.
+    const taken = new Map(plan.map((p) => [p.grant.id, p.take]));
+    const after = grants.map((g) => ({ ...g, remaining: g.remaining - (taken.get(g.id) ?? 0) }));
+    await recordWarnings(tx, deps.logger, teamId, creditType, now, window.spentElsewhere, after);
+    return result(
+      r!,
+      false,
+      after.reduce((sum, g) => sum + g.remaining, 0),
+      false,
+    );
   });
   return outcome;
 }
@@ -289,12 +275,7 @@ export async function releaseExpiredReservations(deps: CreditDeps): Promise<numb
   const teams = await deps.db
     .selectDistinct({ teamId: creditReservations.teamId, creditType: creditReservations.creditType })
     .from(creditReservations)
-    .where(
-      and(
-        eq(creditReservations.status, 'held'),
-        sql`${creditReservations.expiresAt} <= ${now.toISOString()}::timestamptz`,
-      ),
-    );
+    .where(and(isHeldReservation, sql`${creditReservations.expiresAt} <= ${now.toISOString()}::timestamptz`));
   for (const t of teams)
     await deps.db.transaction((tx) => prepareTeamCredits(tx, t.teamId, t.creditType as CreditType, now));
   return teams.length;

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, isNull, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '@/db/client';
 import { creditReservations, userCredits } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
@@ -6,6 +6,7 @@ import type { Logger } from '@/lib/logger';
 import { inspectTeamCredits, prepareTeamCredits, type AllowanceWindowState } from './grants';
 import { isSpendable, type CreditType } from './rules';
 import { recordWarnings, warningsAmong } from './warnings';
+import { isHeldReservation } from './held';
 
 export interface CreditsSummary {
   remaining_credits: number;
@@ -71,7 +72,7 @@ async function summarise(
     db
       .select({ total: sql<string | null>`SUM(${creditReservations.amount})` })
       .from(creditReservations)
-      .where(and(eq(creditReservations.teamId, teamId), inArray(creditReservations.status, ['held']))),
+      .where(and(eq(creditReservations.teamId, teamId), isHeldReservation)),
   ]);
   const grants = live.filter(
     (g) => isSpendable(g, now) || (g.source === 'plan_allowance' && g.expiresAt !== null && g.expiresAt > now),

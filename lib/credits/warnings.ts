@@ -1,8 +1,8 @@
-import { and, eq, gt, isNull, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { usageWarnings, userCredits } from '@/db/schema';
+import { usageWarnings } from '@/db/schema';
 import type { Logger } from '@/lib/logger';
 import type { CreditGrant } from './grants';
+import { liveGrants } from './live-grants';
 import { ALLOWANCE_WARNING_RATIO, PACK_EXPIRY_WARNING_MS, type CreditType } from './rules';
 
 export interface UsageWarning {
@@ -43,28 +43,6 @@ export function warningsAmong(
   return warnings;
 }
 
-/** The warnings that apply now to a team's credits of one type. */
-export async function currentWarnings(
-  tx: DbOrTx,
-  teamId: string,
-  creditType: CreditType,
-  now: Date,
-  spentElsewhere = 0,
-): Promise<UsageWarning[]> {
-  const live = await tx
-    .select()
-    .from(userCredits)
-    .where(
-      and(
-        eq(userCredits.teamId, teamId),
-        eq(userCredits.creditType, creditType),
-        isNull(userCredits.voidedAt),
-        gt(userCredits.expiresAt, sql`${now.toISOString()}::timestamptz`),
-      ),
-    );
-  return warningsAmong(live, now, spentElsewhere);
-}
-
 /**
  * Records and logs each warning once per threshold and period (the unique key makes "once" hold
  * across instances). Called by the writes that can cross a threshold, under the team's lock: a
@@ -77,8 +55,10 @@ export async function recordWarnings(
   creditType: CreditType,
   now: Date,
   spentElsewhere = 0,
+  /** The team's live grants when the caller has just read or written them (saves reading them again). */
+  grants?: readonly CreditGrant[],
 ): Promise<UsageWarning[]> {
-  const warnings = await currentWarnings(tx, teamId, creditType, now, spentElsewhere);
+  const warnings = warningsAmong(grants ?? (await liveGrants(tx, teamId, creditType, now)), now, spentElsewhere);
   for (const w of warnings) {
     const inserted = await tx
       .insert(usageWarnings)

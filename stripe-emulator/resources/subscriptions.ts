@@ -12,6 +12,7 @@ import {
   type ItemChange,
   type PaymentBehavior,
   type ProrationBehavior,
+  keepForNextInvoice,
 } from '../billing/changes.js';
 import { advanceSubscription, cancelNow, sendTrialWillEnd, takePendingLines } from '../billing/subscriptions.js';
 import { unusedTimeLine } from '../billing/proration.js';
@@ -152,20 +153,7 @@ export function registerSubscriptions(r: Router): void {
     const invoiceNow = p.bool('invoice_now') ?? false;
     const credits = prorate ? sub.items.data.map((item) => unusedTimeLine(ctx, sub, item)) : [];
     const finalLines = invoiceNow ? [...takePendingLines(ctx, sub), ...credits] : [];
-    if (!invoiceNow && credits.length) {
-      const pending = ctx.store.pendingLines.get(sub.id) ?? [];
-      for (const l of credits) {
-        pending.push({
-          price: l.price.id,
-          quantity: l.quantity,
-          amount: l.amount,
-          description: l.description,
-          period: l.period,
-          subscription_item: l.subscriptionItem,
-        });
-      }
-      ctx.store.pendingLines.set(sub.id, pending);
-    }
+    if (!invoiceNow) keepForNextInvoice(ctx, sub, credits);
     cancelNow(ctx, sub, { comment: details?.nullableStr('comment'), feedback: details?.oneOf('feedback', FEEDBACK) });
     if (finalLines.length) billNow(ctx, sub, finalLines, 'subscription_update');
     return sub;

@@ -1,7 +1,10 @@
 import { expect, test } from '@playwright/test';
 
 test('the pricing page lists every package with its seed price, in USD and GBP', async ({ page }) => {
-  await page.goto('/pricing');
+  // A signed-out visitor is served the page built at build time, not a render per request.
+  const response = await page.goto('/pricing');
+  expect(response?.headers()['x-nextjs-prerender']).toBeTruthy();
+  expect(response?.headers()['cache-control']).toBe('private, no-cache');
   await expect(page.getByRole('heading', { name: 'AgileForge pricing' })).toBeVisible();
   await expect(page.getByTestId('price-professional_monthly')).toHaveText('$10.00 / month');
   await expect(page.getByTestId('price-business_monthly')).toHaveText('$18.00 / month');

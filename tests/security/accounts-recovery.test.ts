@@ -230,7 +230,7 @@ describe('email verification and invitations', () => {
 
 describe('/dev/outbox', () => {
   it('lists the mails in development and is a 404 in production', async () => {
-    const { default: DevOutboxPage } = await import('@/app/dev/outbox/page');
+    const { default: DevOutboxPage } = await import('@/app/(site)/dev/outbox/page');
     install({ NODE_ENV: 'development', MAIL_OUTBOX_DIR: outbox });
     try {
       const page = await DevOutboxPage();

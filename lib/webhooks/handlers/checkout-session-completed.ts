@@ -110,11 +110,13 @@ async function expireOtherPlanCheckouts(tx: Tx, deps: WebhookDeps, teamId: strin
 /** Also used for `checkout.session.async_payment_succeeded`: the same session, now paid. */
 export const checkoutSessionCompleted = defineHandler<Fetched>({
   async fetch(deps, event) {
-    const session = await deps.stripe.checkout.sessions.retrieve((event.data.object as Stripe.Checkout.Session).id);
+    // One call: a pack's charge comes expanded with the session (its receipt, refunds and disputes).
+    const session = await deps.stripe.checkout.sessions.retrieve((event.data.object as Stripe.Checkout.Session).id, {
+      expand: ['payment_intent.latest_charge'],
+    });
     const subscriptionId = idOf(session.subscription);
-    const intentId = session.mode === 'payment' ? idOf(session.payment_intent) : null;
-    const intent = intentId ? await deps.stripe.paymentIntents.retrieve(intentId) : null;
-    const chargeId = idOf(intent?.latest_charge ?? null);
+    const intent = session.mode === 'payment' ? expanded(session.payment_intent) : null;
+    const charge = expanded(intent?.latest_charge);
     let subscription: Stripe.Subscription | null = subscriptionId
       ? await deps.stripe.subscriptions.retrieve(subscriptionId)
       : null;
@@ -126,7 +128,6 @@ export const checkoutSessionCompleted = defineHandler<Fetched>({
       if (owner && owner !== teamId)
         subscription = await endTrialForUsedCard(deps.stripe, deps.logger, subscription, owner);
     }
-    const charge = chargeId ? await deps.stripe.charges.retrieve(chargeId) : null;
     const disputes = charge?.disputed ? (await deps.stripe.disputes.list({ charge: charge.id })).data : [];
     return { session, subscription, charge, disputes, trialCard };
   },
@@ -179,3 +180,8 @@ export const checkoutSessionCompleted = defineHandler<Fetched>({
     );
   },
 });
+
+/** An expanded field's object (null when Stripe left it unset or, unexpectedly, as an id). */
+function expanded<T extends { id: string }>(value: string | T | null | undefined): T | null {
+  return value && typeof value === 'object' ? value : null;
+}

@@ -1,8 +1,5 @@
-import type { Metadata } from 'next';
 import Link from 'next/link';
-import { headers } from 'next/headers';
 import { Check, Sparkles, Zap } from 'lucide-react';
-import { getCurrentUser } from '@/components/layout/current-user';
 import { money } from '@/components/pricing/format';
 import { PurchaseAction } from '@/components/pricing/purchase-action';
 import { Alert } from '@/components/ui/alert';
@@ -14,24 +11,15 @@ import { SegmentedLinks } from '@/components/ui/segmented';
 import { LinkSwitch } from '@/components/ui/switch';
 import { InfoTip } from '@/components/ui/tooltip';
 import { PACKAGES, findPackage, type Currency, type PackageDefinition } from '@/lib/catalog/packages';
-import { roleAtLeast } from '@/lib/teams/membership';
-import { getAppContext } from '@/lib/server/context';
 import {
   annualSaving,
-  currencyFromAcceptLanguage,
   packDiscountPercent,
   perStoryPrice,
   planColumns,
-  teamPricingContext,
   TRIAL_DAYS,
   type BillingInterval,
-  type TeamPricingContext,
-} from '@/lib/pricing';
-
-export const metadata: Metadata = {
-  title: 'Pricing',
-  description: 'AgileForge plans, AI story credit packs and add-ons, in USD or GBP',
-};
+} from '@/lib/pricing/rules';
+import type { TeamPricingContext } from '@/lib/pricing';
 
 /** What each plan limit means, shown in a tooltip beside it. */
 const LIMIT_HINTS: Record<string, string> = {
@@ -42,7 +30,7 @@ const LIMIT_HINTS: Record<string, string> = {
     'Stories AgileForge AI writes for you each month. The allowance resets monthly; credit packs add more.',
 };
 
-type Search = { currency?: string; billing?: string; checkout?: string; buy?: string; trial?: string };
+export type Search = { currency?: string; billing?: string; checkout?: string; buy?: string; trial?: string };
 
 function PriceTag({ pkg, currency }: { pkg: PackageDefinition; currency: Currency }) {
   const amount = pkg.prices[currency];
@@ -70,19 +58,22 @@ function hrefFor(state: { billing: BillingInterval; currency: Currency; buy?: st
   return `/pricing?${q.toString()}`;
 }
 
-export default async function PricingPage({ searchParams }: { searchParams: Promise<Search> }) {
-  const params = await searchParams;
-  const user = await getCurrentUser();
-  const team: TeamPricingContext | null = user?.team
-    ? await teamPricingContext(getAppContext().db, user.team.id)
-    : null;
-  const canBuy = !user?.team || roleAtLeast(user.team.role, 'admin');
-  const requested = params.currency === 'gbp' || params.currency === 'usd' ? params.currency : null;
-  const currency: Currency =
-    team?.billingCurrency ?? requested ?? currencyFromAcceptLanguage((await headers()).get('accept-language'));
-  const billing: BillingInterval = params.billing === 'annual' ? 'year' : 'month';
-  const trialEligible = team ? team.trialEligible : true;
-  const signedIn = Boolean(user);
+export interface PricingViewProps {
+  currency: Currency;
+  billing: BillingInterval;
+  /** The signed-in visitor's team, or null for a visitor who is signed out or has no team. */
+  team: TeamPricingContext | null;
+  signedIn: boolean;
+  canBuy: boolean;
+  trialEligible: boolean;
+  params: Pick<Search, 'checkout' | 'buy' | 'trial'>;
+}
+
+/**
+ * The pricing page for one visitor. Signed-out visitors without checkout state get it prerendered
+ * per currency and billing period (app/(prerendered)); everyone else gets it rendered per request.
+ */
+export function PricingView({ currency, billing, team, signedIn, canBuy, trialEligible, params }: PricingViewProps) {
   const columns = planColumns(billing);
   const saving = annualSaving(findPackage('professional_monthly')!, findPackage('professional_annual')!, currency);
   const resume = params.buy ? findPackage(params.buy) : undefined;

@@ -1,0 +1,36 @@
+import type { Metadata } from 'next';
+import { headers } from 'next/headers';
+import { getCurrentUser } from '@/components/layout/current-user';
+import { pricingMetadata } from '@/components/pricing/metadata';
+import { PricingView, type Search } from '@/components/pricing/pricing-view';
+import type { Currency } from '@/lib/catalog/packages';
+import { currencyFromAcceptLanguage, teamPricingContext, type BillingInterval } from '@/lib/pricing';
+import { getAppContext } from '@/lib/server/context';
+import { roleAtLeast } from '@/lib/teams/membership';
+
+export const metadata: Metadata = pricingMetadata;
+
+/**
+ * The pricing page rendered per request: for signed-in visitors (their team's plan, currency and
+ * role) and for checkout state in the URL. Signed-out visitors get the prerendered variant.
+ */
+export default async function PricingPage({ searchParams }: { searchParams: Promise<Search> }) {
+  const params = await searchParams;
+  const user = await getCurrentUser();
+  const team = user?.team ? await teamPricingContext(getAppContext().db, user.team.id) : null;
+  const requested = params.currency === 'gbp' || params.currency === 'usd' ? params.currency : null;
+  const currency: Currency =
+    team?.billingCurrency ?? requested ?? currencyFromAcceptLanguage((await headers()).get('accept-language'));
+  const billing: BillingInterval = params.billing === 'annual' ? 'year' : 'month';
+  return (
+    <PricingView
+      currency={currency}
+      billing={billing}
+      team={team}
+      signedIn={Boolean(user)}
+      canBuy={!user?.team || roleAtLeast(user.team.role, 'admin')}
+      trialEligible={team ? team.trialEligible : true}
+      params={params}
+    />
+  );
+}
