@@ -114,15 +114,16 @@ export async function settleDisputedPackCredits(
   // A refund recorded while the credits were frozen still takes its share from them now.
   const owedLeft = Math.max(0, grant.refundOwed - grant.refundVoided);
   const takenForRefund = Math.min(grant.disputeHeld, owedLeft);
-  const lapsed = isExpired(grant, now) || grant.voidedAt !== null;
-  const released = lapsed ? 0 : grant.disputeHeld - takenForRefund;
+  const expired = isExpired(grant, now);
+  const released = expired || grant.voidedAt !== null ? 0 : grant.disputeHeld - takenForRefund;
   await tx
     .update(userCredits)
     .set({
       remaining: grant.remaining + released,
       disputeHeld: 0,
       disputedAt: null,
-      refundVoided: grant.refundVoided + (lapsed ? 0 : takenForRefund),
+      // Taken by the refund even when that refund voided the pack: should the refund fail, they come back.
+      refundVoided: grant.refundVoided + (expired ? 0 : takenForRefund),
     })
     .where(eq(userCredits.id, grant.id));
   if (released > 0)

@@ -319,6 +319,21 @@ describe('restoreRefundedPackCredits', () => {
     await expectLedgerMatchesGrants(t.db, lost.user.teamId, lost.clock.now());
   });
 
+  it('a disputed pack, fully refunded, then the dispute won and the refund failed: the customer paid, the credits come back', async () => {
+    const s = await setup();
+    await s.tx((tx) => holdDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp' }));
+    await s.tx((tx) => voidPackCredits(tx, s.clock, { businessKey: s.key, refund: { refunded: 900, paid: 900 } }));
+    await s.tx((tx) => settleDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp', outcome: 'won' }));
+    expect(await s.grant()).toMatchObject({ remaining: 0, disputeHeld: 0, refundOwed: 100, refundVoided: 100 });
+    expect(
+      await s.tx((tx) =>
+        restoreRefundedPackCredits(tx, s.clock, { businessKey: s.key, refund: { refunded: 0, paid: 900 } }),
+      ),
+    ).toEqual({ restored: 100 });
+    expect(await s.grant()).toMatchObject({ remaining: 100, voidedAt: null, refundOwed: 0, refundVoided: 0 });
+    await expectLedgerMatchesGrants(t.db, s.user.teamId, s.clock.now());
+  });
+
   it('after expiry nothing comes back, though the refund owed goes down', async () => {
     const s = await setup(100, 10);
     await s.tx((tx) => voidPackCredits(tx, s.clock, { businessKey: s.key, refund: { refunded: 450, paid: 900 } }));
