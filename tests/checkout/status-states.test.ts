@@ -192,6 +192,12 @@ describe('getCheckoutStatus', () => {
     });
   });
 
+  it('is not fulfilled by an earlier subscription to the plan while the session is still open', async () => {
+    const s = await session({ mode: 'subscription', paymentStatus: 'paid' });
+    await subscribe(s.teamId, { status: 'canceled' });
+    expect(await statusOf(s, 'open')).toMatchObject({ status: 'open', subscription: null });
+  });
+
   it('is not fulfilled while a subscription payment is unpaid, even with a subscription recorded', async () => {
     const s = await session({ mode: 'subscription', status: 'complete', paymentStatus: 'unpaid' });
     await subscribe(s.teamId);
