@@ -89,3 +89,65 @@ describe('checkoutIdempotencyKey', () => {
     expect(checkoutIdempotencyKey({ ...base, trialDays: 14 })).not.toBe(checkoutIdempotencyKey(base));
   });
 });
+
+describe('checkout refusals say what to do', () => {
+  it('names the way to each thing checkout does not sell', () => {
+    expect(() => checkoutModeFor(row({ packageType: 'enterprise' }), undefined)).toThrow(
+      expect.objectContaining({
+        status: 409,
+        message: 'Enterprise is sold by our sales team; contact sales to get a quote',
+        details: { contact_sales: 'mailto:sales@agileforge.example?subject=Enterprise%20plan' },
+      }),
+    );
+    expect(() => checkoutModeFor(row({ packageType: 'addon' }), undefined)).toThrow(
+      'Add-ons attach to your plan: POST /api/packages/user/addons',
+    );
+    expect(() => checkoutModeFor(row({ packageType: 'subscription', amount: null }), undefined)).toThrow(
+      'Starter is free: every team has it without checkout',
+    );
+    expect(() => checkoutModeFor(row({ stripePriceId: null }), undefined)).toThrow(
+      "Package 'credits_100' is not set up for sale yet (run npm run init:packages)",
+    );
+  });
+
+  it('calls an unsynced paid plan unsynced, not free, and a pack without an amount unsynced', () => {
+    const plan = { id: 'professional_monthly', packageType: 'subscription' as const };
+    expect(() => checkoutModeFor(row({ ...plan, stripePriceId: null }), undefined)).toThrow(
+      expect.objectContaining({ code: 'package_not_synced' }),
+    );
+    expect(() => checkoutModeFor(row({ amount: 0 }), undefined)).toThrow(
+      expect.objectContaining({ code: 'package_not_synced' }),
+    );
+    expect(() => checkoutModeFor(row({ amount: null }), undefined)).toThrow(
+      expect.objectContaining({ code: 'package_not_synced' }),
+    );
+  });
+
+  it("accepts a request in the team's own currency, and names both currencies in upper case", () => {
+    expect(checkoutCurrency(row({}), 'usd', 'usd')).toBe('usd');
+    expect(checkoutCurrency(row({}), 'gbp', null)).toBe('gbp');
+    expect(() => checkoutCurrency(row({}), 'gbp', 'usd')).toThrow(
+      expect.objectContaining({ status: 409, message: 'Your team is billed in USD; a team keeps one currency' }),
+    );
+    expect(() => checkoutCurrency(row({ prices: { gbp: 900 } }), undefined, 'usd')).toThrow(
+      expect.objectContaining({ status: 400, message: 'currency: credits_100 is not offered in USD' }),
+    );
+  });
+});
+
+describe('checkoutIdempotencyKey format', () => {
+  it('is a sha-256 hex digest prefixed with checkout-', () => {
+    const key = checkoutIdempotencyKey({
+      teamId: 't',
+      userId: 'u',
+      packageId: 'credits_100',
+      currency: 'gbp',
+      trialDays: undefined,
+      successUrl: 'https://app/s',
+      cancelUrl: 'https://app/c',
+      clientKey: 'k',
+      nowMs: 0,
+    });
+    expect(key).toMatch(/^checkout-[0-9a-f]{64}$/);
+  });
+});

@@ -97,6 +97,11 @@ describe('successUrlWithSessionId', () => {
     ],
     ['https://app.example/s?session_id=cs_1', 'https://app.example/s?session_id=cs_1'],
     ['https://partner.example/done', 'https://partner.example/done'],
+    ['https://app.example/s#top', 'https://app.example/s?session_id={CHECKOUT_SESSION_ID}#top'],
+    ['https://app.example/s?', 'https://app.example/s?session_id={CHECKOUT_SESSION_ID}'],
+    ['https://app.example/s?x=1&', 'https://app.example/s?x=1&session_id={CHECKOUT_SESSION_ID}'],
+    ['https://app.example/s?x=1&y=2', 'https://app.example/s?x=1&y=2&session_id={CHECKOUT_SESSION_ID}'],
+    ['not a url', 'not a url'],
   ])('%s → %s', (input, expected) => {
     expect(successUrlWithSessionId(input, app)).toBe(expected);
   });

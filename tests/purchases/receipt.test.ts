@@ -56,6 +56,7 @@ describe('receiptUrl', () => {
     await expect(receiptUrl(deps(), other.teamId, purchase.id)).rejects.toMatchObject({
       status: 404,
       code: 'purchase_not_found',
+      message: 'No such purchase for your team',
     });
   });
 
@@ -70,6 +71,7 @@ describe('receiptUrl', () => {
     await expect(receiptUrl(deps(), user.teamId, purchase.id)).rejects.toMatchObject({
       status: 404,
       code: 'receipt_not_found',
+      message: 'Stripe has no receipt for this purchase',
     });
   });
 });

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyRefund, purchaseForPayment, recordDispute, recordPurchase } from '@/lib/purchases';
+import { eq } from 'drizzle-orm';
+import { userPurchases } from '@/db/schema';
+import { applyRefund, billingStanding, purchaseForPayment, recordDispute, recordPurchase } from '@/lib/purchases';
 import { createUserWithToken } from '../helpers/app';
 import { startBillingHarness, type BillingHarness } from '../helpers/billing';
 
@@ -42,6 +44,58 @@ describe('recordPurchase', () => {
     });
     expect(again.created).toBe(false);
     expect(again.purchase).toEqual(first);
+  });
+
+  it('says a new business key is new', async () => {
+    const user = await createUserWithToken(h.t.db);
+    const { purchase, created } = await recordPurchase(h.t.db, {
+      teamId: user.teamId,
+      packageId: 'credits_50',
+      businessKey: `test:${randomUUID()}`,
+      amount: 900,
+      currency: 'gbp',
+      purchasedAt: new Date('2026-03-01T12:00:00Z'),
+    });
+    expect(created).toBe(true);
+    expect(purchase).toMatchObject({ teamId: user.teamId, amount: 900, status: 'paid' });
+  });
+
+  it('refuses to record one payment intent under a second business key', async () => {
+    const first = await paidPack();
+    await expect(
+      recordPurchase(h.t.db, {
+        teamId: first.teamId,
+        packageId: 'credits_50',
+        businessKey: `test:${randomUUID()}`,
+        stripePaymentIntentId: first.stripePaymentIntentId,
+        amount: 900,
+        currency: 'gbp',
+        purchasedAt: new Date('2026-03-01T12:00:00Z'),
+      }),
+    ).rejects.toThrow();
+  });
+});
+
+describe('billingStanding', () => {
+  it('is disputed while a plan or add-on payment has an open or lost dispute, not for a pack or a won one', async () => {
+    const plan = await paidPack();
+    const standing = () => billingStanding(h.t.db, plan.teamId);
+    expect(await standing()).toEqual({ disputed: false });
+    await h.t.db
+      .update(userPurchases)
+      .set({ stripeInvoiceId: `in_${plan.id}` })
+      .where(eq(userPurchases.id, plan.id));
+    for (const [status, disputed] of [
+      ['open', true],
+      ['lost', true],
+      ['won', false],
+    ] as const) {
+      await h.t.db.update(userPurchases).set({ disputeStatus: status }).where(eq(userPurchases.id, plan.id));
+      expect(await standing()).toEqual({ disputed });
+    }
+    const pack = await paidPack();
+    await h.t.db.update(userPurchases).set({ disputeStatus: 'open' }).where(eq(userPurchases.id, pack.id));
+    expect(await billingStanding(h.t.db, pack.teamId)).toEqual({ disputed: false });
   });
 });
 
