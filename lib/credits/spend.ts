@@ -38,6 +38,9 @@ function validate(amount: number, referenceId: string): void {
   if (!referenceId || referenceId.length > 200) throw new ValidationFailed('reference_id: must be 1 to 200 characters');
 }
 
+/** What the team can spend, from its live grants as read (or just written) under the lock. */
+const spendableIn = (grants: readonly { remaining: number }[]) => grants.reduce((sum, g) => sum + g.remaining, 0);
+
 function result(r: Reservation, replayed: boolean, remaining: number, unlimited: boolean): SpendResult {
   return {
     reservation_id: r.id,
@@ -95,7 +98,8 @@ async function take(
           `The reservation for '${referenceId}' was released; use a new reference id`,
           'reservation_released',
         );
-      return result(settled, true, await spendableBalance(tx, teamId, creditType, now), unlimited);
+      // Committing a hold moves no credits: the grants read above are still the balance.
+      return result(settled, true, spendableIn(grants), unlimited);
     }
     const status = mode === 'deduct' ? 'committed' : 'held';
     if (unlimited) {
@@ -125,7 +129,7 @@ async function take(
         userId,
         at: now,
       });
-      return result(r!, false, await spendableBalance(tx, teamId, creditType, now), true);
+      return result(r!, false, spendableIn(grants), true);
     }
     const plan = allocate(grants, amount);
     if (!plan)
@@ -173,12 +177,7 @@ async function take(
     const taken = new Map(plan.map((p) => [p.grant.id, p.take]));
     const after = grants.map((g) => ({ ...g, remaining: g.remaining - (taken.get(g.id) ?? 0) }));
     await recordWarnings(tx, deps.logger, teamId, creditType, now, window.spentElsewhere, after);
-    return result(
-      r!,
-      false,
-      after.reduce((sum, g) => sum + g.remaining, 0),
-      false,
-    );
+    return result(r!, false, spendableIn(after), false);
   });
   return outcome;
 }
