@@ -1,5 +1,5 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { currencyFromAcceptLanguage } from '@/lib/pricing/rules';
+import { visitorPricing } from '@/lib/pricing/rules';
 
 const SESSION_COOKIES = ['authjs.session-token', '__Secure-authjs.session-token'];
 const SIGNED_IN_AREAS = ['/account', '/admin'];
@@ -13,12 +13,10 @@ function prerenderedPricing(request: NextRequest, signedIn: boolean): URL | null
   if (signedIn || (request.method !== 'GET' && request.method !== 'HEAD')) return null;
   const url = new URL(request.url);
   if ([...url.searchParams.keys()].some((key) => key !== 'currency' && key !== 'billing')) return null;
-  const requested = url.searchParams.get('currency');
-  const currency =
-    requested === 'usd' || requested === 'gbp'
-      ? requested
-      : currencyFromAcceptLanguage(request.headers.get('accept-language'));
-  const billing = url.searchParams.get('billing') === 'annual' ? 'year' : 'month';
+  const { currency, billing } = visitorPricing(
+    { currency: url.searchParams.get('currency'), billing: url.searchParams.get('billing') },
+    request.headers.get('accept-language'),
+  );
   url.pathname = `/prerendered/pricing/${currency}/${billing}`;
   url.search = '';
   return url;

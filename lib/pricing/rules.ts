@@ -128,3 +128,19 @@ export function planColumns(interval: BillingInterval): PlanColumn[] {
     };
   });
 }
+
+/**
+ * The currency and billing period a visitor without a team sees: `?currency=` when it names one we
+ * sell in, else Accept-Language; `?billing=annual` or monthly. proxy.ts picks the prerendered page
+ * with it and the rendered page its defaults, so both always agree.
+ */
+export function visitorPricing(
+  search: { currency?: string | null; billing?: string | null },
+  acceptLanguage: string | null | undefined,
+): { currency: Currency; billing: BillingInterval } {
+  const requested = search.currency;
+  return {
+    currency: requested === 'usd' || requested === 'gbp' ? requested : currencyFromAcceptLanguage(acceptLanguage),
+    billing: search.billing === 'annual' ? 'year' : 'month',
+  };
+}

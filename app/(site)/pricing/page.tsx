@@ -3,8 +3,7 @@ import { headers } from 'next/headers';
 import { getCurrentUser } from '@/components/layout/current-user';
 import { pricingMetadata } from '@/components/pricing/metadata';
 import { PricingView, type Search } from '@/components/pricing/pricing-view';
-import type { Currency } from '@/lib/catalog/packages';
-import { currencyFromAcceptLanguage, teamPricingContext, type BillingInterval } from '@/lib/pricing';
+import { teamPricingContext, visitorPricing } from '@/lib/pricing';
 import { getAppContext } from '@/lib/server/context';
 import { roleAtLeast } from '@/lib/teams/membership';
 
@@ -18,13 +17,10 @@ export default async function PricingPage({ searchParams }: { searchParams: Prom
   const params = await searchParams;
   const user = await getCurrentUser();
   const team = user?.team ? await teamPricingContext(getAppContext().db, user.team.id) : null;
-  const requested = params.currency === 'gbp' || params.currency === 'usd' ? params.currency : null;
-  const currency: Currency =
-    team?.billingCurrency ?? requested ?? currencyFromAcceptLanguage((await headers()).get('accept-language'));
-  const billing: BillingInterval = params.billing === 'annual' ? 'year' : 'month';
+  const { currency, billing } = visitorPricing(params, (await headers()).get('accept-language'));
   return (
     <PricingView
-      currency={currency}
+      currency={team?.billingCurrency ?? currency}
       billing={billing}
       team={team}
       signedIn={Boolean(user)}
