@@ -1,5 +1,23 @@
+/**
+ * Sent with every response, pages and API alike. No script-src: the prerendered pricing page
+ * cannot carry a per-request nonce, so the policy is limited to what needs none: nobody may frame
+ * the app (sign-in and checkout buttons could be clickjacked), no <base> or plugin injection.
+ * Browsers ignore Strict-Transport-Security over plain HTTP, so it is harmless in development.
+ */
+export const SECURITY_HEADERS = [
+  { key: 'Content-Security-Policy', value: "frame-ancestors 'none'; base-uri 'self'; object-src 'none'" },
+  { key: 'X-Frame-Options', value: 'DENY' },
+  { key: 'X-Content-Type-Options', value: 'nosniff' },
+  { key: 'Referrer-Policy', value: 'strict-origin-when-cross-origin' },
+  { key: 'Permissions-Policy', value: 'camera=(), microphone=(), geolocation=()' },
+  { key: 'Strict-Transport-Security', value: 'max-age=63072000; includeSubDomains' },
+];
+
 /** @type {import('next').NextConfig} */
 const nextConfig = {
+  async headers() {
+    return [{ source: '/:path*', headers: SECURITY_HEADERS }];
+  },
   // PGlite ships WASM and must be loaded by Node, not bundled.
   serverExternalPackages: [
     '@electric-sql/pglite',

@@ -61,3 +61,16 @@ test('the monthly/annual switch and the limit tooltips, with JavaScript and with
   await expect(plain.getByRole('switch', { name: 'Annual billing' })).toHaveAttribute('aria-checked', 'true');
   await noScript.close();
 });
+
+test('every response carries the security headers: pages, the prerendered pricing page, the API', async ({
+  request,
+}) => {
+  for (const path of ['/pricing', '/signin', '/api/packages/openapi.json', '/api/packages']) {
+    const response = await request.get(path);
+    const headers = response.headers();
+    expect(headers['content-security-policy'], path).toContain("frame-ancestors 'none'");
+    expect(headers['x-frame-options'], path).toBe('DENY');
+    expect(headers['x-content-type-options'], path).toBe('nosniff');
+    expect(headers['referrer-policy'], path).toBe('strict-origin-when-cross-origin');
+  }
+});
