@@ -1,26 +1,7 @@
 import { NextResponse, type NextRequest } from 'next/server';
-import { visitorPricing } from '@/lib/pricing/rules';
+import { SESSION_COOKIES, prerenderedPricingPath, prerenderedPricingVariant } from '@/lib/pricing/prerendered';
 
-const SESSION_COOKIES = ['authjs.session-token', '__Secure-authjs.session-token'];
 const SIGNED_IN_AREAS = ['/account', '/admin'];
-
-/**
- * The prerendered pricing page for a signed-out visitor whose URL carries nothing but a currency or
- * billing period (checkout state, like `?buy=` or `?checkout=cancelled`, needs the page rendered).
- * The variant is chosen as the page itself would choose it: `?currency=`, else Accept-Language.
- */
-function prerenderedPricing(request: NextRequest, signedIn: boolean): URL | null {
-  if (signedIn || (request.method !== 'GET' && request.method !== 'HEAD')) return null;
-  const url = new URL(request.url);
-  if ([...url.searchParams.keys()].some((key) => key !== 'currency' && key !== 'billing')) return null;
-  const { currency, billing } = visitorPricing(
-    { currency: url.searchParams.get('currency'), billing: url.searchParams.get('billing') },
-    request.headers.get('accept-language'),
-  );
-  url.pathname = `/prerendered/pricing/${currency}/${billing}`;
-  url.search = '';
-  return url;
-}
 
 /**
  * Three jobs, all cheap and stateless:
@@ -43,8 +24,16 @@ export function proxy(request: NextRequest) {
   }
   const signedIn = SESSION_COOKIES.some((name) => request.cookies.has(name));
   if (pathname === '/pricing') {
-    const prerendered = prerenderedPricing(request, signedIn);
-    if (!prerendered) return NextResponse.next();
+    const variant = prerenderedPricingVariant({
+      method: request.method,
+      url: new URL(request.url),
+      hasCookie: (name) => request.cookies.has(name),
+      acceptLanguage: request.headers.get('accept-language'),
+    });
+    if (!variant) return NextResponse.next();
+    const prerendered = new URL(request.url);
+    prerendered.pathname = prerenderedPricingPath(variant);
+    prerendered.search = '';
     const response = NextResponse.rewrite(prerendered);
     // The same URL answers differently when signed in or in another language, so no shared cache may
     // keep it (Next would send the prerender's `s-maxage=31536000`; it keeps a header set here).

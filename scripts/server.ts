@@ -23,11 +23,24 @@ process.env.AGILEFORGE_SERVER_ENTRY = '1';
 
 const { default: next } = await import('next');
 const { withSocketAddress } = await import('../lib/http/server-entry');
+const { createPricingFront } = await import('../lib/http/pricing-front');
 // A plain exit on SIGTERM/SIGINT, so exit hooks run (e.g. the CPU profile of `node --cpu-prof`).
 for (const signal of ['SIGTERM', 'SIGINT'] as const) process.on(signal, () => process.exit(0));
 const app = next({ dev, hostname, port });
 const handle = app.getRequestHandler();
 await app.prepare();
-createServer(withSocketAddress((req, res) => void handle(req, res))).listen(port, listenOn, () => {
+// In production the signed-out pricing page is answered from memory (lib/http/pricing-front.ts);
+// in development pages change as they are edited, so every request goes to Next.
+const front = dev ? undefined : createPricingFront();
+const listener = withSocketAddress((req, res) => void handle(req, res));
+const server = createServer(front ? front.wrap(listener) : listener);
+server.listen(port, listenOn, () => {
   console.log(`> AgileForge on http://${hostname}:${port} (${dev ? 'development' : 'production'})`);
+  if (!front) return;
+  const self = !listenOn || listenOn === '0.0.0.0' || listenOn === '::' ? '127.0.0.1' : listenOn;
+  front.capture(`http://${self.includes(':') ? `[${self}]` : self}:${port}`).then(
+    (kept) =>
+      kept < 8 && console.warn(`> pricing page: ${kept} of 8 variants kept in memory, the rest rendered by Next`),
+    (err: unknown) => console.warn(`> pricing page not kept in memory (${String(err)}); Next serves it`),
+  );
 });
