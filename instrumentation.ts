@@ -1,15 +1,11 @@
 /**
- * Runs once when a server instance starts: an unusable or unsafe environment (see
- * lib/config/env.ts) stops the process here, with every problem named, instead of at the first request.
+ * Runs once when a server instance starts: see lib/config/check-env-on-start.ts. The check lives in
+ * its own module, imported only in the Node.js runtime, so the Edge compilation of this file never
+ * sees `process.exit` (Next warned about it on every dev compile).
  */
 export async function register(): Promise<void> {
-  if (process.env.NEXT_RUNTIME !== 'nodejs' || process.env.NEXT_PHASE === 'phase-production-build') return;
-  const { getEnv, InvalidEnvironment } = await import('./lib/config/env');
-  try {
-    getEnv();
-  } catch (err) {
-    if (!(err instanceof InvalidEnvironment)) throw err;
-    console.error(err.message);
-    process.exit(1);
+  if (process.env.NEXT_RUNTIME === 'nodejs' && process.env.NEXT_PHASE !== 'phase-production-build') {
+    const { checkEnvOnStart } = await import('./lib/config/check-env-on-start');
+    checkEnvOnStart();
   }
 }
