@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { upsertCatalogRows } from '@/lib/catalog/db-sync';
 import { PACKAGES } from '@/lib/catalog/packages';
 import { ManualClock } from '@/lib/clock';
-import { getCredits, grantAdjustment, grantPackCredits, reserve, voidPackCredits } from '@/lib/credits';
+import { deductCredit, getCredits, grantAdjustment, grantPackCredits, reserve, voidPackCredits } from '@/lib/credits';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createUserWithToken } from '../helpers/app';
 import { putTeamOnPlan } from './helpers';
@@ -149,6 +149,28 @@ describe('getCredits', () => {
       allowance: null,
       remaining_credits: 50,
       grants: [{ source: 'credit_pack', remaining: 50 }],
+    });
+  });
+
+  it('a plan change mid-month: the allowance counts what the voided allowance of the old plan already spent', async () => {
+    // Starter spends 10 of its 25 on Nov 10; Professional then starts on the same month's window,
+    // voids the Starter grant and tops up 200 - 10 = 190. The month's allowance is 200, 10 used.
+    const clock = new ManualClock('2026-11-10T12:00:00Z');
+    const deps = { db: t.db, clock };
+    const user = await createUserWithToken(t.db);
+    await deductCredit(deps, user.teamId, 'ai_stories', 10, 'on-starter');
+    await putTeamOnPlan(
+      t.db,
+      user.teamId,
+      'professional_monthly',
+      new Date('2026-11-01T00:00:00Z'),
+      new Date('2026-12-01T00:00:00Z'),
+    );
+    clock.set('2026-11-12T00:00:00Z');
+    expect((await getCredits(deps, user.teamId)).ai_stories).toMatchObject({
+      remaining_credits: 190,
+      allowance: { amount: 200, used: 10, remaining: 190 },
+      grants: [{ source: 'plan_allowance', amount: 190, remaining: 190 }],
     });
   });
 });
