@@ -133,6 +133,76 @@ describe('mirrorSubscription', () => {
     expect((await h.app.stripe.refunds.list({ payment_intent: refunded.stripePaymentIntentId! })).data).toHaveLength(1);
   });
 
+  it('a duplicate whose refund failed half-way is still refunded when the event is retried', async () => {
+    const user = await createUserWithToken(h.t.db);
+    await h.buy(user, 'professional_monthly');
+    const duplicate = await directSubscription(user, 'business_monthly');
+    // Stripe (or the network) fails the refund once: the transaction rolls back, the event is retried.
+    const flaky = Object.create(h.app.stripe) as Stripe;
+    Object.defineProperty(flaky, 'refunds', {
+      value: {
+        create: () => Promise.reject(new Error('connection reset by peer')),
+        list: h.app.stripe.refunds.list.bind(h.app.stripe.refunds),
+      },
+    });
+    await expect(
+      h.t.db.transaction((tx) =>
+        mirrorSubscription(
+          tx,
+          { stripe: flaky, clock: h.app.clock, logger: createLogger({ level: 'silent' }) },
+          duplicate,
+        ),
+      ),
+    ).rejects.toThrow('connection reset by peer');
+    await mirror(duplicate);
+
+    const [invoice] = (await h.app.stripe.invoices.list({ subscription: duplicate.id, status: 'paid' })).data;
+    expect(invoice!.amount_paid).toBeGreaterThan(0);
+    expect((await h.app.stripe.subscriptions.retrieve(duplicate.id)).status).toBe('canceled');
+    const refunded = (await purchasesOf(user.teamId)).find((p) => p.stripeSubscriptionId === duplicate.id);
+    expect(refunded).toMatchObject({
+      status: 'refunded',
+      amountRefunded: invoice!.amount_paid,
+      refundReason: 'duplicate_subscription',
+    });
+    const refunds = await h.app.stripe.refunds.list({ payment_intent: refunded!.stripePaymentIntentId! });
+    expect(refunds.data.reduce((sum, r) => sum + r.amount, 0)).toBe(invoice!.amount_paid);
+    // Retried once more: the refund is not made twice.
+    await mirror(duplicate);
+    expect((await h.app.stripe.refunds.list({ payment_intent: refunded!.stripePaymentIntentId! })).data).toHaveLength(
+      1,
+    );
+  });
+
+  it('a duplicate whose cancellation failed is cancelled on the retry without a second refund', async () => {
+    const user = await createUserWithToken(h.t.db);
+    await h.buy(user, 'professional_monthly');
+    const duplicate = await directSubscription(user, 'business_monthly');
+    const flaky = Object.create(h.app.stripe) as Stripe;
+    Object.defineProperty(flaky, 'subscriptions', {
+      value: {
+        retrieve: h.app.stripe.subscriptions.retrieve.bind(h.app.stripe.subscriptions),
+        cancel: () => Promise.reject(new Error('connection reset by peer')),
+      },
+    });
+    await expect(
+      h.t.db.transaction((tx) =>
+        mirrorSubscription(
+          tx,
+          { stripe: flaky, clock: h.app.clock, logger: createLogger({ level: 'silent' }) },
+          duplicate,
+        ),
+      ),
+    ).rejects.toThrow('connection reset by peer');
+    await mirror(duplicate);
+    const [invoice] = (await h.app.stripe.invoices.list({ subscription: duplicate.id, status: 'paid' })).data;
+    expect((await h.app.stripe.subscriptions.retrieve(duplicate.id)).status).toBe('canceled');
+    const refunded = (await purchasesOf(user.teamId)).find((p) => p.stripeSubscriptionId === duplicate.id)!;
+    expect(refunded).toMatchObject({ status: 'refunded', amountRefunded: invoice!.amount_paid });
+    const refunds = await h.app.stripe.refunds.list({ payment_intent: refunded.stripePaymentIntentId! });
+    expect(refunds.data.map((r) => r.amount)).toEqual([invoice!.amount_paid]);
+  });
+
   it('a second plan in its trial is cancelled with nothing to refund', async () => {
     const user = await createUserWithToken(h.t.db);
     await h.buy(user, 'professional_monthly');
@@ -173,7 +243,7 @@ describe('mirrorSubscription', () => {
 });
 
 describe('one trial per card', () => {
-  it("reads the fingerprint of the card a subscription charges: the same card number on another customer gives the same one", async () => {
+  it('reads the fingerprint of the card a subscription charges: the same card number on another customer gives the same one', async () => {
     const a = await createUserWithToken(h.t.db);
     const b = await createUserWithToken(h.t.db);
     await h.buy(a, 'credits_50');
@@ -197,9 +267,13 @@ describe('one trial per card', () => {
     const b = await createUserWithToken(h.t.db);
     const fingerprint = `fp_test_${Date.now()}`;
     expect(await trialCardOwner(h.t.db, fingerprint)).toBeNull();
-    await h.t.db.transaction((tx) => claimTrialCard(tx, { fingerprint, teamId: a.teamId, stripeSubscriptionId: 'sub_a' }));
+    await h.t.db.transaction((tx) =>
+      claimTrialCard(tx, { fingerprint, teamId: a.teamId, stripeSubscriptionId: 'sub_a' }),
+    );
     expect(await trialCardOwner(h.t.db, fingerprint)).toBe(a.teamId);
-    await h.t.db.transaction((tx) => claimTrialCard(tx, { fingerprint, teamId: a.teamId, stripeSubscriptionId: 'sub_a2' }));
+    await h.t.db.transaction((tx) =>
+      claimTrialCard(tx, { fingerprint, teamId: a.teamId, stripeSubscriptionId: 'sub_a2' }),
+    );
     const lost = h.t.db.transaction((tx) =>
       claimTrialCard(tx, { fingerprint, teamId: b.teamId, stripeSubscriptionId: 'sub_b' }),
     );

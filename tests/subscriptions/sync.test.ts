@@ -245,8 +245,7 @@ describe('add-ons in the mirror', () => {
       at(1),
     );
     const mirror = (await mirrorOf(sub.id))!;
-    const rows = async () =>
-      Object.fromEntries((await addonsOf(user.teamId)).map((r) => [r.packageId, r] as const));
+    const rows = async () => Object.fromEntries((await addonsOf(user.teamId)).map((r) => [r.packageId, r] as const));
     expect(await rows()).toMatchObject({
       addon_storage: {
         subscriptionId: mirror.id,
@@ -324,7 +323,11 @@ describe('add-ons in the mirror', () => {
       .values({ teamId: user.teamId, subscriptionId: mirror.id, packageId: 'addon_integrations', status: 'pending' });
     await sync(
       {
-        ...withItems(sub, [plan, addonItem(plan, 'si_storage_end', storage), addonItem(plan, 'si_support_end', support)]),
+        ...withItems(sub, [
+          plan,
+          addonItem(plan, 'si_storage_end', storage),
+          addonItem(plan, 'si_support_end', support),
+        ]),
         status: 'canceled',
       },
       at(2),
