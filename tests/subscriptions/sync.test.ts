@@ -90,6 +90,8 @@ describe('teamForStripe', () => {
     expect(await find({ team_id: noTeam }, null)).toBeNull();
     expect(await find({ team_id: noTeam }, 'cus_nobody')).toBeNull();
     expect(await find(undefined, null)).toBeNull();
+    // A team id that is not even a uuid (typed by hand in the dashboard) falls back too.
+    expect(await find({ team_id: 'team-from-the-dashboard' }, customerB)).toBe(b.user.teamId);
     // Metadata alone is enough.
     expect(await find({ team_id: b.user.teamId }, null)).toBe(b.user.teamId);
   });
@@ -212,6 +214,21 @@ describe('syncSubscription', () => {
     expect(await addonsOf(fresh.teamId)).toEqual([]);
     const team = await teamRow(fresh.teamId);
     expect([team.allowanceAnchor, team.billingCurrency]).toEqual([null, null]);
+  });
+
+  it('an item whose price sells no package is ignored', async () => {
+    const { sub: template } = await payingTeam();
+    const fresh = await createUserWithToken(h.t.db);
+    const fake = fakeSubscription(template, fresh.teamId);
+    const plan = fake.items.data[0]!;
+    const foreign = {
+      ...plan,
+      id: `${plan.id}_foreign`,
+      price: { ...plan.price, id: 'price_sold_elsewhere', lookup_key: null, metadata: {} },
+    };
+    await sync(withItems(fake, [foreign, plan]), at(1));
+    expect(await mirrorOf(fake.id)).toMatchObject({ packageId: 'professional_monthly', stripePriceId: plan.price.id });
+    expect(await addonsOf(fresh.teamId)).toEqual([]);
   });
 
   it('the first plan item is the plan; a second plan item is ignored', async () => {
