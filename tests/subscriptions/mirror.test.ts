@@ -231,7 +231,15 @@ describe('mirrorSubscription', () => {
     // A new plan after the cancelled one is the team's plan, not a duplicate.
     const next = await directSubscription(user, 'business_monthly');
     await mirror(next, logger);
+    // The cancelled plan's late event, mirrored after the new plan: not a duplicate, its payment kept.
+    await mirror(await h.app.stripe.subscriptions.retrieve(first!.stripeSubscriptionId), logger);
     expect(warn).not.toHaveBeenCalled();
+    await h.deliver();
+    const firstPayment = (await purchasesOf(user.teamId)).find(
+      (p) => p.stripeSubscriptionId === first!.stripeSubscriptionId,
+    )!;
+    expect(firstPayment).toMatchObject({ status: 'paid', amountRefunded: 0 });
+    expect((await h.app.stripe.refunds.list({ payment_intent: firstPayment.stripePaymentIntentId! })).data).toEqual([]);
     expect((await h.app.stripe.subscriptions.retrieve(next.id)).status).toBe('active');
     expect((await mirrorsOf(user.teamId)).map((m) => [m.stripeSubscriptionId, m.status]).sort()).toEqual(
       [
