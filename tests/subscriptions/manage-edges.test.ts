@@ -6,6 +6,7 @@ import { DELETE as removeAddon } from '@/app/api/packages/user/addons/[package_i
 import { POST as changeSubscription } from '@/app/api/packages/user/subscription/route';
 import { POST as portal } from '@/app/api/packages/billing-portal/route';
 import { findPackage } from '@/lib/catalog/packages';
+import { invalidateCatalogCache } from '@/lib/catalog/queries';
 import { apiRequest, createUserWithToken, routeParams, TEST_APP_URL, type TestUser } from '../helpers/app';
 import { startBillingHarness, type BillingHarness } from '../helpers/billing';
 
@@ -87,6 +88,42 @@ describe('addAddon', () => {
       }),
     );
     expect(await addonsOf(user.teamId)).toEqual([]);
+  });
+});
+
+describe('a catalog not synced with Stripe yet', () => {
+  it('an add-on or a plan without a Stripe price is not sold: 404, nothing sent to Stripe', async () => {
+    const user = await payingTeam();
+    const [before] = await h.t.db.select().from(stripeProducts).where(eq(stripeProducts.id, 'addon_integrations'));
+    const [plan] = await h.t.db.select().from(stripeProducts).where(eq(stripeProducts.id, 'business_annual'));
+    await h.t.db
+      .update(stripeProducts)
+      .set({ stripePriceId: null, updatedAt: new Date() })
+      .where(eq(stripeProducts.id, 'addon_integrations'));
+    await h.t.db
+      .update(stripeProducts)
+      .set({ stripePriceId: null, updatedAt: new Date() })
+      .where(eq(stripeProducts.id, 'business_annual'));
+    invalidateCatalogCache();
+    try {
+      const addon = await add(user, 'addon_integrations');
+      expect([addon.status, (await errorOf(addon)).code]).toEqual([404, 'package_not_found']);
+      expect(await addonsOf(user.teamId)).toEqual([]);
+      const changed = await change(user, { action: 'change_plan', package_id: 'business_annual' });
+      expect([changed.status, (await errorOf(changed)).code]).toEqual([404, 'package_not_found']);
+      const sub = await h.app.stripe.subscriptions.retrieve((await mirrorOf(user.teamId)).stripeSubscriptionId);
+      expect(sub.items.data.map((i) => i.price.id)).toEqual([await priceId('professional_monthly')]);
+    } finally {
+      await h.t.db
+        .update(stripeProducts)
+        .set({ stripePriceId: before!.stripePriceId, updatedAt: new Date() })
+        .where(eq(stripeProducts.id, 'addon_integrations'));
+      await h.t.db
+        .update(stripeProducts)
+        .set({ stripePriceId: plan!.stripePriceId, updatedAt: new Date() })
+        .where(eq(stripeProducts.id, 'business_annual'));
+      invalidateCatalogCache();
+    }
   });
 });
 
