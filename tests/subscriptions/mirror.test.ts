@@ -203,6 +203,63 @@ describe('mirrorSubscription', () => {
     expect(refunds.data.map((r) => r.amount)).toEqual([invoice!.amount_paid]);
   });
 
+  it("refunds the invoice's paid payment, not an earlier failed attempt; an invoice paid outside Stripe is logged, not refunded", async () => {
+    const user = await createUserWithToken(h.t.db);
+    await h.buy(user, 'professional_monthly');
+    const duplicate = await directSubscription(user, 'business_monthly');
+    const [paid] = (
+      await h.app.stripe.invoices.list({ subscription: duplicate.id, status: 'paid', expand: ['data.payments'] })
+    ).data;
+    const realPayment = paid!.payments!.data[0]!;
+    // Stripe's answer as it is for an invoice whose first attempt failed: two payments, the paid one second.
+    const failedAttempt = {
+      ...realPayment,
+      status: 'failed',
+      payment: { type: 'payment_intent', payment_intent: 'pi_failed_attempt' },
+    };
+    const withPayments = (payments: unknown[]) => {
+      const stripe = Object.create(h.app.stripe) as Stripe;
+      Object.defineProperty(stripe, 'invoices', {
+        value: {
+          list: async (params: Stripe.InvoiceListParams) => {
+            const list = await h.app.stripe.invoices.list(params);
+            return { ...list, data: list.data.map((i) => ({ ...i, payments: { ...i.payments!, data: payments } })) };
+          },
+        },
+      });
+      return stripe;
+    };
+    const { logger, error } = spyLogger();
+    await h.t.db.transaction((tx) =>
+      mirrorSubscription(
+        tx,
+        { stripe: withPayments([failedAttempt, realPayment]), clock: h.app.clock, logger },
+        duplicate,
+      ),
+    );
+    const pi = realPayment.payment.payment_intent as string;
+    expect((await h.app.stripe.refunds.list({ payment_intent: pi })).data.map((r) => r.amount)).toEqual([
+      paid!.amount_paid,
+    ]);
+    expect(error).not.toHaveBeenCalled();
+
+    // Another duplicate whose invoice Stripe reports paid without a payment intent (recorded out of band).
+    const other = await createUserWithToken(h.t.db);
+    await h.buy(other, 'professional_monthly');
+    const second = await directSubscription(other, 'business_monthly');
+    const outOfBand = { ...realPayment, status: 'paid', payment: { type: 'payment_record', payment_record: 'pr_1' } };
+    await h.t.db.transaction((tx) =>
+      mirrorSubscription(tx, { stripe: withPayments([outOfBand]), clock: h.app.clock, logger }, second),
+    );
+    const [secondInvoice] = (await h.app.stripe.invoices.list({ subscription: second.id, status: 'paid' })).data;
+    expect(error).toHaveBeenCalledWith(
+      { teamId: other.teamId, subscriptionId: second.id, invoiceId: secondInvoice!.id },
+      'Duplicate subscription invoice has no payment to refund',
+    );
+    expect((await h.app.stripe.subscriptions.retrieve(second.id)).status).toBe('canceled');
+    expect((await purchasesOf(other.teamId)).filter((p) => p.stripeSubscriptionId === second.id)).toEqual([]);
+  });
+
   it('a second plan in its trial is cancelled with nothing to refund', async () => {
     const user = await createUserWithToken(h.t.db);
     await h.buy(user, 'professional_monthly');
