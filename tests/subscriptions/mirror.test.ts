@@ -3,6 +3,7 @@ import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stripeProducts, subscriptions, teams, trialCardFingerprints, userPurchases } from '@/db/schema';
 import { createLogger } from '@/lib/logger';
+import { recordPurchase } from '@/lib/purchases';
 import { mirrorSubscription } from '@/lib/subscriptions/mirror';
 import {
   claimTrialCard,
@@ -41,7 +42,7 @@ const mirror = (seen: Stripe.Subscription, logger = createLogger({ level: 'silen
 async function directSubscription(
   user: TestUser,
   packageId: string,
-  options: { trialDays?: number; card?: string } = {},
+  options: { trialDays?: number; card?: string; incomplete?: boolean } = {},
 ): Promise<Stripe.Subscription> {
   const customer = await customerOf(user.teamId);
   const pm = await h.app.stripe.paymentMethods.attach(options.card ?? 'pm_card_visa', { customer });
@@ -51,6 +52,7 @@ async function directSubscription(
     default_payment_method: pm.id,
     metadata: { team_id: user.teamId, user_id: user.userId },
     ...(options.trialDays ? { trial_period_days: options.trialDays } : {}),
+    ...(options.incomplete ? { payment_behavior: 'default_incomplete' as const } : {}),
   });
 }
 
@@ -258,6 +260,54 @@ describe('mirrorSubscription', () => {
     );
     expect((await h.app.stripe.subscriptions.retrieve(second.id)).status).toBe('canceled');
     expect((await purchasesOf(other.teamId)).filter((p) => p.stripeSubscriptionId === second.id)).toEqual([]);
+  });
+
+  /** A duplicate whose first invoice was left to pay (incomplete, not live yet) and paid an hour later. */
+  async function paidLater(user: TestUser): Promise<{ duplicate: Stripe.Subscription; invoice: Stripe.Invoice }> {
+    await h.buy(user, 'professional_monthly');
+    const duplicate = await directSubscription(user, 'business_monthly', { incomplete: true });
+    expect(duplicate.status).toBe('incomplete');
+    await h.emulator('clock/advance', { seconds: 3600 });
+    const [open] = (await h.app.stripe.invoices.list({ subscription: duplicate.id, status: 'open' })).data;
+    const good = await h.app.stripe.paymentMethods.attach('pm_card_visa', { customer: await customerOf(user.teamId) });
+    await h.app.stripe.invoices.pay(open!.id!, { payment_method: good.id });
+    const invoice = await h.app.stripe.invoices.retrieve(open!.id!);
+    expect(invoice.status_transitions.paid_at).toBeGreaterThan(invoice.created);
+    return { duplicate, invoice };
+  }
+
+  it('a duplicate paid later than its invoice was made is recorded at the payment', async () => {
+    const user = await createUserWithToken(h.t.db);
+    const { duplicate, invoice } = await paidLater(user);
+    await mirror(await h.app.stripe.subscriptions.retrieve(duplicate.id));
+    const refunded = (await purchasesOf(user.teamId)).find((p) => p.stripeSubscriptionId === duplicate.id)!;
+    expect(refunded).toMatchObject({
+      status: 'refunded',
+      amountRefunded: invoice.amount_paid,
+      purchasedAt: new Date(invoice.status_transitions.paid_at! * 1000),
+    });
+  });
+
+  it('a duplicate whose payment was recorded without its payment intent gets it with the refund', async () => {
+    const user = await createUserWithToken(h.t.db);
+    const { duplicate, invoice } = await paidLater(user);
+    // invoice.paid got here first and recorded the payment without finding its payment intent.
+    await recordPurchase(h.t.db, {
+      teamId: user.teamId,
+      packageId: 'business_monthly',
+      businessKey: `invoice:${invoice.id}`,
+      stripeInvoiceId: invoice.id,
+      stripeSubscriptionId: duplicate.id,
+      amount: invoice.amount_paid,
+      currency: invoice.currency,
+      purchasedAt: new Date(invoice.status_transitions.paid_at! * 1000),
+    });
+    await mirror(await h.app.stripe.subscriptions.retrieve(duplicate.id));
+    const refunded = (await purchasesOf(user.teamId)).find((p) => p.stripeSubscriptionId === duplicate.id)!;
+    expect(refunded).toMatchObject({ status: 'refunded', amountRefunded: invoice.amount_paid });
+    expect(refunded.stripePaymentIntentId).toMatch(/^pi_/);
+    const refunds = await h.app.stripe.refunds.list({ payment_intent: refunded.stripePaymentIntentId! });
+    expect(refunds.data.map((r) => r.amount)).toEqual([invoice.amount_paid]);
   });
 
   it('a second plan in its trial is cancelled with nothing to refund', async () => {
