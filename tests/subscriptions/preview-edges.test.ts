@@ -81,6 +81,8 @@ describe('previewChange', () => {
       [false, true],
     ]);
     expect(withAddon.body.amount_due).toBeGreaterThan(0);
+    // The credit is Professional's unused month (1000), not the storage add-on's (300).
+    expect(withAddon.body.lines[0]!.amount).toBeLessThan(-500);
     const addingAgain = await previewOf(user, { action: 'add_addon', package_id: 'addon_integrations' });
     expect(addingAgain.body.lines).toHaveLength(1);
     expect(addingAgain.body.lines[0]).toMatchObject({ proration: true });
