@@ -64,11 +64,6 @@ async function cancelDuplicate(
   duplicate: Stripe.Subscription,
   keptSubscriptionId: string,
 ): Promise<Stripe.Subscription> {
-  const canceled = await deps.stripe.subscriptions.cancel(
-    duplicate.id,
-    {},
-    { idempotencyKey: `duplicate-cancel-${duplicate.id}` },
-  );
   const invoices = await deps.stripe.invoices.list({
     subscription: duplicate.id,
     status: 'paid',
@@ -114,6 +109,13 @@ async function cancelDuplicate(
       })
       .where(eq(userPurchases.id, purchase.id));
   }
+  // Cancelled only once every payment is refunded: a retry after a failure on the way (the event is
+  // redelivered) must still find the duplicate live, or it would never be refunded.
+  const canceled = await deps.stripe.subscriptions.cancel(
+    duplicate.id,
+    {},
+    { idempotencyKey: `duplicate-cancel-${duplicate.id}` },
+  );
   deps.logger.warn(
     { teamId, subscriptionId: duplicate.id, keptSubscriptionId, refundedInvoices: invoices.data.length },
     'Cancelled and refunded a duplicate subscription',

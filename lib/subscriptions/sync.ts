@@ -9,6 +9,8 @@ import { fromUnix, idOf } from '@/lib/stripe/ids';
 /** Statuses a Stripe subscription never leaves. */
 export const TERMINAL_STATUSES: readonly string[] = ['canceled', 'incomplete_expired'];
 
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
 /** Which team a Stripe object belongs to: our metadata first, then the team's customer id. */
 export async function teamForStripe(
   tx: DbOrTx,
@@ -16,7 +18,9 @@ export async function teamForStripe(
   customer: string | { id: string } | null,
 ): Promise<string | null> {
   const fromMeta = metadata?.team_id;
-  if (fromMeta) {
+  // Metadata can be edited in Stripe's dashboard: a team id that is no uuid names no team (and
+  // must not reach the uuid column, where PostgreSQL refuses it and aborts the transaction).
+  if (fromMeta && UUID.test(fromMeta)) {
     const [t] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, fromMeta));
     if (t) return t.id;
   }
