@@ -14,7 +14,8 @@ function fakeNext(options: { status?: number; setCookie?: boolean; prerendered?:
   const handler: RequestListener = (req, res) => {
     seen.push(req);
     const url = new URL(req.url!, 'http://x');
-    const currency = url.searchParams.get('currency') ?? (req.headers['accept-language']?.includes('GB') ? 'gbp' : 'usd');
+    const currency =
+      url.searchParams.get('currency') ?? (req.headers['accept-language']?.includes('GB') ? 'gbp' : 'usd');
     const billing = url.searchParams.get('billing') === 'annual' ? 'year' : 'month';
     const html = Buffer.from(`<html>${currency}/${billing} via Next, request ${seen.length}</html>`);
     const gzip = req.headers['accept-encoding'] === 'gzip';
