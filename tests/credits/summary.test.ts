@@ -1,11 +1,13 @@
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { creditLedger } from '@/db/schema';
 import { upsertCatalogRows } from '@/lib/catalog/db-sync';
 import { PACKAGES } from '@/lib/catalog/packages';
 import { ManualClock } from '@/lib/clock';
 import { deductCredit, getCredits, grantAdjustment, grantPackCredits, reserve, voidPackCredits } from '@/lib/credits';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createUserWithToken } from '../helpers/app';
-import { putTeamOnPlan } from './helpers';
+import { expectLedgerMatchesGrants, putTeamOnPlan } from './helpers';
 
 /** getCredits field by field: which grants are listed, in which order, and what the totals count. */
 let t: TestDatabase;
@@ -172,5 +174,12 @@ describe('getCredits', () => {
       allowance: { amount: 200, used: 10, remaining: 190 },
       grants: [{ source: 'plan_allowance', amount: 190, remaining: 190 }],
     });
+    // The Starter grant's 15 unspent credits leave through a plan_change entry, so the ledger still balances.
+    const voided = await t.db
+      .select({ delta: creditLedger.delta })
+      .from(creditLedger)
+      .where(and(eq(creditLedger.teamId, user.teamId), eq(creditLedger.entryType, 'plan_change')));
+    expect(voided).toEqual([{ delta: -15 }]);
+    expect(await expectLedgerMatchesGrants(t.db, user.teamId, clock.now())).toBe(190);
   });
 });
