@@ -2,7 +2,7 @@ import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { stripeProducts, subscriptions, teams, trialCardFingerprints, userPurchases } from '@/db/schema';
-import { createLogger } from '@/lib/logger';
+import { createLogger, type Logger } from '@/lib/logger';
 import { recordPurchase } from '@/lib/purchases';
 import { mirrorSubscription } from '@/lib/subscriptions/mirror';
 import {
@@ -35,8 +35,11 @@ function spyLogger() {
   const logger = createLogger({ level: 'silent' });
   return { logger, warn: vi.spyOn(logger, 'warn'), error: vi.spyOn(logger, 'error') };
 }
-const mirror = (seen: Stripe.Subscription, logger = createLogger({ level: 'silent' })) =>
-  h.t.db.transaction((tx) => mirrorSubscription(tx, { stripe: h.app.stripe, clock: h.app.clock, logger }, seen));
+/** The mirror in its own transaction, as the webhook runs it; `stripe` stands in for Stripe where a test needs it to answer otherwise. */
+const mirror = (
+  seen: Stripe.Subscription,
+  { logger = createLogger({ level: 'silent' }), stripe = h.app.stripe }: { logger?: Logger; stripe?: Stripe } = {},
+) => h.t.db.transaction((tx) => mirrorSubscription(tx, { stripe, clock: h.app.clock, logger }, seen));
 
 /** A subscription created at Stripe directly (as the dashboard or a second tab would), paid with a card. */
 async function directSubscription(
@@ -73,7 +76,7 @@ describe('mirrorSubscription', () => {
     const [row] = await mirrorsOf(user.teamId);
     const live = await h.app.stripe.subscriptions.retrieve(row!.stripeSubscriptionId);
     const { logger, warn } = spyLogger();
-    expect(await mirror({ ...live, metadata: {}, customer: 'cus_nobody' }, logger)).toBeNull();
+    expect(await mirror({ ...live, metadata: {}, customer: 'cus_nobody' }, { logger })).toBeNull();
     expect(warn).not.toHaveBeenCalled();
   });
 
@@ -84,7 +87,7 @@ describe('mirrorSubscription', () => {
     const duplicate = await directSubscription(user, 'business_monthly');
     expect(duplicate.status).toBe('active');
     const { logger, warn, error } = spyLogger();
-    const result = await mirror(duplicate, logger);
+    const result = await mirror(duplicate, { logger });
 
     expect((await h.app.stripe.subscriptions.retrieve(duplicate.id)).status).toBe('canceled');
     const mirrors = await mirrorsOf(user.teamId);
@@ -130,7 +133,7 @@ describe('mirrorSubscription', () => {
 
     // Mirrored again (a retried event): the duplicate is cancelled already, nothing more is refunded.
     warn.mockClear();
-    await mirror(duplicate, logger);
+    await mirror(duplicate, { logger });
     expect(warn).not.toHaveBeenCalled();
     expect((await h.app.stripe.refunds.list({ payment_intent: refunded.stripePaymentIntentId! })).data).toHaveLength(1);
   });
@@ -147,15 +150,7 @@ describe('mirrorSubscription', () => {
         list: h.app.stripe.refunds.list.bind(h.app.stripe.refunds),
       },
     });
-    await expect(
-      h.t.db.transaction((tx) =>
-        mirrorSubscription(
-          tx,
-          { stripe: flaky, clock: h.app.clock, logger: createLogger({ level: 'silent' }) },
-          duplicate,
-        ),
-      ),
-    ).rejects.toThrow('connection reset by peer');
+    await expect(mirror(duplicate, { stripe: flaky })).rejects.toThrow('connection reset by peer');
     await mirror(duplicate);
 
     const [invoice] = (await h.app.stripe.invoices.list({ subscription: duplicate.id, status: 'paid' })).data;
@@ -187,15 +182,7 @@ describe('mirrorSubscription', () => {
         cancel: () => Promise.reject(new Error('connection reset by peer')),
       },
     });
-    await expect(
-      h.t.db.transaction((tx) =>
-        mirrorSubscription(
-          tx,
-          { stripe: flaky, clock: h.app.clock, logger: createLogger({ level: 'silent' }) },
-          duplicate,
-        ),
-      ),
-    ).rejects.toThrow('connection reset by peer');
+    await expect(mirror(duplicate, { stripe: flaky })).rejects.toThrow('connection reset by peer');
     await mirror(duplicate);
     const [invoice] = (await h.app.stripe.invoices.list({ subscription: duplicate.id, status: 'paid' })).data;
     expect((await h.app.stripe.subscriptions.retrieve(duplicate.id)).status).toBe('canceled');
@@ -232,13 +219,7 @@ describe('mirrorSubscription', () => {
       return stripe;
     };
     const { logger, error } = spyLogger();
-    await h.t.db.transaction((tx) =>
-      mirrorSubscription(
-        tx,
-        { stripe: withPayments([failedAttempt, realPayment]), clock: h.app.clock, logger },
-        duplicate,
-      ),
-    );
+    await mirror(duplicate, { logger, stripe: withPayments([failedAttempt, realPayment]) });
     const pi = realPayment.payment.payment_intent as string;
     expect((await h.app.stripe.refunds.list({ payment_intent: pi })).data.map((r) => r.amount)).toEqual([
       paid!.amount_paid,
@@ -250,9 +231,7 @@ describe('mirrorSubscription', () => {
     await h.buy(other, 'professional_monthly');
     const second = await directSubscription(other, 'business_monthly');
     const outOfBand = { ...realPayment, status: 'paid', payment: { type: 'payment_record', payment_record: 'pr_1' } };
-    await h.t.db.transaction((tx) =>
-      mirrorSubscription(tx, { stripe: withPayments([outOfBand]), clock: h.app.clock, logger }, second),
-    );
+    await mirror(second, { logger, stripe: withPayments([outOfBand]) });
     const [secondInvoice] = (await h.app.stripe.invoices.list({ subscription: second.id, status: 'paid' })).data;
     expect(error).toHaveBeenCalledWith(
       { teamId: other.teamId, subscriptionId: second.id, invoiceId: secondInvoice!.id },
@@ -316,7 +295,7 @@ describe('mirrorSubscription', () => {
     const duplicate = await directSubscription(user, 'business_annual', { trialDays: 7 });
     expect(duplicate.status).toBe('trialing');
     const { logger, warn, error } = spyLogger();
-    await mirror(duplicate, logger);
+    await mirror(duplicate, { logger });
     expect((await h.app.stripe.subscriptions.retrieve(duplicate.id)).status).toBe('canceled');
     expect((await mirrorsOf(user.teamId)).map((m) => m.status).sort()).toEqual(['active', 'canceled']);
     expect((await purchasesOf(user.teamId)).map((p) => p.stripeSubscriptionId)).not.toContain(duplicate.id);
@@ -332,14 +311,14 @@ describe('mirrorSubscription', () => {
     await h.buy(user, 'professional_monthly');
     const [first] = await mirrorsOf(user.teamId);
     const { logger, warn } = spyLogger();
-    await mirror(await h.app.stripe.subscriptions.retrieve(first!.stripeSubscriptionId), logger);
+    await mirror(await h.app.stripe.subscriptions.retrieve(first!.stripeSubscriptionId), { logger });
     await h.app.stripe.subscriptions.cancel(first!.stripeSubscriptionId);
-    await mirror(await h.app.stripe.subscriptions.retrieve(first!.stripeSubscriptionId), logger);
+    await mirror(await h.app.stripe.subscriptions.retrieve(first!.stripeSubscriptionId), { logger });
     // A new plan after the cancelled one is the team's plan, not a duplicate.
     const next = await directSubscription(user, 'business_monthly');
-    await mirror(next, logger);
+    await mirror(next, { logger });
     // The cancelled plan's late event, mirrored after the new plan: not a duplicate, its payment kept.
-    await mirror(await h.app.stripe.subscriptions.retrieve(first!.stripeSubscriptionId), logger);
+    await mirror(await h.app.stripe.subscriptions.retrieve(first!.stripeSubscriptionId), { logger });
     expect(warn).not.toHaveBeenCalled();
     await h.deliver();
     const firstPayment = (await purchasesOf(user.teamId)).find(
