@@ -5,11 +5,10 @@ import { subscriptionAddons, subscriptions, teams } from '@/db/schema';
 import { packageForPrice } from '@/lib/catalog/price-lookup';
 import { LIVE_SUBSCRIPTION_STATUSES } from '@/lib/billing/team-plan';
 import { fromUnix, idOf } from '@/lib/stripe/ids';
+import { uuidText } from '@/lib/validation/text';
 
 /** Statuses a Stripe subscription never leaves. */
 export const TERMINAL_STATUSES: readonly string[] = ['canceled', 'incomplete_expired'];
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Which team a Stripe object belongs to: our metadata first, then the team's customer id. */
 export async function teamForStripe(
@@ -20,7 +19,7 @@ export async function teamForStripe(
   const fromMeta = metadata?.team_id;
   // Metadata can be edited in Stripe's dashboard: a team id that is no uuid names no team (and
   // must not reach the uuid column, where PostgreSQL refuses it and aborts the transaction).
-  if (fromMeta && UUID.test(fromMeta)) {
+  if (fromMeta && uuidText('team').safeParse(fromMeta).success) {
     const [t] = await tx.select({ id: teams.id }).from(teams).where(eq(teams.id, fromMeta));
     if (t) return t.id;
   }
