@@ -14,7 +14,8 @@ const SIGNED_IN_AREAS = ['/account', '/admin'];
  * - signed-out visitors of /pricing get the page built at build time instead of a render.
  */
 export function proxy(request: NextRequest) {
-  const { pathname, search } = new URL(request.url);
+  const requestUrl = new URL(request.url);
+  const { pathname, search } = requestUrl;
   if (pathname.length > 1 && pathname.endsWith('/')) {
     // A plain URL: NextURL would remember the slash and put it back.
     const url = new URL(request.url);
@@ -22,26 +23,22 @@ export function proxy(request: NextRequest) {
     if (pathname.startsWith('/api/')) return NextResponse.rewrite(url);
     return NextResponse.redirect(url, 308);
   }
-  const signedIn = SESSION_COOKIES.some((name) => request.cookies.has(name));
   if (pathname === '/pricing') {
     const variant = prerenderedPricingVariant({
       method: request.method,
-      url: new URL(request.url),
+      url: requestUrl,
       hasCookie: (name) => request.cookies.has(name),
       acceptLanguage: request.headers.get('accept-language'),
     });
     if (!variant) return NextResponse.next();
-    const prerendered = new URL(request.url);
-    prerendered.pathname = prerenderedPricingPath(variant);
-    prerendered.search = '';
-    const response = NextResponse.rewrite(prerendered);
+    const response = NextResponse.rewrite(new URL(prerenderedPricingPath(variant), request.url));
     // The same URL answers differently when signed in or in another language, so no shared cache may
     // keep it (Next would send the prerender's `s-maxage=31536000`; it keeps a header set here).
     response.headers.set('Cache-Control', 'private, no-cache');
     return response;
   }
   if (!SIGNED_IN_AREAS.some((area) => pathname === area || pathname.startsWith(`${area}/`))) return NextResponse.next();
-  if (signedIn) return NextResponse.next();
+  if (SESSION_COOKIES.some((name) => request.cookies.has(name))) return NextResponse.next();
   const url = new URL('/signin', request.url);
   url.searchParams.set('callbackUrl', pathname + search);
   return NextResponse.redirect(url);
