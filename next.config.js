@@ -4,7 +4,7 @@
  * the app (sign-in and checkout buttons could be clickjacked), no <base> or plugin injection.
  * Browsers ignore Strict-Transport-Security over plain HTTP, so it is harmless in development.
  */
-export const SECURITY_HEADERS = [
+const SECURITY_HEADERS = [
   { key: 'Content-Security-Policy', value: "frame-ancestors 'none'; base-uri 'self'; object-src 'none'" },
   { key: 'X-Frame-Options', value: 'DENY' },
   { key: 'X-Content-Type-Options', value: 'nosniff' },
