@@ -39,8 +39,8 @@ server.listen(port, listenOn, () => {
   if (!front) return;
   const self = !listenOn || listenOn === '0.0.0.0' || listenOn === '::' ? '127.0.0.1' : listenOn;
   front.capture(`http://${self.includes(':') ? `[${self}]` : self}:${port}`).then(
-    (kept) =>
-      kept < 8 && console.warn(`> pricing page: ${kept} of 8 variants kept in memory, the rest rendered by Next`),
+    ({ kept, of }) =>
+      kept < of && console.warn(`> pricing page: ${kept} of ${of} variants kept in memory, the rest rendered by Next`),
     (err: unknown) => console.warn(`> pricing page not kept in memory (${String(err)}); Next serves it`),
   );
 });

@@ -1,6 +1,5 @@
 import http, { type IncomingMessage, type OutgoingHttpHeaders, type RequestListener } from 'node:http';
-import { prerenderedPricingVariant, type PricingVariant } from '@/lib/pricing/prerendered';
-import { CURRENCIES } from '@/lib/catalog/packages';
+import { PRERENDERED_PRICING, prerenderedPricingVariant, type PricingVariant } from '@/lib/pricing/prerendered';
 
 /**
  * The signed-out /pricing page, answered from memory by the server entry (scripts/server.ts)
@@ -20,7 +19,8 @@ interface CapturedResponse {
   etag: string | undefined;
 }
 
-type Encoding = 'identity' | 'gzip';
+const ENCODINGS = ['identity', 'gzip'] as const;
+type Encoding = (typeof ENCODINGS)[number];
 
 // Next's Vary list: these request headers change what /pricing answers (RSC payloads, prefetches).
 const ROUTER_HEADERS = [
@@ -82,8 +82,8 @@ function notModified(req: IncomingMessage, etag: string | undefined): boolean {
 }
 
 export interface PricingFront {
-  /** Asks the running server (`baseUrl`) for every variant; returns how many were kept. */
-  capture(baseUrl: string): Promise<number>;
+  /** Asks the running server (`baseUrl`) for every variant and encoding; says how many of how many were kept. */
+  capture(baseUrl: string): Promise<{ kept: number; of: number }>;
   /** Wraps Next's request handler: answers the requests it can from memory, passes on the rest. */
   wrap(handler: RequestListener): RequestListener;
 }
@@ -119,23 +119,22 @@ export function createPricingFront(): PricingFront {
       // Filled aside and swapped in at the end: until then every request (these included) goes to Next.
       const captured = new Map<string, CapturedResponse>();
       copies = new Map();
-      for (const currency of CURRENCIES) {
-        for (const billing of ['month', 'year'] as const) {
-          for (const encoding of ['identity', 'gzip'] as const) {
-            const answer = await fetchRaw(`${baseUrl}/pricing?currency=${currency}${BILLING_QUERY[billing]}`, encoding);
-            const encoded = answer.headers['content-encoding'];
-            // Only a plain, cookie-free 200 of the prerendered page, in the encoding asked for, is kept.
-            const usable =
-              answer.status === 200 &&
-              answer.headers['set-cookie'] === undefined &&
-              answer.headers['x-nextjs-prerender'] !== undefined &&
-              (encoding === 'gzip' ? encoded === 'gzip' : encoded === undefined);
-            if (usable) captured.set(keyOf({ currency, billing }, encoding), answer);
-          }
+      for (const variant of PRERENDERED_PRICING) {
+        for (const encoding of ENCODINGS) {
+          const query = `currency=${variant.currency}${BILLING_QUERY[variant.billing]}`;
+          const answer = await fetchRaw(`${baseUrl}/pricing?${query}`, encoding);
+          const encoded = answer.headers['content-encoding'];
+          // Only a plain, cookie-free 200 of the prerendered page, in the encoding asked for, is kept.
+          const usable =
+            answer.status === 200 &&
+            answer.headers['set-cookie'] === undefined &&
+            answer.headers['x-nextjs-prerender'] !== undefined &&
+            (encoding === 'gzip' ? encoded === 'gzip' : encoded === undefined);
+          if (usable) captured.set(keyOf(variant, encoding), answer);
         }
       }
       copies = captured;
-      return copies.size;
+      return { kept: copies.size, of: PRERENDERED_PRICING.length * ENCODINGS.length };
     },
     wrap(handler) {
       return (req, res) => {

@@ -1,4 +1,4 @@
-import type { Currency } from '@/lib/catalog/packages';
+import { CURRENCIES, type Currency } from '@/lib/catalog/packages';
 import { visitorPricing, type BillingInterval } from './rules';
 
 /** Auth.js's session cookie names (the `__Secure-` one over HTTPS). */
@@ -34,6 +34,11 @@ export function prerenderedPricingVariant(request: PageRequest): PricingVariant 
     request.acceptLanguage,
   );
 }
+
+/** Every variant built at build time: each currency, monthly and annual. */
+export const PRERENDERED_PRICING: readonly PricingVariant[] = CURRENCIES.flatMap((currency) =>
+  (['month', 'year'] as const).map((billing) => ({ currency, billing })),
+);
 
 /** Where a variant is built (app/(prerendered)/prerendered/pricing/[currency]/[billing]). */
 export function prerenderedPricingPath({ currency, billing }: PricingVariant): string {

@@ -45,10 +45,10 @@ async function start(next: ReturnType<typeof fakeNext>) {
   servers.push(server);
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  const kept = await front.capture(base);
+  const { kept, of } = await front.capture(base);
   const capturedRequests = next.seen.length;
   next.seen.length = 0;
-  return { base, kept, capturedRequests };
+  return { base, kept, of, capturedRequests };
 }
 
 function get(url: string, headers: Record<string, string> = {}, method = 'GET') {
@@ -66,8 +66,9 @@ function get(url: string, headers: Record<string, string> = {}, method = 'GET') 
 describe('the in-memory pricing page (lib/http/pricing-front.ts)', () => {
   it('keeps every currency and billing period, plain and gzipped, as Next sent them', async () => {
     const next = fakeNext();
-    const { kept, capturedRequests } = await start(next);
+    const { kept, of, capturedRequests } = await start(next);
     expect(kept).toBe(8);
+    expect(of).toBe(8);
     expect(capturedRequests).toBe(8);
   });
 
@@ -145,8 +146,9 @@ describe('the in-memory pricing page (lib/http/pricing-front.ts)', () => {
   it('keeps nothing that is not a cookie-free prerendered 200, and then leaves every request to Next', async () => {
     for (const options of [{ status: 500 }, { setCookie: true }, { prerendered: false }]) {
       const next = fakeNext(options);
-      const { base, kept } = await start(next);
+      const { base, kept, of } = await start(next);
       expect(kept, JSON.stringify(options)).toBe(0);
+      expect(of).toBe(8);
       await get(`${base}/pricing`);
       expect(next.seen, JSON.stringify(options)).toHaveLength(1);
     }

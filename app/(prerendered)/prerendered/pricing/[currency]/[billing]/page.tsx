@@ -1,8 +1,7 @@
 import type { Metadata } from 'next';
 import { notFound } from 'next/navigation';
 import { PricingView } from '@/components/pricing/pricing-view';
-import { CURRENCIES, type Currency } from '@/lib/catalog/packages';
-import type { BillingInterval } from '@/lib/pricing/rules';
+import { PRERENDERED_PRICING } from '@/lib/pricing/prerendered';
 import { pricingMetadata } from '@/components/pricing/metadata';
 
 export const metadata: Metadata = pricingMetadata;
@@ -11,10 +10,8 @@ export const metadata: Metadata = pricingMetadata;
 export const dynamicParams = false;
 export const dynamic = 'error';
 
-const BILLING_INTERVALS: readonly BillingInterval[] = ['month', 'year'];
-
 export function generateStaticParams(): { currency: string; billing: string }[] {
-  return CURRENCIES.flatMap((currency) => BILLING_INTERVALS.map((billing) => ({ currency, billing })));
+  return PRERENDERED_PRICING.map(({ currency, billing }) => ({ currency, billing }));
 }
 
 /** The pricing page as a signed-out visitor sees it, for one currency and billing period. */
@@ -24,11 +21,12 @@ export default async function PrerenderedPricingPage({
   params: Promise<{ currency: string; billing: string }>;
 }) {
   const { currency, billing } = await params;
-  if (!CURRENCIES.includes(currency as Currency) || !BILLING_INTERVALS.includes(billing as BillingInterval)) notFound();
+  const variant = PRERENDERED_PRICING.find((v) => v.currency === currency && v.billing === billing);
+  if (!variant) notFound();
   return (
     <PricingView
-      currency={currency as Currency}
-      billing={billing as BillingInterval}
+      currency={variant.currency}
+      billing={variant.billing}
       team={null}
       signedIn={false}
       canBuy
