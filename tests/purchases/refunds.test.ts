@@ -46,6 +46,61 @@ describe('recordPurchase', () => {
     expect(again.purchase).toEqual(first);
   });
 
+  it('fills in the charge id of a payment first recorded without it, from a later record of the same payment', async () => {
+    const first = await paidPack({ chargeId: null });
+    const again = await recordPurchase(h.t.db, {
+      teamId: first.teamId,
+      packageId: 'credits_50',
+      businessKey: first.businessKey,
+      stripePaymentIntentId: first.stripePaymentIntentId,
+      stripeChargeId: 'ch_later',
+      amount: 900,
+      currency: 'gbp',
+      purchasedAt: new Date(),
+    });
+    expect(again.created).toBe(false);
+    expect(again.purchase).toEqual({ ...first, stripeChargeId: 'ch_later' });
+    const [stored] = await h.t.db.select().from(userPurchases).where(eq(userPurchases.id, first.id));
+    expect(stored!.stripeChargeId).toBe('ch_later');
+  });
+
+  it('never replaces a known charge id, nor takes one from another payment', async () => {
+    const charged = await paidPack();
+    const uncharged = await paidPack({ chargeId: null });
+    for (const [first, paymentIntentId] of [
+      [charged, charged.stripePaymentIntentId],
+      [uncharged, 'pi_another_payment'],
+    ] as const) {
+      const again = await recordPurchase(h.t.db, {
+        teamId: first.teamId,
+        packageId: 'credits_50',
+        businessKey: first.businessKey,
+        stripePaymentIntentId: paymentIntentId,
+        stripeChargeId: 'ch_other',
+        amount: 900,
+        currency: 'gbp',
+        purchasedAt: new Date(),
+      });
+      expect(again.purchase).toEqual(first);
+      const [stored] = await h.t.db.select().from(userPurchases).where(eq(userPurchases.id, first.id));
+      expect(stored!.stripeChargeId).toBe(first.stripeChargeId);
+    }
+  });
+
+  it('fills in the charge id of a payment recorded with neither id', async () => {
+    const first = await paidPack({ paymentIntentId: null, chargeId: null });
+    const again = await recordPurchase(h.t.db, {
+      teamId: first.teamId,
+      packageId: 'credits_50',
+      businessKey: first.businessKey,
+      stripeChargeId: 'ch_found',
+      amount: 900,
+      currency: 'gbp',
+      purchasedAt: new Date(),
+    });
+    expect(again.purchase.stripeChargeId).toBe('ch_found');
+  });
+
   it('says a new business key is new', async () => {
     const user = await createUserWithToken(h.t.db);
     const { purchase, created } = await recordPurchase(h.t.db, {

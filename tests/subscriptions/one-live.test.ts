@@ -49,6 +49,10 @@ describe('one live subscription per team', () => {
       expect(refunded).toMatchObject({ status: 'refunded', refundReason: 'duplicate_subscription' });
       expect(refunded.amountRefunded).toBe(refunded.amount);
       expect(refunded.amount).toBeGreaterThan(0);
+      // Whichever came first, the mirror's refund or the invoice's event, the payment carries its charge.
+      const refundedCharge = (await h.app.stripe.paymentIntents.retrieve(refunded.stripePaymentIntentId!))
+        .latest_charge;
+      expect(refunded.stripeChargeId).toBe(refundedCharge);
       const kept = purchases.find((p) => p.stripeSubscriptionId === live[0]!.stripeSubscriptionId)!;
       expect(kept).toMatchObject({ status: 'paid', amountRefunded: 0, refundReason: null });
       const refunds = await h.app.stripe.refunds.list({ payment_intent: refunded.stripePaymentIntentId! });
