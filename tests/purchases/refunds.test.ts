@@ -127,7 +127,7 @@ describe('recordPurchase', () => {
         currency: 'gbp',
         purchasedAt: new Date('2026-03-01T12:00:00Z'),
       }),
-    ).rejects.toThrow();
+    ).rejects.toMatchObject({ cause: { code: '23505', constraint_name: 'user_purchases_payment_intent_key' } });
   });
 });
 
