@@ -1,7 +1,6 @@
 import { and, count, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { creditLedger, creditReservations, teamMembers, teams, userCredits } from '@/db/schema';
-import { getTeamPlanState, type TeamPlanState } from '@/lib/billing/team-plan';
+import { creditLedger, creditReservations, teamMembers, userCredits } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
 import type { Logger } from '@/lib/logger';
 import { appendGrantLedger, appendLedger, lockTeamCredits, type CreditHooks } from './ledger';
@@ -15,6 +14,7 @@ import {
   type CreditType,
 } from './rules';
 import { expiryDueSql } from './due';
+import { readPlanAndAnchor, type CreditPlan } from './plan-state';
 import { isHeldReservation } from './held';
 
 export type CreditGrant = typeof userCredits.$inferSelect;
@@ -168,16 +168,7 @@ export interface AllowanceWindowState {
   spentElsewhere: number;
 }
 
-type PlanAndAnchor = [Awaited<ReturnType<typeof getTeamPlanState>>, Date | null];
-
-function readPlanAndAnchor(tx: DbOrTx, teamId: string, now: Date): Promise<PlanAndAnchor> {
-  return Promise.all([getTeamPlanState(tx, teamId, now), allowanceAnchor(tx, teamId)]);
-}
-
-async function allowanceAnchor(tx: DbOrTx, teamId: string): Promise<Date | null> {
-  const [team] = await tx.select({ anchor: teams.allowanceAnchor }).from(teams).where(eq(teams.id, teamId));
-  return team?.anchor ?? null;
-}
+type PlanAndAnchor = Awaited<ReturnType<typeof readPlanAndAnchor>>;
 
 /** A plan change leaves the previous plan's allowance: what is unspent is voided, and ledgered. */
 async function voidAllowance(tx: DbOrTx, grant: CreditGrant, now: Date): Promise<void> {
@@ -221,7 +212,7 @@ async function planAllowance(
   now: Date,
   planAndAnchor: Promise<PlanAndAnchor>,
 ): Promise<AllowancePlan> {
-  const [plan, anchor] = await planAndAnchor;
+  const { plan, anchor } = await planAndAnchor;
   const period = allowancePeriod(now, anchor);
   const allowances = await tx
     .select()
@@ -240,7 +231,7 @@ async function planAllowance(
 
 /** What `planAllowance` decides, from state already read (the credit snapshot reads it in one statement). */
 export interface AllowanceInputs {
-  plan: Pick<TeamPlanState, 'packageId' | 'unpaid' | 'graceOver'>;
+  plan: CreditPlan;
   period: AllowancePeriod;
   /** The team's allowance grants of the credit type that end after the window starts, voided ones too. */
   allowances: CreditGrant[];

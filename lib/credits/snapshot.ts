@@ -1,11 +1,11 @@
 import { and, asc, eq, gt, isNull, or, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { creditReservations, subscriptions, teamMembers, teams, userCredits } from '@/db/schema';
-import { liveSubscriptionOf, newestFirst, planStanding } from '@/lib/billing/team-plan';
+import { creditReservations, teamMembers, teams, userCredits } from '@/db/schema';
 import { getEnv } from '@/lib/config/env';
 import { expiryDueSql } from './due';
 import { allowanceFor, type AllowanceWindowState, type CreditGrant } from './grants';
 import { isHeldReservation } from './held';
+import { creditPlan, livePlan } from './plan-state';
 import { allowancePeriod, type CreditType } from './rules';
 
 /** An allowance window is at most 31 days long, so no grant ending earlier counts in the current one. */
@@ -35,17 +35,7 @@ export async function inspectTeamCredits(
   now: Date,
   graceDays: number = getEnv().PAST_DUE_GRACE_DAYS,
 ): Promise<TeamCreditsInspection> {
-  const plan = db
-    .select({
-      packageId: subscriptions.packageId,
-      status: subscriptions.status,
-      pastDueSince: subscriptions.pastDueSince,
-    })
-    .from(subscriptions)
-    .where(liveSubscriptionOf(teamId))
-    .orderBy(newestFirst)
-    .limit(1)
-    .as('live_plan');
+  const plan = livePlan(db, teamId);
   const rows = await db
     .select({
       anchor: teams.allowanceAnchor,
@@ -76,13 +66,10 @@ export async function inspectTeamCredits(
     .where(eq(teams.id, teamId))
     .orderBy(asc(userCredits.expiresAt));
   const first = rows[0];
-  const sub = first?.plan?.packageId ? first.plan : null;
   const grants = rows.flatMap((r) => (r.grant ? [r.grant] : []));
   const period = allowancePeriod(now, first?.anchor ?? null);
   const allowance = await allowanceFor(db, teamId, creditType, now, {
-    plan: sub
-      ? planStanding({ packageId: sub.packageId!, status: sub.status!, pastDueSince: sub.pastDueSince }, now, graceDays)
-      : { packageId: 'starter', unpaid: false, graceOver: false },
+    plan: creditPlan(first?.plan ?? null, now, graceDays),
     period,
     allowances: grants.filter(
       (g) => g.source === 'plan_allowance' && g.expiresAt !== null && g.expiresAt > period.start,
