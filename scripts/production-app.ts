@@ -4,6 +4,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrateDatabase } from '../db/migrate';
+import { SERVER_BUNDLE } from './bundle-server';
 
 /**
  * The production app as the end-to-end server and the HTTP benchmarks run it: a fresh database
@@ -128,23 +129,26 @@ export function productionEnv(options: {
 
 const nextBin = path.join('node_modules', 'next', 'dist', 'bin', 'next');
 
-/** `next build` with the app's environment; returns the exit status. */
+/** `npm run build`'s two steps (`next build`, then the server entry's bundle) with the app's environment; returns the exit status. */
 export function buildApp(env: NodeJS.ProcessEnv): number {
-  return spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env }).status ?? 1;
+  const status = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env }).status ?? 1;
+  if (status !== 0) return status;
+  return (
+    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bundle-server.ts'], { stdio: 'inherit', env }).status ?? 1
+  );
 }
 
-/** `scripts/server.ts` on 127.0.0.1:`port`; `nodeOptions` go to the server's Node (e.g. --cpu-prof). */
+/** The built server entry (`npm start`) on 127.0.0.1:`port`; `nodeOptions` go to the server's Node (e.g. --cpu-prof). */
 export function startApp(
   harness: Harness,
   env: NodeJS.ProcessEnv,
   port: string,
   nodeOptions: string[] = [],
 ): ChildProcess {
-  const app = spawn(
-    process.execPath,
-    [...nodeOptions, '--import', 'tsx', 'scripts/server.ts', '-p', port, '-H', '127.0.0.1'],
-    { stdio: 'inherit', env },
-  );
+  const app = spawn(process.execPath, [...nodeOptions, SERVER_BUNDLE, '-p', port, '-H', '127.0.0.1'], {
+    stdio: 'inherit',
+    env,
+  });
   harness.children.push(app);
   return app;
 }

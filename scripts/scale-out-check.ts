@@ -8,6 +8,7 @@ import postgres from 'postgres';
 import Stripe from 'stripe';
 import { connectDatabase } from '../db/client';
 import { migrateDatabase } from '../db/migrate';
+import { SERVER_BUNDLE } from './bundle-server';
 import { createUser } from '../lib/accounts';
 import { EMULATOR_SECRET_KEY } from '../lib/config/env';
 import { initPackages } from '../lib/catalog/init-packages';
@@ -41,7 +42,7 @@ if (!adminUrl) {
   );
   process.exit(0);
 }
-if (!fs.existsSync('.next/BUILD_ID')) {
+if (!fs.existsSync('.next/BUILD_ID') || !fs.existsSync(SERVER_BUNDLE)) {
   console.error(
     'check:scale-out needs a production build: run `npm run build` first (npm test builds one for Playwright)',
   );
@@ -165,11 +166,10 @@ try {
   };
   delete env.STRIPE_SECRET_KEY;
   for (const port of ports) {
-    const child = spawn(
-      process.execPath,
-      ['--import', 'tsx', 'scripts/server.ts', '-p', String(port), '-H', '127.0.0.1'],
-      { stdio: 'inherit', env },
-    );
+    const child = spawn(process.execPath, [SERVER_BUNDLE, '-p', String(port), '-H', '127.0.0.1'], {
+      stdio: 'inherit',
+      env,
+    });
     children.push(child);
   }
   for (const port of ports) await waitFor(`http://127.0.0.1:${port}/api/health/live`, `the instance on ${port}`);

@@ -28,6 +28,22 @@ export interface TeamPlanState {
   addons: string[];
 }
 
+/** A team's live subscriptions; the plan is the newest (`newestFirst`, limit 1). */
+export const liveSubscriptionOf = (teamId: string) =>
+  and(eq(subscriptions.teamId, teamId), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES]));
+export const newestFirst = desc(subscriptions.createdAt);
+
+/** Past due: unpaid; past due beyond the grace period at `at`: Starter (`packageId`) until paid. */
+export function planStanding(
+  sub: { packageId: string; status: string; pastDueSince: Date | null },
+  at: Date | undefined,
+  graceDays: number,
+): Pick<TeamPlanState, 'packageId' | 'unpaid' | 'graceOver'> {
+  const unpaid = sub.status === 'past_due';
+  const graceOver = unpaid && at !== undefined && pastDueGraceOver(sub.pastDueSince ?? at, at, graceDays);
+  return { packageId: graceOver ? 'starter' : sub.packageId, unpaid, graceOver };
+}
+
 /**
  * The team's current plan and add-ons, read from the subscription mirror the webhooks keep. With
  * `at`, a plan past due for longer than `PAST_DUE_GRACE_DAYS` counts as Starter (what limits apply);
@@ -39,12 +55,7 @@ export async function getTeamPlanState(
   at?: Date,
   graceDays: number = getEnv().PAST_DUE_GRACE_DAYS,
 ): Promise<TeamPlanState> {
-  const [sub] = await db
-    .select()
-    .from(subscriptions)
-    .where(and(eq(subscriptions.teamId, teamId), inArray(subscriptions.status, [...LIVE_SUBSCRIPTION_STATUSES])))
-    .orderBy(desc(subscriptions.createdAt))
-    .limit(1);
+  const [sub] = await db.select().from(subscriptions).where(liveSubscriptionOf(teamId)).orderBy(newestFirst).limit(1);
   if (!sub) {
     return {
       packageId: 'starter',
@@ -62,8 +73,7 @@ export async function getTeamPlanState(
       addons: [],
     };
   }
-  const unpaid = sub.status === 'past_due';
-  const graceOver = unpaid && at !== undefined && pastDueGraceOver(sub.pastDueSince ?? at, at, graceDays);
+  const { packageId, unpaid, graceOver } = planStanding(sub, at, graceDays);
   const addons = await db
     .select({ packageId: subscriptionAddons.packageId, quantity: subscriptionAddons.quantity })
     .from(subscriptionAddons)
@@ -75,7 +85,7 @@ export async function getTeamPlanState(
       ),
     );
   return {
-    packageId: graceOver ? 'starter' : sub.packageId,
+    packageId,
     subscriptionId: sub.id,
     stripeSubscriptionId: sub.stripeSubscriptionId,
     status: sub.status,

@@ -1,18 +1,20 @@
 import { and, count, eq, gt, inArray, isNull, lte, sql } from 'drizzle-orm';
 import type { DbOrTx } from '@/db/client';
-import { creditLedger, creditReservations, teamMembers, teams, userCredits } from '@/db/schema';
-import { getTeamPlanState } from '@/lib/billing/team-plan';
+import { creditLedger, creditReservations, teamMembers, userCredits } from '@/db/schema';
 import type { Clock } from '@/lib/clock';
 import type { Logger } from '@/lib/logger';
 import { appendGrantLedger, appendLedger, lockTeamCredits, type CreditHooks } from './ledger';
 import {
   allowancePeriod,
   allowancePolicy,
+  type AllowancePeriod,
   allowanceTopUp,
   overlapsWindow,
   refundedCredits,
   type CreditType,
 } from './rules';
+import { expiryDueSql } from './due';
+import { readPlanAndAnchor, type CreditPlan } from './plan-state';
 import { isHeldReservation } from './held';
 
 export type CreditGrant = typeof userCredits.$inferSelect;
@@ -166,16 +168,7 @@ export interface AllowanceWindowState {
   spentElsewhere: number;
 }
 
-type PlanAndAnchor = [Awaited<ReturnType<typeof getTeamPlanState>>, Date | null];
-
-function readPlanAndAnchor(tx: DbOrTx, teamId: string, now: Date): Promise<PlanAndAnchor> {
-  return Promise.all([getTeamPlanState(tx, teamId, now), allowanceAnchor(tx, teamId)]);
-}
-
-async function allowanceAnchor(tx: DbOrTx, teamId: string): Promise<Date | null> {
-  const [team] = await tx.select({ anchor: teams.allowanceAnchor }).from(teams).where(eq(teams.id, teamId));
-  return team?.anchor ?? null;
-}
+type PlanAndAnchor = Awaited<ReturnType<typeof readPlanAndAnchor>>;
 
 /** A plan change leaves the previous plan's allowance: what is unspent is voided, and ledgered. */
 async function voidAllowance(tx: DbOrTx, grant: CreditGrant, now: Date): Promise<void> {
@@ -196,7 +189,7 @@ async function spentFromGrants(tx: DbOrTx, grantIds: string[]): Promise<number> 
   return Number(used?.total ?? 0);
 }
 
-interface AllowancePlan {
+export interface AllowancePlan {
   unlimited: boolean;
   window: AllowanceWindowState;
   /** Another plan's or window's live allowance grants, to void. */
@@ -217,10 +210,9 @@ async function planAllowance(
   teamId: string,
   creditType: CreditType,
   now: Date,
-  planAndAnchor: Promise<PlanAndAnchor> = readPlanAndAnchor(tx, teamId, now),
+  planAndAnchor: Promise<PlanAndAnchor>,
 ): Promise<AllowancePlan> {
-  const [plan, anchor] = await planAndAnchor;
-  const policy = allowancePolicy(plan.packageId);
+  const { plan, anchor } = await planAndAnchor;
   const period = allowancePeriod(now, anchor);
   const allowances = await tx
     .select()
@@ -234,6 +226,27 @@ async function planAllowance(
         gt(userCredits.expiresAt, period.start),
       ),
     );
+  return allowanceFor(tx, teamId, creditType, now, { plan, period, allowances });
+}
+
+/** What `planAllowance` decides, from state already read (the credit snapshot reads it in one statement). */
+export interface AllowanceInputs {
+  plan: CreditPlan;
+  period: AllowancePeriod;
+  /** The team's allowance grants of the credit type that end after the window starts, voided ones too. */
+  allowances: CreditGrant[];
+  /** The team's member count when already known; read only for a per-member plan otherwise. */
+  members?: number;
+}
+
+export async function allowanceFor(
+  tx: DbOrTx,
+  teamId: string,
+  creditType: CreditType,
+  now: Date,
+  { plan, period, allowances, members }: AllowanceInputs,
+): Promise<AllowancePlan> {
+  const policy = allowancePolicy(plan.packageId);
   const isCurrent = (g: CreditGrant) =>
     g.voidedAt === null && g.packageId === plan.packageId && g.periodStart?.getTime() === period.start.getTime();
   const toVoid = allowances.filter(
@@ -253,10 +266,7 @@ async function planAllowance(
   if (policy.unlimited) return { unlimited: true, window, toVoid, topUp: null };
   if (plan.unpaid && !plan.graceOver) return { unlimited: false, window, toVoid, topUp: null };
   let units = 1;
-  if (policy.perMember) {
-    const [members] = await tx.select({ n: count() }).from(teamMembers).where(eq(teamMembers.teamId, teamId));
-    units = Math.max(1, members?.n ?? 1);
-  }
+  if (policy.perMember) units = Math.max(1, members ?? (await memberCount(tx, teamId)));
   const amount = allowanceTopUp({
     entitlement: policy.amount * units,
     granted: current.reduce((sum, g) => sum + g.amount, 0),
@@ -295,31 +305,14 @@ async function ensureAllowance(
   return { unlimited, window };
 }
 
-/** Whether a grant has passed its expiry with credits left, or a hold has run out of time: work for `prepareTeamCredits`. */
 async function expiryDue(db: DbOrTx, teamId: string, now: Date): Promise<boolean> {
-  const at = sql`${now.toISOString()}::timestamptz`;
-  const [row] = await db.execute<{ due: boolean }>(sql`SELECT
-      EXISTS (SELECT 1 FROM ${userCredits} WHERE ${userCredits.teamId} = ${teamId} AND ${userCredits.remaining} > 0
-        AND ${userCredits.voidedAt} IS NULL AND ${userCredits.expiresAt} <= ${at})
-      OR EXISTS (SELECT 1 FROM ${creditReservations} WHERE ${creditReservations.teamId} = ${teamId}
-        AND ${isHeldReservation} AND ${creditReservations.expiresAt} <= ${at}) AS due`);
+  const [row] = await db.execute<{ due: boolean }>(sql`SELECT ${expiryDueSql(teamId, now)} AS due`);
   return row?.due === true;
 }
 
-/**
- * A team's credit state at `now` from plain reads, without the lock: `upToDate` is false when
- * `prepareTeamCredits` would write (an expiry, a lapsed hold, an allowance to void or grant).
- * Reads use it to skip the lock, and so never queue behind the team's deductions.
- */
-export async function inspectTeamCredits(
-  db: DbOrTx,
-  teamId: string,
-  creditType: CreditType,
-  now: Date,
-): Promise<{ upToDate: boolean; unlimited: boolean; window: AllowanceWindowState }> {
-  const [due, allowance] = await Promise.all([expiryDue(db, teamId, now), planAllowance(db, teamId, creditType, now)]);
-  const upToDate = !due && allowance.toVoid.length === 0 && allowance.topUp === null;
-  return { upToDate, unlimited: allowance.unlimited, window: allowance.window };
+async function memberCount(tx: DbOrTx, teamId: string): Promise<number> {
+  const [members] = await tx.select({ n: count() }).from(teamMembers).where(eq(teamMembers.teamId, teamId));
+  return members?.n ?? 1;
 }
 
 /** Brings a team's credits up to date at `now`; every credit operation starts here, under the lock. */

@@ -18,10 +18,10 @@ export {
   grantPackCredits,
   voidPackCredits,
   prepareTeamCredits,
-  inspectTeamCredits,
   type PackGrantInput,
   type AdjustmentInput,
   type CreditGrant,
 } from './grants';
+export { inspectTeamCredits } from './snapshot';
 export { restoreRefundedPackCredits, holdDisputedPackCredits, settleDisputedPackCredits } from './pack-holds';
 export { CREDIT_TYPES, RESERVATION_TTL_MS, type CreditType } from './rules';

@@ -1,12 +1,10 @@
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
-import type { Database, DbOrTx } from '@/db/client';
-import { creditReservations, userCredits } from '@/db/schema';
+import type { Database } from '@/db/client';
 import type { Clock } from '@/lib/clock';
 import type { Logger } from '@/lib/logger';
-import { inspectTeamCredits, prepareTeamCredits, type AllowanceWindowState } from './grants';
+import { prepareTeamCredits, type AllowanceWindowState, type CreditGrant } from './grants';
+import { inspectTeamCredits } from './snapshot';
 import { isSpendable, type CreditType } from './rules';
 import { recordWarnings, warningsAmong } from './warnings';
-import { isHeldReservation } from './held';
 
 export interface CreditsSummary {
   remaining_credits: number;
@@ -48,32 +46,25 @@ export async function getCredits(
   const creditType: CreditType = 'ai_stories';
   const now = deps.clock.now();
   const state = await inspectTeamCredits(deps.db, teamId, creditType, now);
-  if (state.upToDate) return summarise(deps.db, teamId, creditType, now, state);
+  if (state.upToDate) return summarise(now, state);
   return deps.db.transaction(async (tx) => {
     const prepared = await prepareTeamCredits(tx, teamId, creditType, now);
     await recordWarnings(tx, deps.logger, teamId, creditType, now, prepared.window.spentElsewhere);
-    return summarise(tx, teamId, creditType, now, prepared);
+    // The grants as materialised; the window and plan are the ones just prepared.
+    const { live, held } = await inspectTeamCredits(tx, teamId, creditType, now);
+    return summarise(now, { ...prepared, live, held });
   });
 }
 
-async function summarise(
-  db: DbOrTx,
-  teamId: string,
-  creditType: CreditType,
+function summarise(
   now: Date,
-  { unlimited, window }: { unlimited: boolean; window: AllowanceWindowState },
-): Promise<{ ai_stories: CreditsSummary }> {
-  const [live, [held]] = await Promise.all([
-    db
-      .select()
-      .from(userCredits)
-      .where(and(eq(userCredits.teamId, teamId), eq(userCredits.creditType, creditType), isNull(userCredits.voidedAt)))
-      .orderBy(asc(userCredits.expiresAt)),
-    db
-      .select({ total: sql<string | null>`SUM(${creditReservations.amount})` })
-      .from(creditReservations)
-      .where(and(eq(creditReservations.teamId, teamId), isHeldReservation)),
-  ]);
+  {
+    unlimited,
+    window,
+    live,
+    held,
+  }: { unlimited: boolean; window: AllowanceWindowState; live: CreditGrant[]; held: number },
+): { ai_stories: CreditsSummary } {
   const grants = live.filter(
     (g) => isSpendable(g, now) || (g.source === 'plan_allowance' && g.expiresAt !== null && g.expiresAt > now),
   );
@@ -110,7 +101,7 @@ async function summarise(
         expires_at: g.expiresAt?.toISOString() ?? null,
         priority: g.priority,
       })),
-      held_credits: Number(held?.total ?? 0),
+      held_credits: held,
       next_expiry: packs[0]?.expiresAt?.toISOString() ?? null,
       priority_processing: spendable.some((g) => g.priority),
       warnings: warnings.map((w) => w.message),
