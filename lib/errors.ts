@@ -81,6 +81,13 @@ export class PayloadTooLarge extends AppError {
   }
 }
 
+/** The client hung up before its request body arrived: nobody reads the answer, and nothing of ours failed. */
+export class ClientClosedRequest extends AppError {
+  constructor() {
+    super('client_closed_request', 'The client closed the connection before sending its whole request', 499);
+  }
+}
+
 export class RateLimited extends AppError {
   constructor(readonly retryAfterSeconds: number) {
     super('rate_limited', `Too many requests; retry in ${retryAfterSeconds} seconds`, 429, {

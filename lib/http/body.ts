@@ -1,4 +1,4 @@
-import { PayloadTooLarge } from '@/lib/errors';
+import { ClientClosedRequest, PayloadTooLarge } from '@/lib/errors';
 
 /** Every JSON route's limit; far above any real request body of this API. */
 export const JSON_BODY_LIMIT_BYTES = 64 * 1024;
@@ -17,7 +17,11 @@ export async function readBodyText(req: Request, limitBytes: number): Promise<st
   const chunks: Uint8Array[] = [];
   let received = 0;
   for (;;) {
-    const { done, value } = await reader.read();
+    // A request body fails to stream only when its client went away (Node's "aborted",
+    // ECONNRESET): answered as such, never as our database or Stripe being unavailable.
+    const { done, value } = await reader.read().catch(() => {
+      throw new ClientClosedRequest();
+    });
     if (done) break;
     received += value.byteLength;
     if (received > limitBytes) {

@@ -9,6 +9,7 @@ import { POST as webhookRoute } from '@/app/api/packages/webhook/route';
 import { upsertCatalogRows } from '@/lib/catalog/db-sync';
 import { PACKAGES } from '@/lib/catalog/packages';
 import type { PageUser } from '@/lib/auth/session';
+import type { AppContext } from '@/lib/server/context';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { apiRequest, createUserWithToken, installTestContext, routeParams, type TestUser } from '../helpers/app';
 
@@ -34,9 +35,10 @@ vi.mock('next/headers', async (importOriginal) => ({
 let t: TestDatabase;
 let owner: TestUser;
 
+let app: AppContext;
 beforeAll(async () => {
   t = await createTestDatabase();
-  installTestContext(t);
+  app = installTestContext(t);
   await upsertCatalogRows(t.db, PACKAGES);
   owner = await createUserWithToken(t.db);
 });
@@ -259,6 +261,30 @@ describe('oversized bodies answer 413 in the envelope, counted while streaming',
     );
     expect((await errorOf(await deductRoute(req))).status).toBe(413);
     expect(pulled).toBeLessThanOrEqual(64 * 1024);
+  });
+
+  it('a client hanging up mid-body is answered as such, not logged as a dependency outage', async () => {
+    const warn = vi.spyOn(app.logger, 'warn');
+    const error = vi.spyOn(app.logger, 'error');
+    let sent = false;
+    // Node's request stream fails like this when the client resets the connection mid-body.
+    const hungUp = new ReadableStream<Uint8Array>({
+      pull(controller) {
+        if (!sent) {
+          sent = true;
+          controller.enqueue(new TextEncoder().encode('{"amount": 1, "refer'));
+        } else controller.error(Object.assign(new Error('aborted'), { code: 'ECONNRESET' }));
+      },
+    });
+    const req = streamingRequest('/api/packages/user/credits/deduct', hungUp, {
+      authorization: `Bearer ${owner.token}`,
+      'content-type': 'application/json',
+    });
+    expect(await errorOf(await deductRoute(req))).toMatchObject({ status: 499, code: 'client_closed_request' });
+    expect(warn).not.toHaveBeenCalled();
+    expect(error).not.toHaveBeenCalled();
+    warn.mockRestore();
+    error.mockRestore();
   });
 
   it('the webhook refuses a body over 1 MB, streaming, and still reads one under it', async () => {
