@@ -233,7 +233,11 @@ async function planAllowance(
 export interface AllowanceInputs {
   plan: CreditPlan;
   period: AllowancePeriod;
-  /** The team's allowance grants of the credit type that end after the window starts, voided ones too. */
+  /**
+   * The team's allowance grants of the credit type that end after the window starts, voided ones
+   * too. Earlier windows' grants may be among them: ended by `now`, they neither count in the
+   * window nor can be voided.
+   */
   allowances: CreditGrant[];
   /** The team's member count when already known; read only for a per-member plan otherwise. */
   members?: number;

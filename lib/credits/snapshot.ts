@@ -71,9 +71,7 @@ export async function inspectTeamCredits(
   const allowance = await allowanceFor(db, teamId, creditType, now, {
     plan: creditPlan(first?.plan ?? null, now, graceDays),
     period,
-    allowances: grants.filter(
-      (g) => g.source === 'plan_allowance' && g.expiresAt !== null && g.expiresAt > period.start,
-    ),
+    allowances: grants.filter((g) => g.source === 'plan_allowance'),
     members: Number(first?.members ?? 0),
   });
   return {

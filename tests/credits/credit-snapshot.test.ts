@@ -42,6 +42,23 @@ const pastDueFor = (teamId: string, since: Date) =>
   t.db.update(subscriptions).set({ status: 'past_due', pastDueSince: since }).where(eq(subscriptions.teamId, teamId));
 
 describe('the unlocked credit read', () => {
+  it("grants a team without a paid plan Starter's allowance, named as Starter's, and then reads it as up to date", async () => {
+    const clock = new ManualClock('2026-11-10T12:00:00Z');
+    const user = await createUserWithToken(t.db);
+    expect(await inspectTeamCredits(t.db, user.teamId, 'ai_stories', clock.now(), 7)).toMatchObject({
+      upToDate: false,
+    });
+    expect((await getCredits({ db: t.db, clock }, user.teamId)).ai_stories).toMatchObject({
+      remaining_credits: 25,
+      allowance: { amount: 25, period_start: '2026-11-01T00:00:00.000Z' },
+      grants: [{ source: 'plan_allowance', package_id: 'starter', amount: 25 }],
+    });
+    expect(await inspectTeamCredits(t.db, user.teamId, 'ai_stories', clock.now(), 7)).toMatchObject({
+      upToDate: true,
+      held: 0,
+    });
+  });
+
   it('keeps a past-due plan within the grace period: the allowance stands, nothing is due', async () => {
     const clock = new ManualClock('2026-11-10T12:00:00Z');
     const { user, deps } = await professionalTeam(clock);
