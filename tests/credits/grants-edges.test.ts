@@ -1,4 +1,4 @@
-import { eq } from 'drizzle-orm';
+import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditLedger, subscriptions, userCredits } from '@/db/schema';
 import { upsertCatalogRows } from '@/lib/catalog/db-sync';
@@ -180,6 +180,27 @@ describe('plan changes within one window', () => {
       allowance: { amount: 25, used: 10, remaining: 15, resets_at: '2026-12-15T00:00:00.000Z' },
     });
     expect(await ledgerOf(user.teamId)).toEqual(['grant 25', 'usage -10', 'plan_change -15', 'grant 15']);
+    await expectLedgerMatchesGrants(t.db, user.teamId, clock.now());
+  });
+
+  it('a plan change after the old allowance was spent in full: the window’s allowance is the new plan’s, counted once', async () => {
+    const clock = new ManualClock('2026-11-10T00:00:00Z');
+    const deps = { db: t.db, clock };
+    const user = await createUserWithToken(t.db);
+    await deductCredit(deps, user.teamId, 'ai_stories', 25, 'all-of-starter');
+    await putTeamOnPlan(t.db, user.teamId, 'professional_monthly', NOV_1, DEC_1);
+    clock.set('2026-11-12T00:00:00Z');
+    expect((await getCredits(deps, user.teamId)).ai_stories).toMatchObject({
+      remaining_credits: 175,
+      allowance: { amount: 200, used: 25, remaining: 175 },
+      warnings: [],
+    });
+    const starter = await t.db
+      .select()
+      .from(userCredits)
+      .where(and(eq(userCredits.teamId, user.teamId), eq(userCredits.packageId, 'starter')));
+    expect(starter).toMatchObject([{ remaining: 0 }]);
+    expect(await ledgerOf(user.teamId)).toEqual(['grant 25', 'usage -25', 'grant 175']);
     await expectLedgerMatchesGrants(t.db, user.teamId, clock.now());
   });
 });
