@@ -253,8 +253,10 @@ export async function allowanceFor(
   const policy = allowancePolicy(plan.packageId);
   const isCurrent = (g: CreditGrant) =>
     g.voidedAt === null && g.packageId === plan.packageId && g.periodStart?.getTime() === period.start.getTime();
+  // Spent-out grants too: a live grant of another plan would otherwise count in the window's
+  // allowance (summary, warnings) next to what `spentElsewhere` already counts it for.
   const toVoid = allowances.filter(
-    (g) => g.voidedAt === null && g.remaining > 0 && !isCurrent(g) && (g.expiresAt === null || g.expiresAt > now),
+    (g) => g.voidedAt === null && !isCurrent(g) && (g.expiresAt === null || g.expiresAt > now),
   );
   const current = allowances.filter(isCurrent);
   const others = allowances.filter(
