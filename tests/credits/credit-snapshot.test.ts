@@ -1,26 +1,16 @@
 import { eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { subscriptions, userCredits } from '@/db/schema';
-import { upsertCatalogRows } from '@/lib/catalog/db-sync';
-import { PACKAGES } from '@/lib/catalog/packages';
+import { describe, expect, it } from 'vitest';
+import { userCredits } from '@/db/schema';
 import { ManualClock } from '@/lib/clock';
 import { deductCredit, getCredits, inspectTeamCredits } from '@/lib/credits';
 import { createUserWithToken } from '../helpers/app';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
-import { expectLedgerMatchesGrants, putTeamOnPlan } from './helpers';
+import { catalogDatabaseForFile, expectLedgerMatchesGrants, putTeamOnPlan, setSubscriptionStatus } from './helpers';
 
 /**
  * The unlocked read (`inspectTeamCredits`) decides from one statement whether a team's credits are
  * up to date; it must read the plan as `prepareTeamCredits` does, past-due grace included.
  */
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  await upsertCatalogRows(t.db, PACKAGES);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = catalogDatabaseForFile();
 
 const DAY = 86_400_000;
 
@@ -38,8 +28,7 @@ async function professionalTeam(clock: ManualClock) {
   return { user, deps };
 }
 
-const pastDueFor = (teamId: string, since: Date) =>
-  t.db.update(subscriptions).set({ status: 'past_due', pastDueSince: since }).where(eq(subscriptions.teamId, teamId));
+const pastDueFor = (teamId: string, since: Date) => setSubscriptionStatus(t.db, teamId, 'past_due', since);
 
 describe('the unlocked credit read', () => {
   it("grants a team without a paid plan Starter's allowance, named as Starter's, and then reads it as up to date", async () => {

@@ -1,14 +1,11 @@
 import { and, eq } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creditLedger, subscriptions, userCredits } from '@/db/schema';
-import { upsertCatalogRows } from '@/lib/catalog/db-sync';
-import { PACKAGES } from '@/lib/catalog/packages';
+import { describe, expect, it } from 'vitest';
+import { creditLedger, userCredits } from '@/db/schema';
 import { ManualClock } from '@/lib/clock';
 import { deductCredit, getCredits } from '@/lib/credits';
 import { InsufficientCredits } from '@/lib/errors';
-import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createUserWithToken } from '../helpers/app';
-import { expectLedgerMatchesGrants, putTeamOnPlan } from './helpers';
+import { catalogDatabaseForFile, expectLedgerMatchesGrants, putTeamOnPlan, setSubscriptionStatus } from './helpers';
 
 /**
  * The allowance's plan-dependent paths of lib/credits/grants.ts called through the credit API
@@ -16,21 +13,13 @@ import { expectLedgerMatchesGrants, putTeamOnPlan } from './helpers';
  * versus per-member allowances, plans left and taken again within one window, a switch to an
  * unlimited plan seen first by a read, and a Starter month followed by an anchored window.
  */
-let t: TestDatabase;
-beforeAll(async () => {
-  t = await createTestDatabase();
-  await upsertCatalogRows(t.db, PACKAGES);
-});
-afterAll(async () => {
-  await t?.close();
-});
+const t = catalogDatabaseForFile();
 
 const NOV_1 = new Date('2026-11-01T00:00:00Z');
 const DEC_1 = new Date('2026-12-01T00:00:00Z');
 
-async function setStatus(teamId: string, status: string, pastDueSince: Date | null = null): Promise<void> {
-  await t.db.update(subscriptions).set({ status, pastDueSince }).where(eq(subscriptions.teamId, teamId));
-}
+const setStatus = (teamId: string, status: string, pastDueSince: Date | null = null) =>
+  setSubscriptionStatus(t.db, teamId, status, pastDueSince);
 
 const ledgerOf = async (teamId: string) =>
   (await t.db.select().from(creditLedger).where(eq(creditLedger.teamId, teamId)).orderBy(creditLedger.id)).map(

@@ -1,7 +1,38 @@
 import { and, eq, isNull, sql } from 'drizzle-orm';
-import { expect } from 'vitest';
+import { afterAll, beforeAll, expect } from 'vitest';
 import { creditLedger, subscriptions, teams, userCredits } from '@/db/schema';
 import type { Database } from '@/db/client';
+import { upsertCatalogRows } from '@/lib/catalog/db-sync';
+import { PACKAGES } from '@/lib/catalog/packages';
+import { createTestDatabase, type TestDatabase } from '../helpers/db';
+
+/** The test file's own migrated database with the catalog's rows: made before its tests, dropped after them. */
+export function catalogDatabaseForFile(): TestDatabase {
+  let current: TestDatabase | undefined;
+  beforeAll(async () => {
+    current = await createTestDatabase();
+    await upsertCatalogRows(current.db, PACKAGES);
+  });
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as TestDatabase, {
+    get(_target, key) {
+      if (!current) throw new Error('the test database exists only while the file runs');
+      return Reflect.get(current, key, current);
+    },
+  });
+}
+
+/** The team's mirrored subscription moves to `status` (past due since `pastDueSince`), as the webhooks would write it. */
+export async function setSubscriptionStatus(
+  db: Database,
+  teamId: string,
+  status: string,
+  pastDueSince: Date | null = null,
+): Promise<void> {
+  await db.update(subscriptions).set({ status, pastDueSince }).where(eq(subscriptions.teamId, teamId));
+}
 
 /** The ledger invariant: its movements sum to what the grants still hold. */
 export async function expectLedgerMatchesGrants(db: Database, teamId: string, now: Date): Promise<number> {
