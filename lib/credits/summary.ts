@@ -65,17 +65,15 @@ function summarise(
     held,
   }: { unlimited: boolean; window: AllowanceWindowState; live: CreditGrant[]; held: number },
 ): { ai_stories: CreditsSummary } {
-  const grants = live.filter(
-    (g) => isSpendable(g, now) || (g.source === 'plan_allowance' && g.expiresAt !== null && g.expiresAt > now),
-  );
   // The window's allowance: what its live grants hold plus what was taken in it from grants a plan change voided.
-  const allowanceGrants = grants.filter(
+  // (A grant of this window is live until the window ends, spent out or not.)
+  const allowanceGrants = live.filter(
     (g) => g.source === 'plan_allowance' && g.periodStart?.getTime() === window.start.getTime(),
   );
   const allowanceAmount = allowanceGrants.reduce((s, g) => s + g.amount, 0) + window.spentElsewhere;
   const allowanceRemaining = allowanceGrants.reduce((s, g) => s + g.remaining, 0);
   const first = allowanceGrants[0];
-  const spendable = grants.filter((g) => isSpendable(g, now));
+  const spendable = live.filter((g) => isSpendable(g, now));
   const packs = spendable.filter((g) => g.source !== 'plan_allowance' && g.expiresAt);
   const warnings = warningsAmong(live, now, window.spentElsewhere);
   return {
