@@ -1,4 +1,5 @@
 import { createServer, type Server } from 'node:http';
+import { afterAll, beforeAll } from 'vitest';
 import type { AddressInfo } from 'node:net';
 import { POST as webhookRoute } from '@/app/api/packages/webhook/route';
 import { POST as checkoutRoute } from '@/app/api/packages/checkout/route';
@@ -148,4 +149,21 @@ export async function startBillingHarness(options: BillingHarnessOptions = {}): 
     },
   };
   return harness;
+}
+
+/** The test file's own billing harness: started before its tests, closed after them. */
+export function billingHarnessForFile(options: BillingHarnessOptions = {}): BillingHarness {
+  let current: BillingHarness | undefined;
+  beforeAll(async () => {
+    current = await startBillingHarness(options);
+  }, 60_000);
+  afterAll(async () => {
+    await current?.close();
+  });
+  return new Proxy({} as BillingHarness, {
+    get(_target, key) {
+      if (!current) throw new Error('the billing harness exists only while the file runs');
+      return Reflect.get(current, key, current);
+    },
+  });
 }

@@ -1,10 +1,10 @@
 import { eq, sql } from 'drizzle-orm';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { subscriptionAddons, subscriptions } from '@/db/schema';
 import { POST as addAddon } from '@/app/api/packages/user/addons/route';
 import { findPackage } from '@/lib/catalog/packages';
 import { apiRequest, createUserWithToken } from '../helpers/app';
-import { startBillingHarness, type BillingHarness } from '../helpers/billing';
+import { billingHarnessForFile } from '../helpers/billing';
 
 /**
  * addAddon losing the race to a concurrent request for the same add-on, made deterministic: the
@@ -14,13 +14,7 @@ import { startBillingHarness, type BillingHarness } from '../helpers/billing';
  * run while the test's transaction is open, so these run on PostgreSQL (TEST_DATABASE_URL) only.
  */
 const realPostgres = Boolean(process.env.TEST_DATABASE_URL);
-let h: BillingHarness;
-beforeAll(async () => {
-  h = await startBillingHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.close();
-});
+const h = billingHarnessForFile();
 
 /** The backend of the add-on insert waiting on the other request's row. */
 async function waitForBlockedInsert(): Promise<number> {

@@ -1,20 +1,14 @@
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { teams, userPurchases } from '@/db/schema';
 import { createLogger } from '@/lib/logger';
 import { mirrorSubscription } from '@/lib/subscriptions/mirror';
 import { createUserWithToken } from '../helpers/app';
-import { startBillingHarness, type BillingHarness } from '../helpers/billing';
+import { billingHarnessForFile } from '../helpers/billing';
 
 /** mirrorSubscription with a second subscription the catalog does not know (made in the Stripe dashboard). */
-let h: BillingHarness;
-beforeAll(async () => {
-  h = await startBillingHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.close();
-});
+const h = billingHarnessForFile();
 
 const mirror = (seen: Stripe.Subscription) =>
   h.t.db.transaction((tx) =>

@@ -1,6 +1,6 @@
 import { eq } from 'drizzle-orm';
 import type Stripe from 'stripe';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { stripeProducts, subscriptions } from '@/db/schema';
 import { POST as addAddon } from '@/app/api/packages/user/addons/route';
 import { POST as changeSubscription } from '@/app/api/packages/user/subscription/route';
@@ -8,7 +8,7 @@ import { POST as preview } from '@/app/api/packages/user/subscription/preview/ro
 import { POST as portal } from '@/app/api/packages/billing-portal/route';
 import { previewChange } from '@/lib/subscriptions/preview';
 import { apiRequest, createUserWithToken, TEST_APP_URL, type TestUser } from '../helpers/app';
-import { startBillingHarness, type BillingHarness } from '../helpers/billing';
+import { billingHarnessForFile } from '../helpers/billing';
 
 /**
  * lib/subscriptions/manage and preview at the edges the local Stripe reaches only when a test
@@ -16,13 +16,7 @@ import { startBillingHarness, type BillingHarness } from '../helpers/billing';
  * left without its plan item, a preview line that belongs to no subscription item, and the field a
  * refused portal return URL is reported under.
  */
-let h: BillingHarness;
-beforeAll(async () => {
-  h = await startBillingHarness();
-}, 60_000);
-afterAll(async () => {
-  await h?.close();
-});
+const h = billingHarnessForFile();
 
 type ErrorBody = { error: { code: string; message: string } };
 const add = (u: TestUser, packageId: string) =>
