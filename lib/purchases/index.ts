@@ -15,18 +15,19 @@ export async function recordPurchase(
     .onConflictDoNothing({ target: userPurchases.businessKey })
     .returning();
   if (created) return { purchase: created, created: true };
-  const [existing] = await tx.select().from(userPurchases).where(eq(userPurchases.businessKey, purchase.businessKey));
+  const [found] = await tx.select().from(userPurchases).where(eq(userPurchases.businessKey, purchase.businessKey));
+  const existing = found!;
   // A payment recorded before its charge was known (a duplicate plan's invoice, refunded by the
   // subscription mirror from its payment intent) gets the charge id from the later record of the
   // same payment, so refunds, disputes and receipts name it; an id once known never changes.
   const samePayment =
-    existing!.stripePaymentIntentId === null || existing!.stripePaymentIntentId === purchase.stripePaymentIntentId;
-  if (existing!.stripeChargeId !== null || !purchase.stripeChargeId || !samePayment)
-    return { purchase: existing!, created: false };
+    existing.stripePaymentIntentId === null || existing.stripePaymentIntentId === purchase.stripePaymentIntentId;
+  if (existing.stripeChargeId !== null || !purchase.stripeChargeId || !samePayment)
+    return { purchase: existing, created: false };
   const [completed] = await tx
     .update(userPurchases)
     .set({ stripeChargeId: purchase.stripeChargeId })
-    .where(eq(userPurchases.id, existing!.id))
+    .where(eq(userPurchases.id, existing.id))
     .returning();
   return { purchase: completed!, created: false };
 }
