@@ -175,7 +175,7 @@ export async function startBenchWorld(options: {
 
   // ---- the app ----
   if (!process.env.BENCH_SKIP_BUILD) {
-    const status = buildApp(appEnv);
+    const status = await buildApp(appEnv);
     if (status !== 0) await harness.shutdown(status);
   }
   const nodeOptions = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir=bench/profiles'] : [];

@@ -53,7 +53,7 @@ const appEnv = productionEnv({
   extra: { MAIL_OUTBOX_DIR: e2eOutboxDir(appPort) },
 });
 if (!process.env.E2E_SKIP_BUILD) {
-  const status = buildApp(appEnv);
+  const status = await buildApp(appEnv);
   if (status !== 0) await harness.shutdown(status);
 }
 const app = startApp(harness, appEnv, appPort);

@@ -4,7 +4,7 @@ import path from 'node:path';
 import postgres from 'postgres';
 import { startEmbeddedPostgres } from '../db/embedded';
 import { migrateDatabase } from '../db/migrate';
-import { SERVER_BUNDLE } from './bundle-server';
+import { bundleServer, SERVER_BUNDLE } from './bundle-server';
 
 /**
  * The production app as the end-to-end server and the HTTP benchmarks run it: a fresh database
@@ -130,11 +130,13 @@ export function productionEnv(options: {
 const nextBin = path.join('node_modules', 'next', 'dist', 'bin', 'next');
 
 /** `npm run build`'s two steps (`next build`, then the server entry's bundle) with the app's environment; returns the exit status. */
-export function buildApp(env: NodeJS.ProcessEnv): number {
+export async function buildApp(env: NodeJS.ProcessEnv): Promise<number> {
   const status = spawnSync(process.execPath, [nextBin, 'build'], { stdio: 'inherit', env }).status ?? 1;
   if (status !== 0) return status;
-  return (
-    spawnSync(process.execPath, ['--import', 'tsx', 'scripts/bundle-server.ts'], { stdio: 'inherit', env }).status ?? 1
+  // esbuild prints its own errors; a failed bundle fails the build like a failed `next build`.
+  return bundleServer().then(
+    () => 0,
+    () => 1,
   );
 }
 
