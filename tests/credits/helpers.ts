@@ -157,16 +157,20 @@ export async function expectAllowanceSpendWithinPlans<Held extends { at: Date }>
         sql`${creditLedger.entryType} IN ('usage', 'reserve', 'release')`,
       ),
     );
-  const perWindow = new Map<number, { spent: number; end: Date }>();
+  const perWindow = new Map<number, { spent: number; end: Date; spentAtStart: boolean }>();
   for (const s of spends) {
     const w = allowanceWindowOf(s.at, anchor);
-    const entry = perWindow.get(w.start.getTime()) ?? { spent: 0, end: w.end };
+    const entry = perWindow.get(w.start.getTime()) ?? { spent: 0, end: w.end, spentAtStart: false };
     entry.spent -= s.delta;
+    entry.spentAtStart ||= s.at.getTime() === w.start.getTime();
     perWindow.set(w.start.getTime(), entry);
   }
-  for (const [start, { spent, end }] of perWindow) {
+  for (const [start, { spent, end, spentAtStart }] of perWindow) {
+    // On a still clock a plan that ends at the window's first instant was still held by a spend made
+    // at that instant before the change (both share the timestamp): it counts only then.
+    const heldInWindow = (endsAt: number) => endsAt > start || (spentAtStart && endsAt === start);
     const plansHeld = held
-      .filter((p, j) => p.at.getTime() < end.getTime() && (held[j + 1]?.at.getTime() ?? Infinity) > start)
+      .filter((p, j) => p.at.getTime() < end.getTime() && heldInWindow(held[j + 1]?.at.getTime() ?? Infinity))
       .map(allowanceOf);
     expect(spent, `allowance spent in the window from ${new Date(start).toISOString()} ${context}`).toBeLessThanOrEqual(
       Math.max(0, ...plansHeld),

@@ -9,7 +9,7 @@ import { creditLedger, deferredStripeEvents, subscriptions, teams, userCredits, 
 import { getTeamPlanState } from '@/lib/billing/team-plan';
 import { apiRequest, createUserWithToken, type TestUser } from '../helpers/app';
 import { startBillingHarness, type BillingHarness } from '../helpers/billing';
-import { expectAllowanceSpendWithinPlans, expectLedgerMatchesGrants } from './helpers';
+import { addMonthsClamped, expectAllowanceSpendWithinPlans, expectLedgerMatchesGrants } from './helpers';
 
 // Issue 16's closing property, through the whole app and the local Stripe: plans bought through
 // Checkout (and two at once), packs, plan and interval changes, renewals on the test clock,
@@ -433,7 +433,7 @@ async function assertInvariants(m: Model, deliveriesBefore: number, context: str
   await expectAllowanceSpendWithinPlans(h.t.db, teamId, m.anchor, m.held, allowanceOf, context);
 }
 
-async function run(steps: Step[]): Promise<void> {
+async function run(steps: Step[]): Promise<Model> {
   const user = await createUserWithToken(h.t.db);
   const m: Model = {
     user,
@@ -466,6 +466,7 @@ async function run(steps: Step[]): Promise<void> {
     for (const sub of await liveStripeSubscriptions(user.teamId)) await h.app.stripe.subscriptions.cancel(sub.id);
     await deliverAll();
   }
+  return m;
 }
 
 describe('money property: plans, packs, changes, renewals, refunds, disputes and spending through the local Stripe', () => {
@@ -476,7 +477,9 @@ describe('money property: plans, packs, changes, renewals, refunds, disputes and
         fc
           .tuple(fc.option(buyPlanArb, { freq: 2 }), fc.array(stepArb, { minLength: 1, maxLength: 11 }))
           .map(([first, rest]): Step[] => (first ? [first, ...rest] : rest)),
-        (steps) => run(steps),
+        async (steps) => {
+          await run(steps);
+        },
       ),
       {
         numRuns: 25,
@@ -555,4 +558,19 @@ describe('money property: plans, packs, changes, renewals, refunds, disputes and
       },
     );
   }, 240_000);
+
+  // CI's seed -476465942: the clock stands still, so a spend at the instant an allowance window opens
+  // and the cancellation after it share that instant. The spend was made on the plan still held.
+  it('a spend at the instant a window opens, then a cancellation at that same instant', async () => {
+    const bought = h.app.clock.now();
+    const days = Math.round((addMonthsClamped(bought, 1).getTime() - bought.getTime()) / 86_400_000);
+    const m = await run([
+      { kind: 'buyPlan', plan: 'professional_monthly', card: 'ok' },
+      { kind: 'renew', days },
+      { kind: 'spend', amount: 66 },
+      { kind: 'cancel' },
+    ]);
+    // Starter's 25 in a window where 66 were already spent leaves nothing to spend.
+    expect((await readCredits(m)).ai_stories.remaining_credits).toBe(0);
+  }, 60_000);
 });
