@@ -86,7 +86,7 @@ export async function startBenchWorld(options: {
   const dirty = execSync('git status --porcelain', { encoding: 'utf8' }).trim() ? ' (uncommitted changes)' : '';
 
   // ---- database, local Stripe (delivering nothing: the benchmarks send the webhooks), data ----
-  const { url: databaseUrl } = await freshDatabase(harness, serverUrl, options.databasePrefix);
+  const { url: databaseUrl, prepare } = await freshDatabase(harness, serverUrl, options.databasePrefix);
   await startLocalStripe(harness, {
     port: stripePort,
     webhookUrl: '',
@@ -98,6 +98,7 @@ export async function startBenchWorld(options: {
     appUrl,
     databaseUrl,
     poolMax,
+    prepare,
     stripeBase,
     webhookSecret,
     extra: { MAIL_OUTBOX_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'af-bench-outbox-')) },

@@ -39,8 +39,37 @@ export function connectDatabase(url: string, options: ConnectOptions = {}): DbHa
     prepare: options.prepare ?? true,
     ...(statementTimeoutMs > 0 ? { connection: { statement_timeout: statementTimeoutMs } } : {}),
   });
-  const db = drizzle(sql, { schema });
+  const prepare = options.prepare ?? true;
+  const db = drizzle(prepare ? namedStatements(sql) : sql, { schema });
   return { db, sql, close: () => sql.end({ timeout: 5 }) };
+}
+
+/**
+ * Drizzle asks the driver for an unnamed statement unless a query is given a name of its own, and
+ * the `postgres` driver describes an unnamed statement that has parameters before it binds it: two
+ * round trips for every such statement, and none sent behind it on the connection until both are
+ * back, so statements started together (under a team's lock) still went one after another. Named
+ * statements are described once per connection, then bound and executed in one round trip and
+ * pipelined. This client names every statement Drizzle sends, transactions and savepoints included.
+ */
+function namedStatements<T extends postgres.Sql | postgres.TransactionSql>(client: T): T {
+  return new Proxy(client, {
+    get(target, property, receiver) {
+      if (property === 'unsafe')
+        return (
+          query: string,
+          parameters?: postgres.ParameterOrJSON<never>[],
+          queryOptions?: postgres.UnsafeQueryOptions,
+        ) => target.unsafe(query, parameters, { ...queryOptions, prepare: true });
+      if (property === 'begin' || property === 'savepoint')
+        return (...args: unknown[]) => {
+          const callback = args.pop() as (tx: postgres.TransactionSql) => unknown;
+          const open = Reflect.get(target, property, receiver) as (...a: unknown[]) => Promise<unknown>;
+          return open.call(target, ...args, (tx: postgres.TransactionSql) => callback(namedStatements(tx)));
+        };
+      return Reflect.get(target, property, receiver);
+    },
+  });
 }
 
 /** Whether a database error (postgres or PGlite, possibly wrapped by Drizzle) is a unique violation, optionally of one constraint. */

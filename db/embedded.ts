@@ -7,6 +7,16 @@ import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 import { ensurePrivateDir, persistentSecret, restrictTree } from './private-files';
 
+/**
+ * Connections to the embedded database use unnamed statements (`connectDatabase`'s `prepare`).
+ * PGlite runs every connection in one session and its socket server serves them message by
+ * message, keeping a transaction's connection first; a connection cut in the middle of a pipelined
+ * batch of named statements left that session waiting on it, and every other connection with it,
+ * until the server's 60 s idle timeout (tests/api/database-outage.test.ts). Speed does not matter
+ * here; with real PostgreSQL every connection is a session of its own.
+ */
+export const EMBEDDED_PREPARE = false;
+
 export interface EmbeddedPostgres {
   url: string;
   port: number;

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { connectDatabase, type DbHandle } from './client';
-import { startEmbeddedPostgres } from './embedded';
+import { EMBEDDED_PREPARE, startEmbeddedPostgres } from './embedded';
 import { ensurePrivateDir } from './private-files';
 import { migrateDatabase } from './migrate';
 
@@ -49,12 +49,12 @@ export async function openDatabaseForScript(options: { migrate?: boolean } = {})
   const running = runningEmbeddedDatabase();
   if (running) {
     if (options.migrate) await migrateDatabase(running.url);
-    return { ...connectDatabase(running.url, { max: 1 }), url: running.url };
+    return { ...connectDatabase(running.url, { max: 1, prepare: EMBEDDED_PREPARE }), url: running.url };
   }
   ensurePrivateDir(DATA_DIR);
   const embedded = await startEmbeddedPostgres({ dataDir: EMBEDDED_DIR, passwordFile: EMBEDDED_PASSWORD_FILE });
   await migrateDatabase(embedded.url);
-  const handle = connectDatabase(embedded.url, { max: 1 });
+  const handle = connectDatabase(embedded.url, { max: 1, prepare: EMBEDDED_PREPARE });
   return {
     ...handle,
     url: embedded.url,

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import postgres from 'postgres';
 import { connectDatabase, type DbHandle } from './client';
-import { startEmbeddedPostgres } from './embedded';
+import { EMBEDDED_PREPARE, startEmbeddedPostgres } from './embedded';
 import { migrateDatabase } from './migrate';
 
 export interface ScratchDatabase extends DbHandle {
@@ -45,7 +45,7 @@ export async function createScratchDatabase(options: {
   }
   const embedded = await startEmbeddedPostgres();
   await migrateDatabase(embedded.url);
-  const handle = connectDatabase(embedded.url, { max: 1 });
+  const handle = connectDatabase(embedded.url, { max: 1, prepare: EMBEDDED_PREPARE });
   return {
     ...handle,
     url: embedded.url,

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import { connectDatabase } from '../db/client';
-import { startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded';
+import { EMBEDDED_PREPARE, startEmbeddedPostgres, type EmbeddedPostgres } from '../db/embedded';
 import { migrateDatabase } from '../db/migrate';
 import {
   DATA_DIR,
@@ -75,6 +75,7 @@ if (!databaseUrl) {
   childEnv.DATABASE_URL = embedded.url;
   // The embedded server cannot interleave transactions of several connections.
   childEnv.DATABASE_POOL_MAX = '1';
+  childEnv.DATABASE_PREPARE = EMBEDDED_PREPARE ? '1' : '0';
   logger.info({ dataDir: EMBEDDED_DIR, port: embedded.port }, 'Embedded PostgreSQL started (password in .data)');
 }
 await migrateDatabase(databaseUrl);
@@ -106,7 +107,7 @@ if (mode.kind === 'emulator') {
   logger.info('Using real Stripe (STRIPE_SECRET_KEY is set)');
 }
 
-const db = connectDatabase(databaseUrl, { max: 1 });
+const db = connectDatabase(databaseUrl, { max: 1, ...(embedded ? { prepare: EMBEDDED_PREPARE } : {}) });
 try {
   await initPackages({ db: db.db, stripe: createStripeClient(mode), logger });
   const { ensureDemoUser } = await import('../lib/accounts/demo');

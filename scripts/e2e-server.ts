@@ -22,7 +22,7 @@ const webhookSecret = 'whsec_e2e_secret';
 const logger = createLogger({ level: 'info' });
 const harness = createHarness();
 
-const { url: databaseUrl, poolMax } = await freshDatabase(harness, process.env.TEST_DATABASE_URL, 'af_e2e');
+const { url: databaseUrl, poolMax, prepare } = await freshDatabase(harness, process.env.TEST_DATABASE_URL, 'af_e2e');
 
 await startLocalStripe(harness, {
   port: stripePort,
@@ -31,7 +31,7 @@ await startLocalStripe(harness, {
   webhookSecret,
 });
 
-const db = connectDatabase(databaseUrl, { max: 1 });
+const db = connectDatabase(databaseUrl, { max: 1, prepare });
 await initPackages({
   db: db.db,
   stripe: createStripeClient({ kind: 'emulator', apiBase: stripeBase, secretKey: EMULATOR_SECRET_KEY }),
@@ -47,6 +47,7 @@ const appEnv = productionEnv({
   appUrl,
   databaseUrl,
   poolMax,
+  prepare,
   stripeBase,
   webhookSecret,
   // Mails (verification, reset, invitations) land here; tests read them from disk.

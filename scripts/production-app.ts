@@ -2,7 +2,7 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import postgres from 'postgres';
-import { startEmbeddedPostgres } from '../db/embedded';
+import { EMBEDDED_PREPARE, startEmbeddedPostgres } from '../db/embedded';
 import { migrateDatabase } from '../db/migrate';
 import { bundleServer, SERVER_BUNDLE } from './bundle-server';
 
@@ -40,9 +40,10 @@ export async function freshDatabase(
   harness: Harness,
   serverUrl: string | undefined,
   prefix: string,
-): Promise<{ url: string; poolMax: string }> {
+): Promise<{ url: string; poolMax: string; prepare: boolean }> {
   let url: string;
   let poolMax = '10';
+  let prepare = true;
   if (serverUrl) {
     const name = `${prefix}_${randomBytes(4).toString('hex')}`;
     const admin = postgres(serverUrl, { max: 1, onnotice: () => {} });
@@ -59,9 +60,10 @@ export async function freshDatabase(
     harness.cleanups.push(() => embedded.close());
     url = embedded.url;
     poolMax = '1';
+    prepare = EMBEDDED_PREPARE;
   }
   await migrateDatabase(url);
-  return { url, poolMax };
+  return { url, poolMax, prepare };
 }
 
 /** Resolves once `url` answers at all (any status), or throws after `attempts` tries 200 ms apart. */
@@ -103,6 +105,8 @@ export function productionEnv(options: {
   appUrl: string;
   databaseUrl: string;
   poolMax: string;
+  /** Named prepared statements (`DATABASE_PREPARE`); off on the embedded database. */
+  prepare?: boolean;
   stripeBase: string;
   webhookSecret: string;
   extra?: Record<string, string>;
@@ -112,6 +116,7 @@ export function productionEnv(options: {
     NODE_ENV: 'production',
     DATABASE_URL: options.databaseUrl,
     DATABASE_POOL_MAX: options.poolMax,
+    DATABASE_PREPARE: options.prepare === false ? '0' : '1',
     STRIPE_API_BASE: options.stripeBase,
     // Production against the local Stripe must say so; its webhook secret is the harness's own.
     STRIPE_EMULATOR: '1',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { and, eq, gte, sql } from 'drizzle-orm';
 import type { Database, DbOrTx } from '@/db/client';
 import { creditReservations, userCredits } from '@/db/schema';
@@ -5,11 +6,12 @@ import type { Clock } from '@/lib/clock';
 import { Conflict, InsufficientCredits, NotFound, ValidationFailed } from '@/lib/errors';
 import type { Logger } from '@/lib/logger';
 import { prepareTeamCredits, returnReservation } from './grants';
+import { lockAndReadForSpend } from './locked-read';
 import { appendLedger, type CreditHooks } from './ledger';
 import { allocate, RESERVATION_TTL_MS, type CreditType } from './rules';
 import { recordWarnings } from './warnings';
 import { isHeldReservation } from './held';
-import { liveGrants, spendableBalance } from './live-grants';
+import { spendableBalance } from './live-grants';
 
 export interface CreditDeps {
   db: Database;
@@ -70,21 +72,7 @@ async function take(
   validate(amount, referenceId);
   const now = deps.clock.now();
   const outcome = await deps.db.transaction(async (tx) => {
-    const { unlimited, window } = await prepareTeamCredits(tx, teamId, creditType, now);
-    // Both reads go out together (one round trip under the lock); the grants serve a new spend.
-    const [[existing], grants] = await Promise.all([
-      tx
-        .select()
-        .from(creditReservations)
-        .where(
-          and(
-            eq(creditReservations.teamId, teamId),
-            eq(creditReservations.creditType, creditType),
-            eq(creditReservations.referenceId, referenceId),
-          ),
-        ),
-      liveGrants(tx, teamId, creditType, now),
-    ]);
+    const { unlimited, window, grants, existing } = await lockAndReadForSpend(tx, teamId, creditType, referenceId, now);
     if (existing) {
       if (existing.amount !== amount)
         throw new Conflict(
@@ -103,32 +91,37 @@ async function take(
     }
     const status = mode === 'deduct' ? 'committed' : 'held';
     if (unlimited) {
-      // Unlimited plans spend nothing, but usage is still recorded.
-      const [r] = await tx
-        .insert(creditReservations)
-        .values({
+      // Unlimited plans spend nothing, but usage is still recorded (both writes go out together).
+      const reservationId = randomUUID();
+      const [[r]] = await Promise.all([
+        tx
+          .insert(creditReservations)
+          .values({
+            id: reservationId,
+            teamId,
+            creditType,
+            referenceId,
+            userId,
+            amount,
+            status,
+            allocations: [],
+            expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
+            createdAt: now,
+            resolvedAt: mode === 'deduct' ? now : null,
+          })
+          .returning()
+          .execute(),
+        appendLedger(tx, {
           teamId,
           creditType,
+          entryType: 'usage',
+          delta: 0,
+          reservationId,
           referenceId,
           userId,
-          amount,
-          status,
-          allocations: [],
-          expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
-          createdAt: now,
-          resolvedAt: mode === 'deduct' ? now : null,
-        })
-        .returning();
-      await appendLedger(tx, {
-        teamId,
-        creditType,
-        entryType: 'usage',
-        delta: 0,
-        reservationId: r!.id,
-        referenceId,
-        userId,
-        at: now,
-      });
+          at: now,
+        }),
+      ]);
       return result(r!, false, spendableIn(grants), true);
     }
     const plan = allocate(grants, amount);
@@ -138,9 +131,17 @@ async function take(
         grants.reduce((sum, g) => sum + g.remaining, 0),
       );
     await deps.hooks?.beforeWrite?.('spend');
-    const [r] = await tx
+    // The grants as this spend leaves them: the balance and the warnings follow without reading them again.
+    const taken = new Map(plan.map((p) => [p.grant.id, p.take]));
+    const after = grants.map((g) => ({ ...g, remaining: g.remaining - (taken.get(g.id) ?? 0) }));
+    // The writes are started in this order and go out together (one round trip under the lock);
+    // PostgreSQL runs them in order. The reservation's id is made here so its ledger entries can
+    // name it. A decrement that matches no row fails the spend and rolls every write back.
+    const reservationId = randomUUID();
+    const inserted = tx
       .insert(creditReservations)
       .values({
+        id: reservationId,
         teamId,
         creditType,
         referenceId,
@@ -152,31 +153,32 @@ async function take(
         createdAt: now,
         resolvedAt: mode === 'deduct' ? now : null,
       })
-      .returning();
-    for (const { grant, take: n } of plan) {
-      const updated = await tx
+      .returning()
+      .execute();
+    const moved = plan.map(({ grant, take: n }) => {
+      const decremented = tx
         .update(userCredits)
         .set({ remaining: sql`${userCredits.remaining} - ${n}` })
         .where(and(eq(userCredits.id, grant.id), gte(userCredits.remaining, n)))
-        .returning({ id: userCredits.id });
-      // Unreachable under the team lock; the condition and the CHECK constraint are the backstop.
-      if (updated.length === 0) throw new InsufficientCredits(amount, 0);
-      await appendLedger(tx, {
+        .returning({ id: userCredits.id })
+        .execute();
+      const entered = appendLedger(tx, {
         teamId,
         creditType,
         entryType: mode === 'deduct' ? 'usage' : 'reserve',
         delta: -n,
         grantId: grant.id,
-        reservationId: r!.id,
+        reservationId,
         referenceId,
         userId,
         at: now,
       });
-    }
-    // The grants as this spend left them: the balance and the warnings follow without reading them again.
-    const taken = new Map(plan.map((p) => [p.grant.id, p.take]));
-    const after = grants.map((g) => ({ ...g, remaining: g.remaining - (taken.get(g.id) ?? 0) }));
-    await recordWarnings(tx, deps.logger, teamId, creditType, now, window.spentElsewhere, after);
+      return Promise.all([decremented, entered]).then(([rows]) => rows.length > 0);
+    });
+    const warned = recordWarnings(tx, deps.logger, teamId, creditType, now, window.spentElsewhere, after);
+    const [[r], applied] = await Promise.all([inserted, Promise.all(moved), warned]);
+    // Unreachable under the team lock; the condition and the CHECK constraint are the backstop.
+    if (applied.includes(false)) throw new InsufficientCredits(amount, 0);
     return result(r!, false, spendableIn(after), false);
   });
   return outcome;

@@ -2,6 +2,7 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { RateLimited } from '@/lib/errors';
 import { consumeRateLimit } from '@/lib/rate-limit';
 import { connectDatabase } from '@/db/client';
+import { EMBEDDED_PREPARE } from '@/db/embedded';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 let t: TestDatabase;
@@ -35,7 +36,7 @@ describe('rate limiter (rate-limiter-flexible on PostgreSQL)', () => {
   });
 
   it('shares its count between app instances (separate connection pools)', async () => {
-    const other = connectDatabase(t.url, { max: 1 });
+    const other = connectDatabase(t.url, { max: 1, ...(t.kind === 'pglite' ? { prepare: EMBEDDED_PREPARE } : {}) });
     try {
       await consumeRateLimit({ db: t.db }, rule, 'shared');
       await consumeRateLimit({ db: other.db }, rule, 'shared');
