@@ -83,7 +83,8 @@ describe('holdDisputedPackCredits', () => {
     expect(
       await voided.tx((tx) => holdDisputedPackCredits(tx, voided.clock, { businessKey: voided.key, disputeId: 'dp' })),
     ).toEqual({ held: 0 });
-    expect(await voided.grant()).toMatchObject({ disputedAt: null, disputeHeld: 0 });
+    // Marked disputed all the same: should the refund that voided it fail, what comes back is frozen.
+    expect(await voided.grant()).toMatchObject({ disputedAt: voided.clock.now(), disputeHeld: 0, remaining: 0 });
 
     const expired = await setup(100, 10);
     expired.clock.advance(10 * DAY); // exactly at expiry
@@ -345,6 +346,42 @@ describe('restoreRefundedPackCredits', () => {
     ).toEqual({ restored: 0 });
     expect(await s.grant()).toMatchObject({ refundOwed: 0, refundVoided: 0 });
     expect((await s.ledger()).map((e) => e.type)).toEqual(['grant', 'refund']);
+  });
+
+  // Found by ledger-property's seed -1612597029: 9 credits spendable while the payment was disputed.
+  it('a fully refunded pack, then disputed, then the refund fails: what comes back is frozen until the dispute is decided', async () => {
+    for (const outcome of ['won', 'lost'] as const) {
+      const s = await setup(50);
+      await s.tx((tx) => voidPackCredits(tx, s.clock, { businessKey: s.key, refund: { refunded: 729, paid: 900 } }));
+      await s.tx((tx) => voidPackCredits(tx, s.clock, { businessKey: s.key, refund: { refunded: 900, paid: 900 } }));
+      await s.tx((tx) => holdDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp' }));
+      // The second refund (19 %) fails: 81 % stays refunded, so 9 of the 50 credits were paid for.
+      expect(
+        await s.tx((tx) =>
+          restoreRefundedPackCredits(tx, s.clock, { businessKey: s.key, refund: { refunded: 729, paid: 900 } }),
+        ),
+      ).toEqual({ restored: 9 });
+      expect(await s.grant()).toMatchObject({ remaining: 0, disputeHeld: 9, voidedAt: null });
+      expect((await getCredits(s.deps, s.user.teamId)).ai_stories.remaining_credits).toBe(0);
+      await s.tx((tx) => settleDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp', outcome }));
+      expect((await getCredits(s.deps, s.user.teamId)).ai_stories.remaining_credits).toBe(outcome === 'won' ? 9 : 0);
+      await expectLedgerMatchesGrants(t.db, s.user.teamId, s.clock.now());
+    }
+  });
+
+  it('a fully refunded pack whose dispute was lost, then the refund fails: nothing spendable comes back', async () => {
+    const s = await setup(50);
+    await s.tx((tx) => voidPackCredits(tx, s.clock, { businessKey: s.key, refund: { refunded: 900, paid: 900 } }));
+    await s.tx((tx) => holdDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp' }));
+    await s.tx((tx) =>
+      settleDisputedPackCredits(tx, s.clock, { businessKey: s.key, disputeId: 'dp', outcome: 'lost' }),
+    );
+    await s.tx((tx) =>
+      restoreRefundedPackCredits(tx, s.clock, { businessKey: s.key, refund: { refunded: 0, paid: 900 } }),
+    );
+    expect((await s.grant()).remaining).toBe(0);
+    expect((await getCredits(s.deps, s.user.teamId)).ai_stories.remaining_credits).toBe(0);
+    await expectLedgerMatchesGrants(t.db, s.user.teamId, s.clock.now());
   });
 
   it('while the payment is disputed, what comes back is frozen with the rest', async () => {
