@@ -90,27 +90,30 @@ async function take(
       return result(settled, true, spendableIn(grants), unlimited);
     }
     const status = mode === 'deduct' ? 'committed' : 'held';
+    // Made here so the ledger entries can name the reservation in the same round trip.
+    const reservationId = randomUUID();
+    const insertReservation = (allocations: { grantId: string; amount: number }[]) =>
+      tx
+        .insert(creditReservations)
+        .values({
+          id: reservationId,
+          teamId,
+          creditType,
+          referenceId,
+          userId,
+          amount,
+          status,
+          allocations,
+          expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
+          createdAt: now,
+          resolvedAt: mode === 'deduct' ? now : null,
+        })
+        .returning()
+        .execute();
     if (unlimited) {
       // Unlimited plans spend nothing, but usage is still recorded (both writes go out together).
-      const reservationId = randomUUID();
       const [[r]] = await Promise.all([
-        tx
-          .insert(creditReservations)
-          .values({
-            id: reservationId,
-            teamId,
-            creditType,
-            referenceId,
-            userId,
-            amount,
-            status,
-            allocations: [],
-            expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
-            createdAt: now,
-            resolvedAt: mode === 'deduct' ? now : null,
-          })
-          .returning()
-          .execute(),
+        insertReservation([]),
         appendLedger(tx, {
           teamId,
           creditType,
@@ -135,26 +138,9 @@ async function take(
     const taken = new Map(plan.map((p) => [p.grant.id, p.take]));
     const after = grants.map((g) => ({ ...g, remaining: g.remaining - (taken.get(g.id) ?? 0) }));
     // The writes are started in this order and go out together (one round trip under the lock);
-    // PostgreSQL runs them in order. The reservation's id is made here so its ledger entries can
-    // name it. A decrement that matches no row fails the spend and rolls every write back.
-    const reservationId = randomUUID();
-    const inserted = tx
-      .insert(creditReservations)
-      .values({
-        id: reservationId,
-        teamId,
-        creditType,
-        referenceId,
-        userId,
-        amount,
-        status,
-        allocations: plan.map((p) => ({ grantId: p.grant.id, amount: p.take })),
-        expiresAt: new Date(now.getTime() + RESERVATION_TTL_MS),
-        createdAt: now,
-        resolvedAt: mode === 'deduct' ? now : null,
-      })
-      .returning()
-      .execute();
+    // PostgreSQL runs them in order. A decrement that matches no row fails the spend and rolls
+    // every write back.
+    const inserted = insertReservation(plan.map((p) => ({ grantId: p.grant.id, amount: p.take })));
     const moved = plan.map(({ grant, take: n }) => {
       const decremented = tx
         .update(userCredits)
