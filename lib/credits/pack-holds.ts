@@ -67,13 +67,9 @@ export async function holdDisputedPackCredits(
   const now = clock.now();
   const grant = await lockedGrant(tx, input.businessKey);
   if (!grant) return null;
+  // A voided pack is marked too (it has nothing left to freeze): one voided by a full refund comes
+  // back if that refund fails, and what comes back must stay frozen until the dispute is decided.
   if (grant.disputedAt !== null || isExpired(grant, now)) return { held: 0 };
-  if (grant.voidedAt !== null) {
-    // Nothing to freeze now, but a pack voided by a full refund comes back if that refund fails:
-    // marked disputed, what comes back then is frozen until the dispute is decided.
-    await tx.update(userCredits).set({ disputedAt: now }).where(eq(userCredits.id, grant.id));
-    return { held: 0 };
-  }
   await tx
     .update(userCredits)
     .set({ remaining: 0, disputeHeld: grant.disputeHeld + grant.remaining, disputedAt: now })
