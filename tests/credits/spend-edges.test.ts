@@ -1,6 +1,6 @@
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { creditLedger, creditReservations } from '@/db/schema';
+import { creditLedger, creditReservations, userCredits } from '@/db/schema';
 import { upsertCatalogRows } from '@/lib/catalog/db-sync';
 import { PACKAGES } from '@/lib/catalog/packages';
 import { ManualClock } from '@/lib/clock';
@@ -9,6 +9,7 @@ import {
   deductCredit,
   getCredits,
   grantAdjustment,
+  grantPackCredits,
   release,
   releaseExpiredReservations,
   reserve,
@@ -255,6 +256,132 @@ describe('spend results and ledger entries', () => {
   });
 });
 
+/** What each ledger entry of the team moved, with the reservation it names (null for none). */
+const movementsOf = (teamId: string) =>
+  t.db
+    .select()
+    .from(creditLedger)
+    .where(eq(creditLedger.teamId, teamId))
+    .orderBy(creditLedger.id)
+    .then((rows) => rows.map((r) => ({ type: r.entryType, delta: r.delta, ref: r.referenceId, res: r.reservationId })));
+
+function packOf(deps: ReturnType<typeof setup>['deps'], teamId: string, credits: number, days: number) {
+  return t.db.transaction((tx) =>
+    grantPackCredits(tx, deps.clock, undefined, {
+      teamId,
+      packageId: `credits_${credits}`,
+      credits,
+      validityDays: days,
+      priority: false,
+      businessKey: `pack-${teamId}-${credits}-${days}`,
+      sourceRef: `pack-${teamId}-${credits}-${days}`,
+    }),
+  );
+}
+
+// A spend reads its state under the lock from the team's snapshot (lib/credits/locked-read.ts); when
+// something is due it writes it first (prepareTeamCredits) and reads again. These tests make
+// something due just before a spend, and check that the spend saw the state after those writes.
+describe("a spend when something is due: the locked read's fallback", () => {
+  it('a pack that ran out with credits left is expired by the spend, which draws only on what is live', async () => {
+    const { deps, clock } = setup();
+    const user = await createUserWithToken(t.db);
+    const pack = await packOf(deps, user.teamId, 10, 1);
+    expect(await deductCredit(deps, user.teamId, 'ai_stories', 2, 'before')).toMatchObject({ remaining_credits: 33 });
+    clock.advance(2 * 86_400_000);
+    await expect(deductCredit(deps, user.teamId, 'ai_stories', 24, 'too-much')).rejects.toMatchObject({
+      code: 'insufficient_credits',
+      available: 23,
+    });
+    const spent = await deductCredit(deps, user.teamId, 'ai_stories', 3, 'after');
+    expect(spent).toMatchObject({ remaining_credits: 20, replayed: false });
+    expect(await movementsOf(user.teamId)).toEqual([
+      { type: 'grant', delta: 10, ref: pack.sourceRef, res: null },
+      { type: 'grant', delta: 25, ref: null, res: null },
+      { type: 'usage', delta: -2, ref: 'before', res: expect.any(String) },
+      { type: 'expire', delta: -10, ref: null, res: null },
+      { type: 'usage', delta: -3, ref: 'after', res: spent.reservation_id },
+    ]);
+    expect(await expectLedgerMatchesGrants(t.db, user.teamId, clock.now())).toBe(20);
+  });
+
+  it("another reference's hold that ran out is released first: its credits are spendable again", async () => {
+    const { deps, clock } = setup();
+    const user = await createUserWithToken(t.db);
+    const lapsed = await reserve(deps, user.teamId, 10, 'lapsed');
+    expect(lapsed).toMatchObject({ remaining_credits: 15 });
+    clock.advance(10 * MINUTE); // the hold's expiry, exactly
+    const spent = await deductCredit(deps, user.teamId, 'ai_stories', 20, 'after-lapse');
+    expect(spent).toMatchObject({ remaining_credits: 5, status: 'committed' });
+    expect(await movementsOf(user.teamId)).toEqual([
+      { type: 'grant', delta: 25, ref: null, res: null },
+      { type: 'reserve', delta: -10, ref: 'lapsed', res: lapsed.reservation_id },
+      { type: 'release', delta: 10, ref: 'lapsed', res: lapsed.reservation_id },
+      { type: 'usage', delta: -20, ref: 'after-lapse', res: spent.reservation_id },
+    ]);
+    const [row] = await t.db.select().from(creditReservations).where(eq(creditReservations.id, lapsed.reservation_id));
+    expect(row).toMatchObject({ status: 'released' });
+    expect(await expectLedgerMatchesGrants(t.db, user.teamId, clock.now())).toBe(5);
+  });
+
+  it('the reference being spent is the hold that ran out: reported as released, in either mode', async () => {
+    const { deps, clock } = setup();
+    const user = await createUserWithToken(t.db);
+    const held = await reserve(deps, user.teamId, 4, 'late');
+    clock.advance(10 * MINUTE);
+    for (const attempt of [
+      () => deductCredit(deps, user.teamId, 'ai_stories', 4, 'late'),
+      () => reserve(deps, user.teamId, 4, 'late'),
+    ])
+      await expect(attempt()).rejects.toMatchObject({ status: 409, code: 'reservation_released' });
+    // Nothing was committed: the hold's credits come back.
+    expect((await getCredits(deps, user.teamId)).ai_stories).toMatchObject({ remaining_credits: 25, held_credits: 0 });
+    const [row] = await t.db.select().from(creditReservations).where(eq(creditReservations.id, held.reservation_id));
+    expect(row).toMatchObject({ status: 'released' });
+    expect((await ledgerOf(user.teamId)).map((e) => e.type)).toEqual(['grant', 'reserve', 'release']);
+  });
+
+  it("a new allowance window: the spend grants the window's allowance and draws on it", async () => {
+    const { deps, clock } = setup('2026-11-30T23:00:00Z');
+    const user = await createUserWithToken(t.db);
+    await deductCredit(deps, user.teamId, 'ai_stories', 20, 'november');
+    clock.set('2026-12-01T00:00:00Z');
+    const spent = await deductCredit(deps, user.teamId, 'ai_stories', 10, 'december');
+    expect(spent).toMatchObject({ remaining_credits: 15, replayed: false });
+    const [december] = await t.db
+      .select()
+      .from(userCredits)
+      .where(and(eq(userCredits.teamId, user.teamId), eq(userCredits.remaining, 15)));
+    expect(december).toMatchObject({ source: 'plan_allowance', amount: 25, periodStart: clock.now() });
+    expect(await expectLedgerMatchesGrants(t.db, user.teamId, clock.now())).toBe(15);
+  });
+
+  it("a plan change: the spend voids the old plan's allowance and draws on the new one", async () => {
+    const { deps, clock } = setup();
+    const user = await createUserWithToken(t.db);
+    await deductCredit(deps, user.teamId, 'ai_stories', 10, 'on-starter');
+    await putTeamOnPlan(
+      t.db,
+      user.teamId,
+      'professional_monthly',
+      new Date('2026-11-01T00:00:00Z'),
+      new Date('2026-12-01T00:00:00Z'),
+    );
+    clock.advance(MINUTE);
+    // Starter's 15 left would not cover it; Professional's 200 less the 10 spent this window do.
+    const spent = await deductCredit(deps, user.teamId, 'ai_stories', 30, 'on-professional');
+    expect(spent).toMatchObject({ remaining_credits: 160, unlimited: false });
+    expect((await ledgerOf(user.teamId)).map((e) => [e.type, e.delta])).toEqual([
+      ['grant', 25],
+      ['usage', -10],
+      ['plan_change', -15],
+      ['grant', 190],
+      ['usage', -30],
+    ]);
+    expect(await expectLedgerMatchesGrants(t.db, user.teamId, clock.now())).toBe(160);
+  });
+});
+
 describe('unlimited plans', () => {
   it('hold, deduct, commit and release record usage and take nothing', async () => {
     const { deps, clock } = setup('2026-11-20T00:00:00Z');
@@ -304,6 +431,13 @@ describe('unlimited plans', () => {
       { type: 'usage', delta: 0, ref: 'u-deducted' },
       { type: 'commit', delta: 0, ref: 'u-held' },
       { type: 'usage', delta: 0, ref: 'u-released' },
+    ]);
+    // Each usage entry names the reservation it was recorded with.
+    expect((await movementsOf(user.teamId)).map((e) => e.res)).toEqual([
+      held.reservation_id,
+      deducted.reservation_id,
+      held.reservation_id,
+      other.reservation_id,
     ]);
   });
 });
