@@ -10,7 +10,10 @@ import { inspectTeamCredits } from './snapshot';
 export interface LockedSpendState {
   unlimited: boolean;
   window: AllowanceWindowState;
-  /** The team's grants that are neither voided nor expired, spent ones included. */
+  /**
+   * The team's grants that are not voided, spent ones included; expired ones only when they hold
+   * nothing (what is up to date has no expired grant with credits left), so they count for nothing.
+   */
   grants: CreditGrant[];
   /** The reservation already made for the reference id, if any. */
   existing: typeof creditReservations.$inferSelect | undefined;
@@ -50,8 +53,7 @@ export async function lockAndReadForSpend(
   const reserved = reservationFor(tx, teamId, creditType, referenceId).execute();
   const [, snapshot, [existing]] = await Promise.all([locked, snapshotted, reserved]);
   if (snapshot.upToDate) {
-    const grants = snapshot.live.filter((g) => g.expiresAt === null || g.expiresAt > now);
-    return { unlimited: snapshot.unlimited, window: snapshot.window, grants, existing };
+    return { unlimited: snapshot.unlimited, window: snapshot.window, grants: snapshot.live, existing };
   }
   const { unlimited, window } = await prepareTeamCredits(tx, teamId, creditType, now);
   // Preparing may have released this very reservation (its hold ran out) and changed the grants.
