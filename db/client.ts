@@ -10,6 +10,8 @@ export type DbOrTx = Database | Tx;
 export interface DbHandle {
   db: Database;
   sql: postgres.Sql;
+  /** Whether statements are named and prepared (`ConnectOptions.prepare`): a second handle on the same database uses the same. */
+  prepare: boolean;
   close(): Promise<void>;
 }
 
@@ -28,6 +30,7 @@ export interface ConnectOptions {
 
 export function connectDatabase(url: string, options: ConnectOptions = {}): DbHandle {
   const statementTimeoutMs = options.statementTimeoutMs ?? 0;
+  const prepare = options.prepare ?? true;
   const sql = postgres(url, {
     max: options.max ?? 10,
     onnotice: () => {},
@@ -36,12 +39,11 @@ export function connectDatabase(url: string, options: ConnectOptions = {}): DbHa
     // The driver waits before reconnecting after a failure, up to 20 s by default, and queued queries
     // wait with it: capped, so a request during an outage still fails (503) within the connect timeout + 250 ms.
     backoff: (retries: number) => Math.min(0.25, ((0.5 + Math.random() / 2) * 3 ** retries) / 100),
-    prepare: options.prepare ?? true,
+    prepare,
     ...(statementTimeoutMs > 0 ? { connection: { statement_timeout: statementTimeoutMs } } : {}),
   });
-  const prepare = options.prepare ?? true;
   const db = drizzle(prepare ? namedStatements(sql) : sql, { schema });
-  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+  return { db, sql, prepare, close: () => sql.end({ timeout: 5 }) };
 }
 
 /**

@@ -2,7 +2,6 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { stripeEvents, userCredits, userPurchases } from '@/db/schema';
 import { connectDatabase, type DbHandle } from '@/db/client';
-import { EMBEDDED_PREPARE } from '@/db/embedded';
 import { invalidateCatalogCache } from '@/lib/catalog';
 import { POST as webhookRoute } from '@/app/api/packages/webhook/route';
 import { createUserWithToken, type TestUser } from '../helpers/app';
@@ -34,8 +33,8 @@ beforeAll(async () => {
     max: poolMax,
     connectTimeoutMs: h.app.env.DATABASE_CONNECT_TIMEOUT_MS,
     statementTimeoutMs: h.app.env.DATABASE_STATEMENT_TIMEOUT_MS,
-    // As the app connects to each: named statements on PostgreSQL, unnamed on the embedded database.
-    prepare: h.t.kind === 'postgres' ? h.app.env.DATABASE_PREPARE === '1' : EMBEDDED_PREPARE,
+    // As the app's own handle: named statements on PostgreSQL, unnamed on the embedded database.
+    prepare: h.t.prepare,
   });
   h.app.db = proxied.db;
   invalidateCatalogCache();

@@ -2,7 +2,6 @@ import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } 
 import { RateLimited } from '@/lib/errors';
 import { consumeRateLimit } from '@/lib/rate-limit';
 import { connectDatabase } from '@/db/client';
-import { EMBEDDED_PREPARE } from '@/db/embedded';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 let t: TestDatabase;
@@ -36,7 +35,7 @@ describe('rate limiter (rate-limiter-flexible on PostgreSQL)', () => {
   });
 
   it('shares its count between app instances (separate connection pools)', async () => {
-    const other = connectDatabase(t.url, { max: 1, ...(t.kind === 'pglite' ? { prepare: EMBEDDED_PREPARE } : {}) });
+    const other = connectDatabase(t.url, { max: 1, prepare: t.prepare });
     try {
       await consumeRateLimit({ db: t.db }, rule, 'shared');
       await consumeRateLimit({ db: other.db }, rule, 'shared');
