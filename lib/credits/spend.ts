@@ -7,7 +7,7 @@ import { Conflict, InsufficientCredits, NotFound, ValidationFailed } from '@/lib
 import type { Logger } from '@/lib/logger';
 import { prepareTeamCredits, returnReservation } from './grants';
 import { lockAndReadForSpend } from './locked-read';
-import { appendLedger, type CreditHooks } from './ledger';
+import { appendLedger, type CreditHooks, type LedgerEntry } from './ledger';
 import { allocate, RESERVATION_TTL_MS, type CreditType } from './rules';
 import { recordWarnings } from './warnings';
 import { isHeldReservation } from './held';
@@ -110,21 +110,11 @@ async function take(
         })
         .returning()
         .execute();
+    const enterInLedger = (entry: Pick<LedgerEntry, 'entryType' | 'delta' | 'grantId'>) =>
+      appendLedger(tx, { teamId, creditType, reservationId, referenceId, userId, at: now, ...entry });
     if (unlimited) {
       // Unlimited plans spend nothing, but usage is still recorded (both writes go out together).
-      const [[r]] = await Promise.all([
-        insertReservation([]),
-        appendLedger(tx, {
-          teamId,
-          creditType,
-          entryType: 'usage',
-          delta: 0,
-          reservationId,
-          referenceId,
-          userId,
-          at: now,
-        }),
-      ]);
+      const [[r]] = await Promise.all([insertReservation([]), enterInLedger({ entryType: 'usage', delta: 0 })]);
       return result(r!, false, spendableIn(grants), true);
     }
     const plan = allocate(grants, amount);
@@ -148,16 +138,10 @@ async function take(
         .where(and(eq(userCredits.id, grant.id), gte(userCredits.remaining, n)))
         .returning({ id: userCredits.id })
         .execute();
-      const entered = appendLedger(tx, {
-        teamId,
-        creditType,
+      const entered = enterInLedger({
         entryType: mode === 'deduct' ? 'usage' : 'reserve',
         delta: -n,
         grantId: grant.id,
-        reservationId,
-        referenceId,
-        userId,
-        at: now,
       });
       return Promise.all([decremented, entered]).then(([rows]) => rows.length > 0);
     });
