@@ -1,6 +1,6 @@
 import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { userCredits } from '@/db/schema';
+import { creditLedger, creditReservations, userCredits } from '@/db/schema';
 import { ManualClock } from '@/lib/clock';
 import {
   commit,
@@ -199,6 +199,11 @@ describe.skipIf(!realPostgres)(
       ).rejects.toBeInstanceOf(InsufficientCredits);
       expect(await race.competitor()).toMatchObject({ status: 'fulfilled' });
       expect(await remainingOf(drained.id)).toBe(10);
+      // The reservation and its ledger entries went out with the refused decrement: none of them stays.
+      expect(
+        await t.db.select().from(creditReservations).where(eq(creditReservations.referenceId, 'too-late')),
+      ).toEqual([]);
+      expect(await t.db.select().from(creditLedger).where(eq(creditLedger.referenceId, 'too-late'))).toEqual([]);
     });
 
     it('storm: concurrent spends over several grants, holds, commits, releases and partial refunds keep the ledger equal to the grants', async () => {
