@@ -14,6 +14,14 @@ export interface CuttableProxy {
   close(): Promise<void>;
 }
 
+/** `url` with its host and port replaced by a local proxy's. */
+export function throughProxy(url: string, port: number): string {
+  const u = new URL(url);
+  u.hostname = '127.0.0.1';
+  u.port = String(port);
+  return u.toString();
+}
+
 export async function startCuttableProxy(target: { host: string; port: number }): Promise<CuttableProxy> {
   let mode: 'pass' | 'refuse' | 'blackhole' = 'pass';
   const open = new Set<net.Socket>();
@@ -39,12 +47,7 @@ export async function startCuttableProxy(target: { host: string; port: number })
   };
   return {
     port,
-    urlFor(url) {
-      const u = new URL(url);
-      u.hostname = '127.0.0.1';
-      u.port = String(port);
-      return u.toString();
-    },
+    urlFor: (url) => throughProxy(url, port),
     cut(next) {
       mode = next;
       resetAll();

@@ -1,4 +1,5 @@
 import net from 'node:net';
+import { throughProxy } from './cuttable-proxy';
 
 /**
  * A TCP proxy in front of PostgreSQL that reads the protocol's messages and counts, for the
@@ -98,12 +99,7 @@ export async function startWireCounter(
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;
   return {
-    urlFor(url) {
-      const u = new URL(url);
-      u.hostname = '127.0.0.1';
-      u.port = String(port);
-      return u.toString();
-    },
+    urlFor: (url) => throughProxy(url, port),
     reset() {
       roundTrips = 0;
       parses = 0;
