@@ -5,11 +5,16 @@ import { connectDatabase, type DbHandle } from '@/db/client';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 /**
- * The `postgres` driver, patched (patches/postgres+3.4.9.patch): a write buffered for a socket that
- * has since closed was flushed from a timer onto `null`, an uncaught TypeError that took the whole
- * process down (porsager/postgres#1154, #1208), and the closed connection kept a stale timer, so it
- * never flushed again. Here the query is rejected and the pool carries on (after at most one more
- * rejected query, handed the closed connection before it reconnects).
+ * The `postgres` driver, patched (patches/postgres+3.4.9.patch), when a transaction's backend dies:
+ * - a write buffered for the closed socket was flushed from a timer onto `null`, an uncaught
+ *   TypeError that took the whole process down (porsager/postgres#1154, #1208);
+ * - the closed session's statement and queue outlived it: after a socket error the transaction's
+ *   rollback stayed queued, so the next session hung waiting for its answer, or resolved a query
+ *   with another statement's result (an empty `COMMIT`);
+ * - what the dead transaction sent afterwards could run in the session that replaced it, outside
+ *   any transaction.
+ * Each pause below lets the server's close reach the driver before, during or after the next
+ * statement is written; all three orders failed before the patch.
  */
 let t: TestDatabase;
 beforeAll(async () => {
@@ -19,40 +24,79 @@ afterAll(async () => {
   await t?.close();
 });
 
-async function selectWithinTwoTries(handle: DbHandle, n: number): Promise<number> {
-  const select = async () =>
-    ((await handle.db.execute(sql`SELECT ${n}::int AS n`)) as unknown as { n: number }[])[0]!.n;
-  try {
-    return await select();
-  } catch (err) {
-    expect(String((err as { cause?: unknown }).cause ?? err)).toMatch(/CONNECTION_CLOSED/);
-    return select();
-  }
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+async function selectNumber(handle: DbHandle, n: number): Promise<number | undefined> {
+  const rows = (await handle.db.execute(sql`SELECT ${n}::int AS n`)) as unknown as { n: number }[];
+  return rows[0]?.n;
+}
+
+async function backendPid(tx: Pick<DbHandle['db'], 'execute'>): Promise<number> {
+  const [row] = (await tx.execute(sql`SELECT pg_backend_pid() AS pid`)) as unknown as { pid: number }[];
+  return row!.pid;
 }
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)(
   'a connection lost in a transaction (PostgreSQL: pg_terminate_backend)',
   () => {
-    it('rejects the transaction, keeps the process up, and the pool serves the next query', async () => {
+    it('rejects the transaction, keeps the process up, and the next query gets its own answer', async () => {
       const handle = connectDatabase(t.url, { max: 1 });
       const killer = postgres(t.url, { max: 1, onnotice: () => {} });
       try {
-        for (let attempt = 0; attempt < 3; attempt++) {
+        let attempt = 0;
+        for (const pauseMs of [0, 1, 5, 20, 0, 1, 5, 20]) {
+          attempt++;
           await expect(
             handle.db.transaction(async (tx) => {
-              const [row] = (await tx.execute(sql`SELECT pg_backend_pid() AS pid`)) as unknown as { pid: number }[];
-              await killer`SELECT pg_terminate_backend(${row!.pid})`;
-              // The server's close reaches the driver before the next statement is written.
-              await new Promise((resolve) => setTimeout(resolve, 20));
+              const pid = await backendPid(tx);
+              await killer`SELECT pg_terminate_backend(${pid})`;
+              await sleep(pauseMs);
               await tx.execute(sql`SELECT 1`);
+              await tx.execute(sql`SELECT 2`);
             }),
           ).rejects.toThrow();
           // A write flushed onto the closed socket would throw from a timer here, outside any promise.
-          await new Promise((resolve) => setTimeout(resolve, 20));
-          // The pool recovers by itself: a query handed the closed connection before it reconnects is
-          // rejected (CONNECTION_CLOSED: a 503 for a request), and the next one is served.
-          expect(await selectWithinTwoTries(handle, attempt)).toBe(attempt);
+          await sleep(pauseMs);
+          // Not a rejection, not a hang, not another statement's (empty) result.
+          await expect(selectNumber(handle, attempt), `after a ${pauseMs} ms pause`).resolves.toBe(attempt);
         }
+      } finally {
+        await killer.end();
+        await handle.close();
+      }
+    });
+
+    it("never runs the dead transaction's later statements in the session that replaced it", async () => {
+      const handle = connectDatabase(t.url, { max: 1 });
+      const killer = postgres(t.url, { max: 1, onnotice: () => {} });
+      await handle.db.execute(sql`CREATE TABLE lost_writes (id int)`);
+      try {
+        let reconnected!: () => void;
+        const poolReconnected = new Promise<void>((resolve) => (reconnected = resolve));
+        let laterWrite: Promise<string> | undefined;
+        const transaction = handle.db.transaction(async (tx) => {
+          const pid = await backendPid(tx);
+          await killer`SELECT pg_terminate_backend(${pid})`;
+          await sleep(20);
+          // Code that catches a failed statement and carries on.
+          await tx.execute(sql`SELECT 1`).catch(() => undefined);
+          await poolReconnected;
+          laterWrite = tx.execute(sql`INSERT INTO lost_writes VALUES (1)`).then(
+            () => 'ran',
+            (err: { cause?: unknown }) => String(err.cause ?? err),
+          );
+          await laterWrite;
+        });
+        await expect(transaction).rejects.toThrow();
+        // The pool's only connection reconnects for this query, a new session.
+        expect(await selectNumber(handle, 7)).toBe(7);
+        reconnected();
+        await expect.poll(() => laterWrite).toBeDefined();
+        expect(await laterWrite).toMatch(/CONNECTION_CLOSED/);
+        const [count] = (await handle.db.execute(sql`SELECT count(*)::int AS n FROM lost_writes`)) as unknown as {
+          n: number;
+        }[];
+        expect(count!.n).toBe(0);
       } finally {
         await killer.end();
         await handle.close();
