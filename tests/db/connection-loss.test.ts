@@ -1,7 +1,9 @@
+import net from 'node:net';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type DbHandle } from '@/db/client';
+import { throughProxy } from '../helpers/cuttable-proxy';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 /**
@@ -13,6 +15,8 @@ import { createTestDatabase, type TestDatabase } from '../helpers/db';
  *   with another statement's result (an empty `COMMIT`);
  * - what the dead transaction sent afterwards could run in the session that replaced it, outside
  *   any transaction.
+ * - a session that closed while it started up (fetching the array types) left that fetch's
+ *   rejection unhandled, which ends a Node process.
  * Each pause below lets the server's close reach the driver before, during or after the next
  * statement is written; all three orders failed before the patch.
  */
@@ -34,6 +38,41 @@ async function selectNumber(handle: DbHandle, n: number): Promise<number | undef
 async function backendPid(tx: Pick<DbHandle['db'], 'execute'>): Promise<number> {
   const [row] = (await tx.execute(sql`SELECT pg_backend_pid() AS pid`)) as unknown as { pid: number }[];
   return row!.pid;
+}
+
+/**
+ * A proxy that, on each of its first `cuts` connections, lets the startup through and then closes
+ * the connection instead of forwarding the client's first statement (the driver's array-type fetch).
+ */
+async function startupCutter(target: URL, cuts: number, how: 'end' | 'reset') {
+  const server = net.createServer((client) => {
+    const upstream = net.connect(Number(target.port), target.hostname);
+    const cut = cuts-- > 0;
+    let ready = false;
+    upstream.on('data', (chunk: Buffer) => {
+      // ReadyForQuery ('Z', length 5): the startup is over.
+      if (chunk.includes(Buffer.from([0x5a, 0, 0, 0, 5]))) ready = true;
+      client.write(chunk);
+    });
+    client.on('data', (chunk: Buffer) => {
+      if (!(cut && ready)) return void upstream.write(chunk);
+      if (how === 'reset') client.resetAndDestroy();
+      else client.end();
+      upstream.destroy();
+    });
+    for (const [a, b] of [
+      [client, upstream],
+      [upstream, client],
+    ] as const) {
+      a.on('error', () => b.destroy());
+      a.on('close', () => b.destroy());
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: throughProxy(target.toString(), (server.address() as net.AddressInfo).port),
+    close: () => new Promise((resolve) => server.close(resolve)),
+  };
 }
 
 describe.skipIf(!process.env.TEST_DATABASE_URL)(
@@ -102,5 +141,27 @@ describe.skipIf(!process.env.TEST_DATABASE_URL)(
         await handle.close();
       }
     });
+
+    for (const how of ['end', 'reset'] as const) {
+      it(`a session closed (${how}) while it starts up: no unhandled rejection, and the next query is served`, async () => {
+        const unhandled: unknown[] = [];
+        const onUnhandled = (reason: unknown) => unhandled.push(reason);
+        process.on('unhandledRejection', onUnhandled);
+        const cutter = await startupCutter(new URL(t.url), 2, how);
+        const handle = connectDatabase(cutter.url, { max: 1 });
+        try {
+          // A closed startup is retried with the waiting query; a reset one fails it (a 503 for a request).
+          const first = await selectNumber(handle, 1).catch((err: { cause?: unknown }) => String(err.cause ?? err));
+          expect(first === 1 || /ECONNRESET|CONNECTION/.test(String(first)), String(first)).toBe(true);
+          await expect(selectNumber(handle, 2).catch(() => selectNumber(handle, 2))).resolves.toBe(2);
+          await sleep(50);
+          expect(unhandled.map(String)).toEqual([]);
+        } finally {
+          process.off('unhandledRejection', onUnhandled);
+          await handle.close();
+          await cutter.close();
+        }
+      });
+    }
   },
 );
