@@ -1,9 +1,10 @@
 import net from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { sql } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { connectDatabase, type DbHandle } from '@/db/client';
-import { throughProxy } from '../helpers/cuttable-proxy';
+import { throughProxy, tieSockets } from '../helpers/cuttable-proxy';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 
 /**
@@ -27,8 +28,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await t?.close();
 });
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 async function selectNumber(handle: DbHandle, n: number): Promise<number | undefined> {
   const rows = (await handle.db.execute(sql`SELECT ${n}::int AS n`)) as unknown as { n: number }[];
@@ -60,13 +59,7 @@ async function startupCutter(target: URL, cuts: number, how: 'end' | 'reset') {
       else client.end();
       upstream.destroy();
     });
-    for (const [a, b] of [
-      [client, upstream],
-      [upstream, client],
-    ] as const) {
-      a.on('error', () => b.destroy());
-      a.on('close', () => b.destroy());
-    }
+    tieSockets(client, upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

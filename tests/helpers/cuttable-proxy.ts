@@ -22,6 +22,17 @@ export function throughProxy(url: string, port: number): string {
   return u.toString();
 }
 
+/** Ties a proxied connection's two sockets together: either one failing or closing closes both. */
+export function tieSockets(client: net.Socket, upstream: net.Socket): void {
+  for (const [socket, other] of [
+    [client, upstream],
+    [upstream, client],
+  ] as const) {
+    socket.on('error', () => socket.destroy());
+    socket.on('close', () => other.destroy());
+  }
+}
+
 export async function startCuttableProxy(target: { host: string; port: number }): Promise<CuttableProxy> {
   let mode: 'pass' | 'refuse' | 'blackhole' = 'pass';
   const open = new Set<net.Socket>();
@@ -37,8 +48,7 @@ export async function startCuttableProxy(target: { host: string; port: number })
     const upstream = net.connect(target.port, target.host);
     track(upstream);
     client.pipe(upstream).pipe(client);
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    tieSockets(client, upstream);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const port = (server.address() as net.AddressInfo).port;

@@ -1,5 +1,5 @@
 import net from 'node:net';
-import { throughProxy } from './cuttable-proxy';
+import { throughProxy, tieSockets } from './cuttable-proxy';
 
 /**
  * A TCP proxy in front of PostgreSQL that reads the protocol's messages and counts, for the
@@ -57,10 +57,8 @@ export async function startWireCounter(
       s.setNoDelay(true);
       open.add(s);
       s.on('close', () => open.delete(s));
-      s.on('error', () => s.destroy());
     }
-    client.on('close', () => upstream.destroy());
-    upstream.on('close', () => client.destroy());
+    tieSockets(client, upstream);
     let unanswered = 0;
     // A batch is open from its first message until its Sync (or a simple Query) ends it.
     let batchOpen = false;
