@@ -2,21 +2,12 @@ import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { creditLedger, creditReservations, userCredits } from '@/db/schema';
 import { ManualClock } from '@/lib/clock';
-import {
-  commit,
-  deductCredit,
-  getCredits,
-  grantPackCredits,
-  release,
-  reserve,
-  voidPackCredits,
-  type CreditDeps,
-} from '@/lib/credits';
+import { commit, deductCredit, getCredits, release, reserve, voidPackCredits, type CreditDeps } from '@/lib/credits';
 import type { CreditHooks } from '@/lib/credits/ledger';
 import { InsufficientCredits } from '@/lib/errors';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createUserWithToken } from '../helpers/app';
-import { expectLedgerMatchesGrants } from './helpers';
+import { expectLedgerMatchesGrants, grantTestPack } from './helpers';
 
 /**
  * Races between credit operations of one team. Each test pauses one operation inside its
@@ -69,18 +60,8 @@ function raceAt(
   };
 }
 
-async function pack(clock: ManualClock, teamId: string, credits: number, days: number, key: string) {
-  return t.db.transaction((tx) =>
-    grantPackCredits(tx, clock, undefined, {
-      teamId,
-      packageId: `credits_${credits}`,
-      credits,
-      validityDays: days,
-      priority: false,
-      businessKey: key,
-      sourceRef: key,
-    }),
-  );
+function pack(clock: ManualClock, teamId: string, credits: number, days: number, key: string) {
+  return grantTestPack(t.db, clock, { teamId, credits, days, key });
 }
 
 const remainingOf = async (id: string) =>

@@ -2,9 +2,30 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { creditLedger, subscriptions, teams, userCredits } from '@/db/schema';
 import type { Database } from '@/db/client';
+import type { Clock } from '@/lib/clock';
+import { grantPackCredits } from '@/lib/credits';
 import { upsertCatalogRows } from '@/lib/catalog/db-sync';
 import { PACKAGES } from '@/lib/catalog/packages';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
+
+/** Grants a `credits_<credits>` pack valid for `days` days, as a paid purchase does; `key` is its business key and source. */
+export function grantTestPack(
+  db: Database,
+  clock: Clock,
+  pack: { teamId: string; credits: number; days: number; key: string; priority?: boolean },
+) {
+  return db.transaction((tx) =>
+    grantPackCredits(tx, clock, undefined, {
+      teamId: pack.teamId,
+      packageId: `credits_${pack.credits}`,
+      credits: pack.credits,
+      validityDays: pack.days,
+      priority: pack.priority ?? false,
+      businessKey: pack.key,
+      sourceRef: pack.key,
+    }),
+  );
+}
 
 /** The test file's own migrated database with the catalog's rows: made before its tests, dropped after them. */
 export function catalogDatabaseForFile(): TestDatabase {

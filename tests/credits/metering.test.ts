@@ -6,7 +6,6 @@ import {
   commit,
   deductCredit,
   getCredits,
-  grantPackCredits,
   release,
   releaseExpiredReservations,
   reserve,
@@ -16,7 +15,7 @@ import { InsufficientCredits } from '@/lib/errors';
 import { createLogger } from '@/lib/logger';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createUserWithToken } from '../helpers/app';
-import { expectLedgerMatchesGrants } from './helpers';
+import { expectLedgerMatchesGrants, grantTestPack } from './helpers';
 
 let t: TestDatabase;
 const DAY = 86_400_000;
@@ -32,7 +31,7 @@ function setup(start = '2026-11-10T12:00:00Z') {
   return { clock, deps: { db: t.db, clock } };
 }
 
-async function pack(
+function pack(
   deps: { db: TestDatabase['db']; clock: ManualClock },
   teamId: string,
   credits: number,
@@ -40,17 +39,7 @@ async function pack(
   key: string,
   priority = false,
 ) {
-  return t.db.transaction((tx) =>
-    grantPackCredits(tx, deps.clock, undefined, {
-      teamId,
-      packageId: `credits_${credits}`,
-      credits,
-      validityDays: days,
-      priority,
-      businessKey: key,
-      sourceRef: key,
-    }),
-  );
+  return grantTestPack(t.db, deps.clock, { teamId, credits, days, key, priority });
 }
 
 describe('credit metering', () => {

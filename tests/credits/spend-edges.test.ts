@@ -9,14 +9,13 @@ import {
   deductCredit,
   getCredits,
   grantAdjustment,
-  grantPackCredits,
   release,
   releaseExpiredReservations,
   reserve,
 } from '@/lib/credits';
 import { createTestDatabase, type TestDatabase } from '../helpers/db';
 import { createUserWithToken } from '../helpers/app';
-import { expectLedgerMatchesGrants, putTeamOnPlan } from './helpers';
+import { expectLedgerMatchesGrants, grantTestPack, putTeamOnPlan } from './helpers';
 
 /**
  * Spending's edges that the mutation run (tests/MUTANTS.md) found unpinned: the input limits, the
@@ -266,17 +265,7 @@ const movementsOf = (teamId: string) =>
     .then((rows) => rows.map((r) => ({ type: r.entryType, delta: r.delta, ref: r.referenceId, res: r.reservationId })));
 
 function packOf(deps: ReturnType<typeof setup>['deps'], teamId: string, credits: number, days: number) {
-  return t.db.transaction((tx) =>
-    grantPackCredits(tx, deps.clock, undefined, {
-      teamId,
-      packageId: `credits_${credits}`,
-      credits,
-      validityDays: days,
-      priority: false,
-      businessKey: `pack-${teamId}-${credits}-${days}`,
-      sourceRef: `pack-${teamId}-${credits}-${days}`,
-    }),
-  );
+  return grantTestPack(t.db, deps.clock, { teamId, credits, days, key: `pack-${teamId}-${credits}-${days}` });
 }
 
 // A spend reads its state under the lock from the team's snapshot (lib/credits/locked-read.ts); when
