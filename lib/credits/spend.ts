@@ -118,11 +118,7 @@ async function take(
       return result(r!, false, spendableIn(grants), true);
     }
     const plan = allocate(grants, amount);
-    if (!plan)
-      throw new InsufficientCredits(
-        amount,
-        grants.reduce((sum, g) => sum + g.remaining, 0),
-      );
+    if (!plan) throw new InsufficientCredits(amount, spendableIn(grants));
     await deps.hooks?.beforeWrite?.('spend');
     // The grants as this spend leaves them: the balance and the warnings follow without reading them again.
     const taken = new Map(plan.map((p) => [p.grant.id, p.take]));
